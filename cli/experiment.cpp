@@ -1,0 +1,265 @@
+// Experiment — one training run as a TOML file describes it, validated before anything runs.
+#include "cli/experiment.hpp"
+
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "cli/config_reader.hpp"
+#include "nnlab/core/error.hpp"
+#include "nnlab/layers/registry.hpp"
+#include "nnlab/losses/loss.hpp"
+#include "nnlab/optim/schedules.hpp"
+#include "nnlab/train/callbacks/learning_rate_scheduler.hpp"
+
+namespace nnlab::cli {
+namespace {
+
+// The image shape of each dataset nnlab knows, so a model can be checked before the data is loaded.
+std::optional<Shape> known_image_shape(const std::string& dataset) {
+    if (dataset == "cifar10") return Shape{32, 32, 3};
+    return std::nullopt;
+}
+
+void read_data(const ConfigReader& data, Experiment& e) {
+    data.reject_unknown({"dataset", "validation", "train_samples", "test_samples"});
+    e.dataset = data.string("dataset").value_or(e.dataset);
+    if (e.dataset != "cifar10") data.fail("dataset", "unknown dataset '" + e.dataset + "'; expected cifar10");
+    e.validation = data.string("validation").value_or(e.validation);
+    if (e.validation != "test" && e.validation != "none") {
+        data.fail("validation",
+                  "expected \"test\" (validate on the test split) or \"none\", found \"" + e.validation + "\"");
+    }
+    e.train_samples = data.positive_integer("train_samples");
+    e.test_samples = data.positive_integer("test_samples");
+}
+
+void read_model(const ConfigReader& model, Experiment& e) {
+    model.reject_unknown({"input_shape", "layers"});
+    if (auto dims = model.integers("input_shape")) e.input_shape = Shape(*dims);
+    if (!model.has("layers")) model.fail("layers", "missing; expected an array of layer tables");
+    const std::vector<ConfigReader> layers = model.tables("layers");
+    if (layers.empty()) model.fail("layers", "expected at least one layer, found an empty array");
+    for (const ConfigReader& layer : layers) {
+        nlohmann::json spec = layer.to_json();
+        try {
+            make_layer(spec);  // checks the type, every key and value
+        } catch (const KeyError& error) {
+            layer.rethrow(error);
+        }
+        e.layers.push_back(std::move(spec));
+    }
+}
+
+void read_train(const ConfigReader& train, Experiment& e) {
+    train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle"});
+    e.loss = train.string("loss").value_or(e.loss);
+    try {
+        make_loss(e.loss);
+    } catch (const KeyError& error) {
+        train.rethrow(error);
+    }
+    e.batch_size = train.positive_integer("batch_size").value_or(e.batch_size);
+    e.epochs = static_cast<int>(train.positive_integer("epochs").value_or(e.epochs));
+    e.verbose = static_cast<int>(train.integer("verbose").value_or(e.verbose));
+    if (e.verbose < 0 || e.verbose > 2) train.fail("verbose", "expected 0, 1 or 2, found " + std::to_string(e.verbose));
+    e.shuffle = train.boolean("shuffle").value_or(e.shuffle);
+}
+
+void read_schedule(const ConfigReader& schedule, Experiment& e) {
+    ScheduleConfig s;
+    s.type = schedule.require_string("type");
+    if (auto lr = e.optimizer.find("learning_rate"); lr != e.optimizer.end())
+        s.initial_learning_rate = lr->get<double>();
+    if (s.type == "step_decay") {
+        schedule.reject_unknown({"type", "initial_learning_rate", "drop", "epochs_drop"});
+        s.drop = schedule.number("drop").value_or(s.drop);
+        if (s.drop <= 0.0 || s.drop > 1.0)
+            schedule.fail("drop", "expected a factor in (0, 1], found " + std::to_string(s.drop));
+        s.epochs_drop = static_cast<int>(schedule.positive_integer("epochs_drop").value_or(s.epochs_drop));
+    } else if (s.type == "exponential_decay") {
+        schedule.reject_unknown({"type", "initial_learning_rate", "decay_steps", "decay_rate", "staircase"});
+        if (!schedule.has("decay_steps")) schedule.fail("decay_steps", "missing; expected a positive integer");
+        s.decay_steps = *schedule.positive_integer("decay_steps");
+        s.decay_rate = schedule.number("decay_rate").value_or(s.decay_rate);
+        if (s.decay_rate <= 0.0)
+            schedule.fail("decay_rate", "expected a positive number, found " + std::to_string(s.decay_rate));
+        s.staircase = schedule.boolean("staircase").value_or(s.staircase);
+    } else if (s.type == "cosine_decay") {
+        schedule.reject_unknown({"type", "initial_learning_rate", "decay_steps", "alpha"});
+        if (!schedule.has("decay_steps")) schedule.fail("decay_steps", "missing; expected a positive integer");
+        s.decay_steps = *schedule.positive_integer("decay_steps");
+        s.alpha = schedule.number("alpha").value_or(s.alpha);
+        if (s.alpha < 0.0 || s.alpha > 1.0)
+            schedule.fail("alpha", "expected a number in [0, 1], found " + std::to_string(s.alpha));
+    } else {
+        schedule.fail("type",
+                      "unknown schedule '" + s.type + "'; expected one of step_decay, exponential_decay, cosine_decay");
+    }
+    s.initial_learning_rate = schedule.number("initial_learning_rate").value_or(s.initial_learning_rate);
+    if (s.initial_learning_rate <= 0.0) {
+        schedule.fail("initial_learning_rate",
+                      "expected a positive number, found " + std::to_string(s.initial_learning_rate));
+    }
+    e.schedule = s;
+}
+
+toml::array json_array_to_toml(const nlohmann::json& json);
+
+toml::table json_to_toml(const nlohmann::json& json) {
+    toml::table table;
+    for (const auto& [key, value] : json.items()) {
+        if (value.is_string())
+            table.insert(key, value.get<std::string>());
+        else if (value.is_boolean())
+            table.insert(key, value.get<bool>());
+        else if (value.is_number_integer())
+            table.insert(key, value.get<int64_t>());
+        else if (value.is_number())
+            table.insert(key, value.get<double>());
+        else if (value.is_array())
+            table.insert(key, json_array_to_toml(value));
+        else if (value.is_object())
+            table.insert(key, json_to_toml(value));
+    }
+    return table;
+}
+
+toml::array json_array_to_toml(const nlohmann::json& json) {
+    toml::array array;
+    for (const auto& value : json) {
+        if (value.is_string())
+            array.push_back(value.get<std::string>());
+        else if (value.is_number_integer())
+            array.push_back(value.get<int64_t>());
+        else if (value.is_number())
+            array.push_back(value.get<double>());
+        else if (value.is_boolean())
+            array.push_back(value.get<bool>());
+        else if (value.is_object())
+            array.push_back(json_to_toml(value));
+    }
+    return array;
+}
+
+}  // namespace
+
+Experiment load_experiment(const std::filesystem::path& file) {
+    toml::table root;
+    try {
+        root = toml::parse_file(file.string());
+    } catch (const toml::parse_error& error) {
+        const auto& where = error.source().begin;
+        if (!std::filesystem::exists(file)) throw Error(file.string() + ": no such file");
+        throw Error(file.string() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                    ": not valid TOML: " + std::string(error.description()));
+    }
+    const ConfigReader reader(root, file.string(), "");
+    reader.reject_unknown({"name", "seed", "data", "model", "train", "optimizer", "schedule"});
+
+    Experiment e;
+    e.file = file;
+    e.name = reader.string("name").value_or(file.stem().string());
+    if (auto seed = reader.integer("seed")) {
+        if (*seed < 0) reader.fail("seed", "expected a non-negative integer, found " + std::to_string(*seed));
+        e.seed = static_cast<uint64_t>(*seed);
+    }
+    if (auto data = reader.table("data")) read_data(*data, e);
+    const auto model = reader.table("model");
+    if (!model) reader.fail("model", "missing; expected a [model] table with layers");
+    read_model(*model, e);
+    if (auto train = reader.table("train")) read_train(*train, e);
+    if (auto optimizer = reader.table("optimizer")) {
+        e.optimizer = optimizer->to_json();
+        if (!e.optimizer.contains("type"))
+            optimizer->fail("type", "missing; expected one of sgd, rmsprop, adam, adamw");
+        try {
+            make_optimizer(e.optimizer);
+        } catch (const KeyError& error) {
+            optimizer->rethrow(error);
+        }
+    }
+    if (auto schedule = reader.table("schedule")) read_schedule(*schedule, e);
+    if (!e.input_shape) e.input_shape = known_image_shape(e.dataset);
+    // Build the model once so that a layer that does not fit its input is reported before any work.
+    try {
+        build_model(e, *e.input_shape);
+    } catch (const Error& error) {
+        throw Error(file.string() + ": model: " + error.what());
+    }
+    return e;
+}
+
+std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape) {
+    auto model = std::make_unique<Sequential>();
+    model->add(Input{experiment.input_shape.value_or(image_shape)});
+    for (const nlohmann::json& spec : experiment.layers) model->add(make_layer(spec));
+    auto optimizer = make_optimizer(experiment.optimizer);
+    if (experiment.schedule && experiment.schedule->type == "exponential_decay") {
+        const ScheduleConfig& s = *experiment.schedule;
+        optimizer->set_schedule(ExponentialDecay{s.initial_learning_rate, s.decay_steps, s.decay_rate, s.staircase});
+    } else if (experiment.schedule && experiment.schedule->type == "cosine_decay") {
+        const ScheduleConfig& s = *experiment.schedule;
+        optimizer->set_schedule(CosineDecay{s.initial_learning_rate, s.decay_steps, s.alpha});
+    }
+    model->compile(std::move(optimizer), make_loss(experiment.loss), {.seed = experiment.seed});
+    return model;
+}
+
+std::vector<std::unique_ptr<Callback>> schedule_callbacks(const Experiment& experiment) {
+    std::vector<std::unique_ptr<Callback>> callbacks;
+    if (experiment.schedule && experiment.schedule->type == "step_decay") {
+        const ScheduleConfig& s = *experiment.schedule;
+        callbacks.push_back(std::make_unique<LearningRateScheduler>(
+            std::function<double(int)>(StepDecay{s.initial_learning_rate, s.drop, s.epochs_drop})));
+    }
+    return callbacks;
+}
+
+std::string Experiment::to_toml() const {
+    toml::table root;
+    root.insert("name", name);
+    root.insert("seed", static_cast<int64_t>(seed));
+    toml::table data{{"dataset", dataset}, {"validation", validation}};
+    if (train_samples) data.insert("train_samples", *train_samples);
+    if (test_samples) data.insert("test_samples", *test_samples);
+    root.insert("data", std::move(data));
+    toml::table model;
+    if (input_shape) {
+        toml::array dims;
+        for (int64_t d : input_shape->dims()) dims.push_back(d);
+        model.insert("input_shape", std::move(dims));
+    }
+    toml::array layer_tables;
+    for (const auto& spec : layers) layer_tables.push_back(json_to_toml(spec));
+    model.insert("layers", std::move(layer_tables));
+    root.insert("model", std::move(model));
+    root.insert("train", toml::table{{"loss", loss},
+                                     {"batch_size", batch_size},
+                                     {"epochs", epochs},
+                                     {"verbose", verbose},
+                                     {"shuffle", shuffle}});
+    root.insert("optimizer", json_to_toml(optimizer));
+    if (schedule) {
+        toml::table s{{"type", schedule->type}, {"initial_learning_rate", schedule->initial_learning_rate}};
+        if (schedule->type == "step_decay") {
+            s.insert("drop", schedule->drop);
+            s.insert("epochs_drop", schedule->epochs_drop);
+        } else {
+            s.insert("decay_steps", schedule->decay_steps);
+            if (schedule->type == "exponential_decay") {
+                s.insert("decay_rate", schedule->decay_rate);
+                s.insert("staircase", schedule->staircase);
+            } else {
+                s.insert("alpha", schedule->alpha);
+            }
+        }
+        root.insert("schedule", std::move(s));
+    }
+    std::ostringstream text;
+    text << "# Resolved experiment: " << file.string() << " with defaults and command-line overrides applied.\n"
+         << root << "\n";
+    return text.str();
+}
+
+}  // namespace nnlab::cli

@@ -1,0 +1,71 @@
+// Experiment — one training run as a TOML file describes it, validated before anything runs.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nnlab/core/shape.hpp"
+#include "nnlab/optim/optimizer.hpp"
+#include "nnlab/train/callback.hpp"
+#include "nnlab/train/sequential.hpp"
+
+namespace nnlab::cli {
+
+struct ScheduleConfig {
+    std::string type;  // "step_decay", "exponential_decay", "cosine_decay"
+    double initial_learning_rate = 0.001;
+    double drop = 0.5;         // step_decay
+    int epochs_drop = 10;      // step_decay
+    int64_t decay_steps = 0;   // exponential_decay, cosine_decay
+    double decay_rate = 0.96;  // exponential_decay
+    bool staircase = false;    // exponential_decay
+    double alpha = 0.0;        // cosine_decay
+};
+
+struct Experiment {
+    std::filesystem::path file;
+    std::string name;  // defaults to the file's stem
+    uint64_t seed = 0;
+
+    // [data]
+    std::string dataset = "cifar10";
+    std::string validation = "test";       // "test": validate on the test split every epoch; "none"
+    std::optional<int64_t> train_samples;  // use only the first N training images
+    std::optional<int64_t> test_samples;   // use only the first N test images
+
+    // [model]
+    std::optional<Shape> input_shape;    // defaults to the dataset's image shape
+    std::vector<nlohmann::json> layers;  // specs for make_layer, checked at parse time
+
+    // [train]
+    std::string loss = "categorical_crossentropy";
+    int64_t batch_size = 32;
+    int epochs = 1;
+    int verbose = 1;
+    bool shuffle = true;
+
+    // [optimizer], [schedule]
+    nlohmann::json optimizer = {{"type", "adam"}};
+    std::optional<ScheduleConfig> schedule;
+
+    // The experiment as a TOML document, defaults filled in (written into every run folder).
+    std::string to_toml() const;
+};
+
+// Parses and checks the whole file: unknown keys, wrong types, bad names and non-positive sizes are
+// errors naming the file, the line and the key. Builds the model once to check the layers fit.
+Experiment load_experiment(const std::filesystem::path& file);
+
+// The model the experiment describes, compiled with its optimizer (and per-step schedule) and loss.
+std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape);
+
+// The per-epoch callbacks the experiment asks for (the step-decay LearningRateScheduler), owned by the caller.
+std::vector<std::unique_ptr<Callback>> schedule_callbacks(const Experiment& experiment);
+
+}  // namespace nnlab::cli

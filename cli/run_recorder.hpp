@@ -1,0 +1,31 @@
+// RunRecorder — keeps a run folder current: history.csv and history.json after every epoch, so an
+// interrupted run loses nothing already finished; also times each epoch for the closing summary.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <vector>
+
+#include "nnlab/train/callback.hpp"
+#include "nnlab/train/history.hpp"
+
+namespace nnlab::cli {
+
+class RunRecorder final : public Callback {
+public:
+    explicit RunRecorder(std::filesystem::path folder) : folder_(std::move(folder)) {}
+
+    void on_epoch_begin(int epoch) override;
+    void on_epoch_end(int epoch, const Logs& logs) override;
+
+    const History& history() const { return history_; }
+    const std::vector<double>& epoch_seconds() const { return epoch_seconds_; }
+
+private:
+    std::filesystem::path folder_;
+    History history_;
+    std::chrono::steady_clock::time_point epoch_start_;
+    std::vector<double> epoch_seconds_;
+};
+
+}  // namespace nnlab::cli

@@ -1,0 +1,29 @@
+// Shape checks shared by the fast and the reference kernels.
+#include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
+
+namespace nnlab {
+
+GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, GemmOptions options) {
+    const int64_t a_rows = a.rows(), a_cols = a.cols(), b_rows = b.shape().rank() == 1 ? 1 : b.rows(),
+                  b_cols = b.shape().rank() == 1 ? b.numel() : b.cols();
+    const int64_t m = options.trans_a ? a_cols : a_rows;
+    const int64_t k = options.trans_a ? a_rows : a_cols;
+    const int64_t kb = options.trans_b ? b_cols : b_rows;
+    const int64_t n = options.trans_b ? b_rows : b_cols;
+    if (k != kb || c.rows() != m || c.cols() != n) {
+        throw Error("gemm: shapes do not agree: a " + a.shape().to_string() + (options.trans_a ? "ᵀ" : "") + " · b " +
+                        b.shape().to_string() + (options.trans_b ? "ᵀ" : "") + " → c " + c.shape().to_string(),
+                    ErrorKind::failure);
+    }
+    return {m, n, k};
+}
+
+void check_same_shape(const char* op, const Tensor& x, const Tensor& y) {
+    if (x.numel() != y.numel()) {
+        throw Error(std::string(op) + ": shapes differ: " + x.shape().to_string() + " and " + y.shape().to_string(),
+                    ErrorKind::failure);
+    }
+}
+
+}  // namespace nnlab

@@ -1,0 +1,44 @@
+// The one list of kernel signatures. nnlab::<op> is the fast CPU kernel (kernels/cpu/),
+// nnlab::reference::<op> the plain loop it is tested against (kernels/reference/).
+#pragma once
+
+#include "nnlab/tensor/tensor.hpp"
+
+namespace nnlab {
+
+struct GemmOptions {
+    bool trans_a = false;     // a is stored (k, m)
+    bool trans_b = false;     // b is stored (n, k)
+    bool accumulate = false;  // c += op(a)·op(b) instead of c = op(a)·op(b)
+};
+
+enum class ActivationKind { linear, relu, tanh, sigmoid, softmax };
+
+#define NNLAB_KERNEL_SIGNATURES                                                                \
+    /* c (m, n) = op(a) (m, k) · op(b) (k, n); tensors are seen as (rows, everything else) */ \
+    void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options = {});          \
+    /* y (n, c) += bias (c) on every row */                                                    \
+    void add_row_bias(Tensor& y, const Tensor& bias);                                          \
+    /* out (c) = Σₙ x (n, c), or += when accumulate */                                      \
+    void sum_rows(const Tensor& x, Tensor& out, bool accumulate);                              \
+    /* y = f(x), same shape; softmax over the last axis */                                     \
+    void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y);                  \
+    /* dx = f'(x)·dy, computed from the forward output y (all five kinds can be) */           \
+    void activation_backward(ActivationKind kind, const Tensor& y, const Tensor& dy, Tensor& dx);
+
+NNLAB_KERNEL_SIGNATURES
+
+namespace reference {
+NNLAB_KERNEL_SIGNATURES
+}  // namespace reference
+
+#undef NNLAB_KERNEL_SIGNATURES
+
+// Checks shared by both implementations; each throws nnlab::Error naming the shapes.
+struct GemmDims {
+    int64_t m, n, k;
+};
+GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, GemmOptions options);
+void check_same_shape(const char* op, const Tensor& x, const Tensor& y);
+
+}  // namespace nnlab

@@ -1,0 +1,110 @@
+// Plain loops in double precision: the oracle every fast kernel is tested against.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
+
+namespace nnlab::reference {
+
+void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
+    const auto [m, n, k] = check_gemm(a, b, c, options);
+    for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+            double sum = options.accumulate ? c[i * n + j] : 0.0;
+            for (int64_t p = 0; p < k; ++p) {
+                const double av = options.trans_a ? a[p * m + i] : a[i * k + p];
+                const double bv = options.trans_b ? b[j * k + p] : b[p * n + j];
+                sum += av * bv;
+            }
+            c[i * n + j] = static_cast<float>(sum);
+        }
+    }
+}
+
+void add_row_bias(Tensor& y, const Tensor& bias) {
+    const int64_t n = y.rows(), c = y.cols();
+    if (bias.numel() != c)
+        throw Error(
+            "add_row_bias: bias of " + std::to_string(bias.numel()) + " values for rows of " + std::to_string(c),
+            ErrorKind::failure);
+    for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < c; ++j) y[i * c + j] += bias[j];
+}
+
+void sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
+    const int64_t n = x.rows(), c = x.cols();
+    if (out.numel() != c)
+        throw Error("sum_rows: output of " + std::to_string(out.numel()) + " values for rows of " + std::to_string(c),
+                    ErrorKind::failure);
+    for (int64_t j = 0; j < c; ++j) {
+        double sum = accumulate ? out[j] : 0.0;
+        for (int64_t i = 0; i < n; ++i) sum += x[i * c + j];
+        out[j] = static_cast<float>(sum);
+    }
+}
+
+void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
+    check_same_shape("activation_forward", x, y);
+    const int64_t count = x.numel();
+    switch (kind) {
+        case ActivationKind::linear:
+            for (int64_t i = 0; i < count; ++i) y[i] = x[i];
+            return;
+        case ActivationKind::relu:
+            for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+            return;
+        case ActivationKind::tanh:
+            for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(std::tanh(double{x[i]}));
+            return;
+        case ActivationKind::sigmoid:
+            for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(1.0 / (1.0 + std::exp(-double{x[i]})));
+            return;
+        case ActivationKind::softmax: {
+            const int64_t rows = x.rows(), cols = x.cols();
+            for (int64_t r = 0; r < rows; ++r) {
+                const float* in = x.data() + r * cols;
+                double top = in[0];
+                for (int64_t j = 1; j < cols; ++j) top = std::max(top, double{in[j]});
+                double total = 0.0;
+                for (int64_t j = 0; j < cols; ++j) total += std::exp(in[j] - top);
+                for (int64_t j = 0; j < cols; ++j) y[r * cols + j] = static_cast<float>(std::exp(in[j] - top) / total);
+            }
+            return;
+        }
+    }
+}
+
+void activation_backward(ActivationKind kind, const Tensor& y, const Tensor& dy, Tensor& dx) {
+    check_same_shape("activation_backward", y, dy);
+    check_same_shape("activation_backward", y, dx);
+    const int64_t count = y.numel();
+    switch (kind) {
+        case ActivationKind::linear:
+            for (int64_t i = 0; i < count; ++i) dx[i] = dy[i];
+            return;
+        case ActivationKind::relu:
+            for (int64_t i = 0; i < count; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+            return;
+        case ActivationKind::tanh:
+            for (int64_t i = 0; i < count; ++i) dx[i] = static_cast<float>((1.0 - double{y[i]} * y[i]) * dy[i]);
+            return;
+        case ActivationKind::sigmoid:
+            for (int64_t i = 0; i < count; ++i) dx[i] = static_cast<float>(double{y[i]} * (1.0 - y[i]) * dy[i]);
+            return;
+        case ActivationKind::softmax: {
+            // dx = y ⊙ (dy − Σ dy⊙y), row by row.
+            const int64_t rows = y.rows(), cols = y.cols();
+            for (int64_t r = 0; r < rows; ++r) {
+                double dot = 0.0;
+                for (int64_t j = 0; j < cols; ++j) dot += double{dy[r * cols + j]} * y[r * cols + j];
+                for (int64_t j = 0; j < cols; ++j)
+                    dx[r * cols + j] = static_cast<float>(y[r * cols + j] * (dy[r * cols + j] - dot));
+            }
+            return;
+        }
+    }
+}
+
+}  // namespace nnlab::reference

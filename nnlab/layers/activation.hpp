@@ -1,0 +1,36 @@
+// Activation — applies an activation function (Keras: layers.Activation).
+#pragma once
+
+#include <string_view>
+
+#include "nnlab/kernels/ops.hpp"
+#include "nnlab/layers/layer.hpp"
+
+namespace nnlab {
+
+// Keras names: "relu", "tanh", "sigmoid", "softmax", "linear". Throws KeyError("activation").
+ActivationKind activation_from_name(std::string_view name);
+std::string activation_name(ActivationKind kind);
+
+class Activation final : public Layer {
+public:
+    explicit Activation(ActivationKind kind) : kind_(kind) {}
+    explicit Activation(std::string_view name) : kind_(activation_from_name(name)) {}
+
+    std::string type() const override { return "Activation"; }
+    Shape build(const Shape& input) override { return input; }
+    void forward(const Tensor& x, Tensor& y, Mode mode) override;
+    void backward(const Tensor& dy, Tensor& dx) override;
+    nlohmann::json config() const override { return {{"activation", activation_name(kind_)}}; }
+
+    bool ends_in_softmax() const override { return kind_ == ActivationKind::softmax; }
+    void backward_from_logits(const Tensor& dlogits, Tensor& dx) override;
+
+    ActivationKind kind() const { return kind_; }
+
+private:
+    ActivationKind kind_;
+    Tensor y_;  // the forward output: every supported derivative is a function of it
+};
+
+}  // namespace nnlab

@@ -1,0 +1,54 @@
+// Layer — the interface every layer implements (Keras: keras.layers.Layer).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nnlab/core/shape.hpp"
+#include "nnlab/layers/param.hpp"
+#include "nnlab/tensor/tensor.hpp"
+
+namespace nnlab {
+
+// Training vs inference, for layers that differ between them (dropout, batch norm).
+enum class Mode { training, inference };
+
+class Layer {
+public:
+    virtual ~Layer() = default;
+
+    // The Keras class name ("Dense"); also the `type` in configs and model files.
+    virtual std::string type() const = 0;
+    // Keras's layer name ("dense_1"); Sequential assigns one when none was given.
+    const std::string& name() const { return name_; }
+    void set_name(std::string name) { name_ = std::move(name); }
+
+    // Checks the input shape (batch first, None for the batch) once, declares the parameters and
+    // returns the output shape. Throws nnlab::Error naming the layer and both shapes.
+    virtual Shape build(const Shape& input) = 0;
+    // y = layer(x); y is allocated by the model with the shape build() returned for this batch.
+    virtual void forward(const Tensor& x, Tensor& y, Mode mode) = 0;
+    // Given dL/dy, *adds* into parameter gradients and writes dL/dx (skipped when dx is empty).
+    // Uses what the last forward() kept.
+    virtual void backward(const Tensor& dy, Tensor& dx) = 0;
+
+    virtual std::vector<Param*> params() { return {}; }
+    // Keras get_config(): the keys that rebuild this layer (the name and type are added by the caller).
+    virtual nlohmann::json config() const { return nlohmann::json::object(); }
+
+    // For the fused softmax + cross-entropy: a layer whose output is softmax(z) can take dL/dz
+    // directly, skipping the softmax Jacobian (more stable, and what Keras computes in effect).
+    virtual bool ends_in_softmax() const { return false; }
+    virtual void backward_from_logits(const Tensor& dlogits, Tensor& dx);
+
+protected:
+    // "layer 2 (dense): " — the prefix of every error about this layer.
+    std::string error_prefix() const;
+
+private:
+    std::string name_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,153 @@
+// Layer registry — builds a layer from its JSON spec and back (Keras: layers.deserialize / serialize).
+#include "nnlab/layers/registry.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/dense.hpp"
+#include "nnlab/layers/flatten.hpp"
+
+namespace nnlab {
+namespace {
+
+using json = nlohmann::json;
+
+// One known layer type: its own keys (besides "type" and "name") and how to build it from a spec
+// whose keys have already been checked against that list.
+struct LayerType {
+    std::string_view type;
+    std::vector<std::string_view> keys;
+    std::unique_ptr<Layer> (*build)(const json& spec);
+};
+
+// The value as the user wrote it, strings quoted, so `units = "abc"` reads back as "abc".
+std::string shown(const json& value) {
+    return value.dump();
+}
+
+std::string joined(const std::vector<std::string_view>& words) {
+    std::string text;
+    for (std::string_view word : words) text += (text.empty() ? "" : ", ") + std::string(word);
+    return text;
+}
+
+const json& required(const json& spec, const std::string& key, std::string_view type, std::string_view what) {
+    const auto it = spec.find(key);
+    if (it == spec.end()) {
+        throw KeyError(key, key + ": missing; layer " + std::string(type) + " needs " + key + ", " + std::string(what));
+    }
+    return *it;
+}
+
+int64_t positive_integer(const std::string& key, const json& value) {
+    const bool fits = value.is_number_integer() &&
+                      (!value.is_number_unsigned() ||
+                       value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+    if (!fits || value.get<int64_t>() <= 0) {
+        throw KeyError(key, key + ": expected a positive integer, got " + shown(value));
+    }
+    return value.get<int64_t>();
+}
+
+std::string string_value(const std::string& key, const json& value) {
+    if (!value.is_string()) throw KeyError(key, key + ": expected a string, got " + shown(value));
+    return value.get<std::string>();
+}
+
+std::string optional_string(const json& spec, const std::string& key, std::string_view fallback) {
+    const auto it = spec.find(key);
+    return it == spec.end() ? std::string(fallback) : string_value(key, *it);
+}
+
+std::unique_ptr<Layer> build_activation(const json& spec) {
+    return std::make_unique<Activation>(
+        string_value("activation", required(spec, "activation", "Activation", "the name of an activation")));
+}
+
+std::unique_ptr<Layer> build_dense(const json& spec) {
+    const int64_t units = positive_integer("units", required(spec, "units", "Dense", "a positive integer"));
+    return std::make_unique<Dense>(units, optional_string(spec, "activation", "linear"));
+}
+
+std::unique_ptr<Layer> build_flatten(const json&) {
+    return std::make_unique<Flatten>();
+}
+
+// In alphabetical order, the order error messages list them in. A constant table, built once.
+const std::vector<LayerType>& layer_types() {
+    static const std::vector<LayerType> types{
+        {"Activation", {"activation"}, build_activation},
+        {"Dense", {"units", "activation"}, build_dense},
+        {"Flatten", {}, build_flatten},
+    };
+    return types;
+}
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+    return std::ranges::equal(a, b, [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+const LayerType& find_type(const json& spec) {
+    std::vector<std::string_view> names;
+    for (const LayerType& t : layer_types()) names.push_back(t.type);
+    if (!spec.is_object()) {
+        throw KeyError("type", "type: expected a layer (a table with a type and its keys), got " + shown(spec));
+    }
+    const auto it = spec.find("type");
+    if (it == spec.end()) throw KeyError("type", "type: missing; expected one of " + joined(names));
+    const std::string type = string_value("type", *it);
+    for (const LayerType& t : layer_types())
+        if (t.type == type) return t;
+    std::string message = "type: unknown layer type '" + type + "'; expected one of " + joined(names);
+    // Keras users may write the type in lower case ("dense").
+    for (const LayerType& t : layer_types())
+        if (same_ignoring_case(t.type, type)) message += " (did you mean '" + std::string(t.type) + "'?)";
+    throw KeyError("type", message);
+}
+
+// A misspelt key must not fall back silently to a default, so every key has to be known.
+void reject_unknown_keys(const json& spec, const LayerType& type) {
+    std::vector<std::string_view> allowed{"name", "type"};
+    allowed.insert(allowed.end(), type.keys.begin(), type.keys.end());
+    for (const auto& [key, value] : spec.items()) {
+        if (std::ranges::find(allowed, key) == allowed.end()) {
+            throw KeyError(key, "unknown key '" + key + "' for layer " + std::string(type.type) + "; expected one of " +
+                                    joined(allowed));
+        }
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Layer> make_layer(const json& spec) {
+    const LayerType& type = find_type(spec);
+    reject_unknown_keys(spec, type);
+    std::string name;
+    if (const auto it = spec.find("name"); it != spec.end()) {
+        if (!it->is_string() || it->get<std::string>().empty()) {
+            throw KeyError("name", "name: expected a non-empty string, got " + shown(*it));
+        }
+        name = it->get<std::string>();
+    }
+    std::unique_ptr<Layer> layer = type.build(spec);
+    layer->set_name(std::move(name));
+    return layer;
+}
+
+json layer_spec(const Layer& layer) {
+    json spec = layer.config();
+    spec["type"] = layer.type();
+    if (!layer.name().empty()) spec["name"] = layer.name();
+    return spec;
+}
+
+}  // namespace nnlab

@@ -1,0 +1,26 @@
+// Layer registry — builds a layer from its JSON spec and back (Keras: layers.deserialize / serialize).
+#pragma once
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "nnlab/layers/layer.hpp"
+
+namespace nnlab {
+
+// Builds a layer from {"type": "Dense", "name": "dense_1" (optional), and the layer's own keys}.
+// Known types and keys:
+//   Flatten     (no keys)
+//   Dense       units (positive integer, required), activation (string, default "linear")
+//   Activation  activation (string, required)
+// Every key is checked, so a typo ("unit") is an error rather than a silent default. Throws
+// nnlab::KeyError whose key() is exactly the offending key ("type", "units", "unit", …), so a config
+// reader can point at the line it came from.
+std::unique_ptr<Layer> make_layer(const nlohmann::json& spec);
+
+// {"type", "name"} merged with layer.config() (the name is left out while the layer has none), so
+// that make_layer(layer_spec(layer)) rebuilds the same layer.
+nlohmann::json layer_spec(const Layer& layer);
+
+}  // namespace nnlab

@@ -1,0 +1,34 @@
+// AdamW — Adam with decoupled weight decay, p −= p·weight_decay·lr before each Adam step
+// (Keras: optimizers.AdamW).
+#pragma once
+
+#include "nnlab/optim/adam.hpp"
+
+namespace nnlab {
+
+// Keras's defaults. make_optimizer checks the ranges; these constructors trust them.
+struct AdamWOptions {
+    double learning_rate = 0.001;  // > 0
+    double weight_decay = 0.004;   // >= 0; scaled by the learning rate of the step, as Keras does
+    double beta_1 = 0.9;           // in [0, 1)
+    double beta_2 = 0.999;         // in [0, 1)
+    double epsilon = 1e-7;         // > 0
+    bool amsgrad = false;
+};
+
+class AdamW final : public Adam {
+public:
+    explicit AdamW(AdamWOptions options = {});
+    explicit AdamW(double learning_rate) : AdamW(AdamWOptions{.learning_rate = learning_rate}) {}
+
+    std::string name() const override { return "adamw"; }
+    nlohmann::json config() const override;
+
+protected:
+    void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) override;
+
+private:
+    double weight_decay_;
+};
+
+}  // namespace nnlab

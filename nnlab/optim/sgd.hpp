@@ -1,0 +1,32 @@
+// SGD — gradient descent with optional momentum or Nesterov momentum (Keras: optimizers.SGD).
+#pragma once
+
+#include "nnlab/optim/optimizer.hpp"
+
+namespace nnlab {
+
+// Keras's defaults. make_optimizer checks the ranges; these constructors trust them.
+struct SGDOptions {
+    double learning_rate = 0.01;  // > 0
+    double momentum = 0.0;        // in [0, 1); 0 is plain gradient descent
+    bool nesterov = false;        // look ahead along the velocity (only matters when momentum > 0)
+};
+
+class SGD final : public Optimizer {
+public:
+    explicit SGD(SGDOptions options = {});
+    explicit SGD(double learning_rate) : SGD(SGDOptions{.learning_rate = learning_rate}) {}
+
+    std::string name() const override { return "sgd"; }
+    nlohmann::json config() const override;
+    void build(int64_t size) override;
+
+protected:
+    void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) override;
+
+private:
+    SGDOptions options_;
+    Tensor velocity_;  // (size); only when momentum > 0, as Keras allocates it
+};
+
+}  // namespace nnlab

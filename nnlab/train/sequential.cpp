@@ -1,0 +1,327 @@
+// Sequential — a stack of layers trained end to end (Keras: keras.Sequential).
+#include "nnlab/train/sequential.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <numeric>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/rng.hpp"
+#include "nnlab/data/batch.hpp"
+
+namespace nnlab {
+namespace {
+
+// Keras names layers by type in snake case: Dense → dense, MaxPooling2D → max_pooling2d.
+std::string snake_case(const std::string& type) {
+    std::string name;
+    for (size_t i = 0; i < type.size(); ++i) {
+        const char c = type[i];
+        if (std::isupper(static_cast<unsigned char>(c))) {
+            if (i > 0 && !std::isupper(static_cast<unsigned char>(type[i - 1]))) name += '_';
+            name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else {
+            name += c;
+        }
+    }
+    return name;
+}
+
+int64_t argmax_row(const float* row, int64_t cols) {
+    return std::max_element(row, row + cols) - row;
+}
+
+int64_t count_correct(const Tensor& y_pred, const Tensor& y_true) {
+    const int64_t rows = y_pred.rows(), cols = y_pred.cols();
+    int64_t correct = 0;
+    for (int64_t r = 0; r < rows; ++r)
+        correct += argmax_row(y_pred.data() + r * cols, cols) == argmax_row(y_true.data() + r * cols, cols);
+    return correct;
+}
+
+}  // namespace
+
+void Sequential::check_labels_match(const Dataset& data, const char* what) const {
+    const Shape out = output_shape();
+    if (out.rank() != 2 || out[1] != data.num_classes()) {
+        throw Error(std::string(what) + ": the model outputs " + out.to_string() + " but the dataset has " +
+                    std::to_string(data.num_classes()) + " classes; the last layer needs " +
+                    std::to_string(data.num_classes()) + " units");
+    }
+    if (data.image_shape != input_shape_.without_batch()) {
+        throw Error(std::string(what) + ": the model expects images " + input_shape_.without_batch().to_string() +
+                    " but the dataset has " + data.image_shape.to_string());
+    }
+}
+
+Sequential::Sequential(std::string name) : name_(std::move(name)) {}
+
+void Sequential::add(Input input) {
+    if (!layers_.empty()) throw Error("model " + name_ + ": Input must come before the first layer");
+    for (int64_t d : input.shape.dims())
+        if (d <= 0)
+            throw KeyError("input_shape", "input_shape: expected positive sizes, got " + input.shape.to_string());
+    std::vector<int64_t> dims{Shape::unknown};
+    dims.insert(dims.end(), input.shape.dims().begin(), input.shape.dims().end());
+    input_shape_ = Shape(std::move(dims));
+}
+
+void Sequential::add(std::unique_ptr<Layer> layer) {
+    if (built_) throw Error("model " + name_ + ": cannot add layers after the model is built");
+    if (input_shape_.rank() == 0) {
+        throw Error("model " + name_ +
+                    ": give the input shape first (add(Input{{32, 32, 3}}), or "
+                    "input_shape in the config)");
+    }
+    if (layer->name().empty()) layer->set_name(unique_layer_name(layer->type()));
+    for (const auto& other : layers_)
+        if (other->name() == layer->name())
+            throw Error("model " + name_ + ": two layers are named '" + layer->name() + "'");
+    const Shape& input = output_shapes_.empty() ? input_shape_ : output_shapes_.back();
+    output_shapes_.push_back(layer->build(input));
+    layers_.push_back(std::move(layer));
+}
+
+// Keras's scheme: dense, dense_1, dense_2, … — the first of them not already taken.
+std::string Sequential::unique_layer_name(const std::string& type) {
+    const std::string base = snake_case(type);
+    auto taken = [this](const std::string& name) {
+        return std::any_of(layers_.begin(), layers_.end(), [&](const auto& layer) { return layer->name() == name; });
+    };
+    if (!taken(base)) return base;
+    for (int i = 1;; ++i)
+        if (!taken(base + "_" + std::to_string(i))) return base + "_" + std::to_string(i);
+}
+
+Shape Sequential::output_shape() const {
+    return output_shapes_.empty() ? input_shape_ : output_shapes_.back();
+}
+
+std::vector<Param*> Sequential::params() const {
+    std::vector<Param*> all;
+    for (const auto& layer : layers_)
+        for (Param* p : layer->params()) all.push_back(p);
+    return all;
+}
+
+int64_t Sequential::count_params() const {
+    int64_t total = 0;
+    for (const Param* p : params()) total += p->shape.numel();
+    return total;
+}
+
+void Sequential::build(uint64_t seed) {
+    if (built_) return;
+    if (layers_.empty()) throw Error("model " + name_ + ": has no layers");
+    seed_ = seed;
+    int64_t size = 0;
+    for (const Param* p : params()) size += Arena::padded_size(p->shape.numel());
+    weights_ = Arena(std::max<int64_t>(size, Arena::floats_per_line));
+    gradients_ = Arena(std::max<int64_t>(size, Arena::floats_per_line));
+    Rng rng(seed, "init");
+    for (Param* p : params()) {
+        p->value = weights_.take(p->shape);
+        p->grad = gradients_.take(p->shape);
+        initialize(*p, rng);
+    }
+    built_ = true;
+}
+
+void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<Loss> loss, CompileOptions options) {
+    build(options.seed);
+    optimizer->build(weights_.size());
+    optimizer_ = std::move(optimizer);
+    loss_ = std::move(loss);
+    fused_softmax_ = layers_.back()->ends_in_softmax() && loss_->fuses_with_softmax();
+}
+
+Optimizer& Sequential::optimizer() {
+    if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
+    return *optimizer_;
+}
+
+const Loss& Sequential::loss() const {
+    if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
+    return *loss_;
+}
+
+void Sequential::ensure_buffers(int64_t batch) {
+    if (batch <= buffer_rows_) return;
+    outputs_.clear();
+    output_grads_.clear();
+    for (const Shape& shape : output_shapes_) {
+        outputs_.emplace_back(shape.with_batch(batch));
+        output_grads_.emplace_back(shape.with_batch(batch));
+    }
+    loss_grad_ = Tensor(output_shape().with_batch(batch));
+    buffer_rows_ = batch;
+}
+
+Tensor Sequential::forward(const Tensor& x, Mode mode) {
+    if (!built_) throw Error("model " + name_ + ": not built; call compile() first");
+    if (x.shape().without_batch() != input_shape_.without_batch()) {
+        throw Error("model " + name_ + ": expected input " + input_shape_.to_string() + ", got " +
+                    x.shape().to_string());
+    }
+    const int64_t rows = x.rows();
+    ensure_buffers(rows);
+    const Tensor* input = &x;
+    Tensor current;
+    for (size_t i = 0; i < layers_.size(); ++i) {
+        Tensor out = outputs_[i].first_rows(rows);
+        layers_[i]->forward(*input, out, mode);
+        current = std::move(out);
+        input = &current;
+    }
+    return current;  // a view of the last output, valid until the next forward()
+}
+
+double Sequential::train_step(const Tensor& x, const Tensor& y, int64_t* correct) {
+    if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
+    const Tensor y_pred = forward(x, Mode::training);
+    const int64_t rows = x.rows();
+    Tensor grad = loss_grad_.first_rows(rows);
+    const double loss =
+        fused_softmax_ ? loss_->compute_from_softmax(y_pred, y, grad) : loss_->compute(y_pred, y, &grad);
+    if (correct != nullptr) *correct += count_correct(y_pred, y);
+    gradients_.block().fill(0.0f);
+    // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
+    // previous layer's output-gradient buffer (none for the first layer).
+    for (size_t i = layers_.size(); i-- > 0;) {
+        Tensor dx = i == 0 ? Tensor() : output_grads_[i - 1].first_rows(rows);
+        if (i + 1 == layers_.size() && fused_softmax_)
+            layers_[i]->backward_from_logits(grad, dx);
+        else
+            layers_[i]->backward(grad, dx);
+        grad = std::move(dx);
+    }
+    optimizer_->step(weights_.block(), gradients_.block());
+    return loss;
+}
+
+double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, int64_t* correct) {
+    const Tensor y_pred = forward(x, Mode::inference);
+    *correct += count_correct(y_pred, y);
+    return loss_->compute(y_pred, y, nullptr);
+}
+
+History Sequential::fit(const Dataset& train, const FitOptions& options) {
+    if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
+    if (options.batch_size <= 0)
+        throw KeyError("batch_size",
+                       "batch_size: expected a positive integer, got " + std::to_string(options.batch_size));
+    if (options.epochs <= 0)
+        throw KeyError("epochs", "epochs: expected a positive integer, got " + std::to_string(options.epochs));
+    if (train.size() == 0) throw Error("fit: the training set is empty");
+    check_labels_match(train, "fit");
+    if (options.validation_data != nullptr) check_labels_match(*options.validation_data, "fit (validation data)");
+    const int64_t n = train.size(), batch_size = std::min(options.batch_size, n);
+    const int64_t steps = (n + batch_size - 1) / batch_size;
+    Tensor x(input_shape_.with_batch(batch_size));
+    Tensor y(Shape{batch_size, train.num_classes()});
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    Rng shuffle_rng(seed_, "shuffle");
+
+    History history;
+    stop_training = false;
+    for (Callback* c : options.callbacks) c->set_model(this);
+    for (Callback* c : options.callbacks) c->on_train_begin({options.epochs, steps});
+    Logs logs;
+    for (int epoch = 0; epoch < options.epochs && !stop_training; ++epoch) {
+        for (Callback* c : options.callbacks) c->on_epoch_begin(epoch);
+        if (options.shuffle) {
+            for (int64_t i = n - 1; i > 0; --i)
+                std::swap(order[i], order[shuffle_rng.below(static_cast<uint64_t>(i + 1))]);
+        }
+        double loss_sum = 0.0;
+        int64_t correct = 0, seen = 0;
+        logs = Logs();
+        for (int64_t step = 0; step < steps; ++step) {
+            const int64_t begin = step * batch_size, rows = std::min(batch_size, n - begin);
+            Tensor xb = x.first_rows(rows), yb = y.first_rows(rows);
+            make_batch(train, std::span<const int64_t>(order).subspan(begin, rows), xb, yb);
+            const double loss = train_step(xb, yb, &correct);
+            if (!std::isfinite(loss)) {
+                throw Error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +
+                                ": loss is " + (std::isnan(loss) ? "nan" : "inf") +
+                                "; training stopped (try a lower learning rate)",
+                            ErrorKind::failure);
+            }
+            // Running means over the epoch so far, weighted by batch size, as Keras reports them.
+            loss_sum += loss * rows;
+            seen += rows;
+            logs.set("accuracy", static_cast<double>(correct) / seen);
+            logs.set("loss", loss_sum / seen);
+            for (Callback* c : options.callbacks) c->on_batch_end(step, logs);
+        }
+        if (options.validation_data != nullptr) {
+            const Evaluation val = evaluate(*options.validation_data, batch_size);
+            logs.set("val_accuracy", val.accuracy);
+            logs.set("val_loss", val.loss);
+        }
+        logs.set("learning_rate", optimizer_->learning_rate());
+        history.append(epoch, logs);
+        for (Callback* c : options.callbacks) c->on_epoch_end(epoch, logs);
+    }
+    for (Callback* c : options.callbacks) c->on_train_end(logs);
+    return history;
+}
+
+Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size) {
+    if (batch_size <= 0)
+        throw KeyError("batch_size", "batch_size: expected a positive integer, got " + std::to_string(batch_size));
+    if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
+    if (data.size() == 0) throw Error("evaluate: the dataset is empty");
+    check_labels_match(data, "evaluate");
+    batch_size = std::min(batch_size, data.size());
+    Tensor x(input_shape_.with_batch(batch_size));
+    Tensor y(Shape{batch_size, data.num_classes()});
+    std::vector<int64_t> indices(static_cast<size_t>(batch_size));
+    double loss_sum = 0.0;
+    int64_t correct = 0;
+    for (int64_t begin = 0; begin < data.size(); begin += batch_size) {
+        const int64_t rows = std::min(batch_size, data.size() - begin);
+        std::iota(indices.begin(), indices.begin() + rows, begin);
+        Tensor xb = x.first_rows(rows), yb = y.first_rows(rows);
+        make_batch(data, std::span<const int64_t>(indices).first(rows), xb, yb);
+        loss_sum += evaluate_batch(xb, yb, &correct) * rows;
+    }
+    return {loss_sum / data.size(), static_cast<double>(correct) / data.size()};
+}
+
+Tensor Sequential::predict(const Tensor& x, int64_t batch_size) {
+    if (batch_size <= 0)
+        throw KeyError("batch_size", "batch_size: expected a positive integer, got " + std::to_string(batch_size));
+    const int64_t n = x.rows();
+    Tensor result(output_shape().with_batch(n));
+    for (int64_t begin = 0; begin < n; begin += batch_size) {
+        const int64_t rows = std::min(batch_size, n - begin);
+        const Tensor xb = Tensor::view_of(const_cast<float*>(x.data()) + begin * x.cols(), x.shape().with_batch(rows));
+        const Tensor out = forward(xb, Mode::inference);
+        std::copy_n(out.data(), out.numel(), result.data() + begin * result.cols());
+    }
+    return result;
+}
+
+Tensor Sequential::predict(const Dataset& data, int64_t batch_size) {
+    if (batch_size <= 0)
+        throw KeyError("batch_size", "batch_size: expected a positive integer, got " + std::to_string(batch_size));
+    Tensor result(output_shape().with_batch(data.size()));
+    batch_size = std::max<int64_t>(1, std::min(batch_size, data.size()));
+    Tensor x(input_shape_.with_batch(batch_size));
+    Tensor y(Shape{batch_size, std::max<int64_t>(1, data.num_classes())});
+    std::vector<int64_t> indices(static_cast<size_t>(batch_size));
+    for (int64_t begin = 0; begin < data.size(); begin += batch_size) {
+        const int64_t rows = std::min(batch_size, data.size() - begin);
+        std::iota(indices.begin(), indices.begin() + rows, begin);
+        Tensor xb = x.first_rows(rows), yb = y.first_rows(rows);
+        make_batch(data, std::span<const int64_t>(indices).first(rows), xb, yb);
+        const Tensor out = forward(xb, Mode::inference);
+        std::copy_n(out.data(), out.numel(), result.data() + begin * result.cols());
+    }
+    return result;
+}
+
+}  // namespace nnlab

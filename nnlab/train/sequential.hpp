@@ -1,0 +1,120 @@
+// Sequential — a stack of layers trained end to end (Keras: keras.Sequential).
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nnlab/core/shape.hpp"
+#include "nnlab/data/dataset.hpp"
+#include "nnlab/layers/layer.hpp"
+#include "nnlab/losses/loss.hpp"
+#include "nnlab/optim/optimizer.hpp"
+#include "nnlab/tensor/arena.hpp"
+#include "nnlab/train/callback.hpp"
+#include "nnlab/train/history.hpp"
+
+namespace nnlab {
+
+// The shape of one sample, without the batch axis (Keras: keras.Input(shape=(32, 32, 3))).
+struct Input {
+    Shape shape;
+};
+
+struct CompileOptions {
+    uint64_t seed = 0;  // weight initialisation and shuffling draw from streams derived from it
+};
+
+struct FitOptions {
+    int64_t batch_size = 32;  // Keras default
+    int epochs = 1;
+    const Dataset* validation_data = nullptr;  // evaluated at the end of every epoch
+    bool shuffle = true;                       // a new seeded permutation every epoch
+    std::vector<Callback*> callbacks;          // not owned; called in this order
+};
+
+struct Evaluation {
+    double loss = 0.0;
+    double accuracy = 0.0;
+};
+
+class Sequential {
+public:
+    explicit Sequential(std::string name = "sequential");
+
+    void add(Input input);
+    void add(std::unique_ptr<Layer> layer);
+    template <std::derived_from<Layer> L>
+    void add(L layer) {
+        add(std::unique_ptr<Layer>(std::make_unique<L>(std::move(layer))));
+    }
+
+    // Allocates and initialises the weights (once), then sets the optimizer and the loss.
+    void compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<Loss> loss, CompileOptions options = {});
+    template <std::derived_from<Optimizer> O, std::derived_from<Loss> L>
+    void compile(O optimizer, L loss, CompileOptions options = {}) {
+        compile(std::make_unique<O>(std::move(optimizer)), std::make_unique<L>(std::move(loss)), options);
+    }
+    // Allocates the parameter and gradient arenas and initialises every parameter from `seed`;
+    // compile() calls it, a model loader calls it before overwriting the weights.
+    void build(uint64_t seed);
+
+    History fit(const Dataset& train, const FitOptions& options);
+    Evaluation evaluate(const Dataset& data, int64_t batch_size = 32);
+    // Class probabilities (or whatever the last layer outputs), (N, outputs).
+    Tensor predict(const Dataset& data, int64_t batch_size = 32);
+    Tensor predict(const Tensor& x, int64_t batch_size = 32);
+
+    // One optimisation step on a float batch; returns the batch's mean loss and counts correct
+    // predictions into `correct` when given.
+    double train_step(const Tensor& x, const Tensor& y, int64_t* correct = nullptr);
+
+    // The Keras table: layer names and types, output shapes, parameter counts and totals.
+    std::string summary() const;
+
+    const std::string& name() const { return name_; }
+    const Shape& input_shape() const { return input_shape_; }  // (None, H, W, C)
+    Shape output_shape() const;
+    const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+    std::vector<Param*> params() const;
+    int64_t count_params() const;
+    bool is_built() const { return built_; }
+    bool is_compiled() const { return optimizer_ != nullptr; }
+    Optimizer& optimizer();
+    const Optimizer& optimizer() const { return const_cast<Sequential*>(this)->optimizer(); }
+    const Loss& loss() const;
+    Arena& weights() { return weights_; }
+    Arena& gradients() { return gradients_; }
+    uint64_t seed() const { return seed_; }
+
+    // A callback sets this to end fit() after the current epoch (Keras: model.stop_training).
+    bool stop_training = false;
+
+private:
+    Tensor forward(const Tensor& x, Mode mode);
+    void check_labels_match(const Dataset& data, const char* what) const;
+    void ensure_buffers(int64_t batch);
+    std::string unique_layer_name(const std::string& type);
+    double evaluate_batch(const Tensor& x, const Tensor& y, int64_t* correct);
+
+    std::string name_;
+    Shape input_shape_;
+    std::vector<std::unique_ptr<Layer>> layers_;
+    std::vector<Shape> output_shapes_;  // per layer, batch None
+    std::unique_ptr<Optimizer> optimizer_;
+    std::unique_ptr<Loss> loss_;
+    bool fused_softmax_ = false;  // last layer ends in softmax and the loss takes its logits' gradient
+    bool built_ = false;
+    uint64_t seed_ = 0;
+    Arena weights_;
+    Arena gradients_;
+    // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.
+    int64_t buffer_rows_ = 0;
+    std::vector<Tensor> outputs_;
+    std::vector<Tensor> output_grads_;
+    Tensor loss_grad_;
+};
+
+}  // namespace nnlab

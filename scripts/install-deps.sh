@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package nnlab needs, by name. Idempotent: installs only what is missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config    # the toolchain
+  libdnnl-dev                         # oneDNN: the CPU matmul kernels
+  libtomlplusplus-dev                 # experiment files (TOML)
+  libcli11-dev                        # the command line
+  nlohmann-json3-dev                  # model-file headers, history.json
+  libarchive-dev zlib1g-dev           # reading cifar-10-binary.tar.gz without extracting it
+  libgtest-dev libgmock-dev           # tests
+  libbenchmark-dev                    # bench/
+  clang-format                        # the format check
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,128 @@
+// End to end on the real CIFAR-10 (NNLAB_DATA): the seed MLP learns, and the command writes a run
+// folder whose model evaluates to the accuracy the run reported.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "nnlab/nnlab.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace nnlab {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::optional<std::filesystem::path> cifar_root() {
+    const char* root = std::getenv("NNLAB_DATA");
+    if (root == nullptr || !std::filesystem::exists(std::filesystem::path(root) / "cifar-10-batches-bin")) {
+        return std::nullopt;
+    }
+    return std::filesystem::path(root);
+}
+
+#define SKIP_WITHOUT_CIFAR()                                                                 \
+    if (!cifar_root())                                                                       \
+    GTEST_SKIP() << "NNLAB_DATA has no cifar-10-batches-bin; the real-data test is skipped " \
+                    "(set NNLAB_DATA to a folder holding CIFAR-10)"
+
+Sequential seed_model() {
+    Sequential model;
+    model.add(Input{{32, 32, 3}});
+    model.add(Flatten());
+    model.add(Dense(512));
+    model.add(Activation("relu"));
+    model.add(Dense(256));
+    model.add(Activation("tanh"));
+    model.add(Dense(10, "softmax"));
+    model.compile(Adam(0.001), CategoricalCrossentropy(), {.seed = 42});
+    return model;
+}
+
+// The floors: chance is 0.10. One epoch on 10,000 images is 157 Adam steps, which reached 0.22–0.26
+// over seeds 1–3; one epoch on all 50,000 (782 steps) reached 0.342, where the seed notebook's
+// Keras run was at 0.348 (with augmentation).
+TEST(SeedMlpEndToEnd, OneEpochOnTenThousandImagesLearns) {
+    SKIP_WITHOUT_CIFAR();
+    const DatasetSplits cifar = load_dataset("cifar10", cifar_root());
+    Sequential model = seed_model();
+    model.fit(cifar.train.take(10000), {.batch_size = 64, .epochs = 1});
+    const Evaluation test = model.evaluate(cifar.test);
+    std::printf("seed MLP, 1 epoch on 10,000 images: test accuracy %.4f, loss %.4f\n", test.accuracy, test.loss);
+    EXPECT_GE(test.accuracy, 0.20);
+}
+
+TEST(SeedMlpEndToEnd, OneEpochOnTheFullTrainingSetReachesThirtyPercent) {
+    SKIP_WITHOUT_CIFAR();
+    const DatasetSplits cifar = load_dataset("cifar10", cifar_root());
+    Sequential model = seed_model();
+    model.fit(cifar.train, {.batch_size = 64, .epochs = 1});
+    const Evaluation test = model.evaluate(cifar.test);
+    std::printf("seed MLP, 1 epoch on 50,000 images: test accuracy %.4f, loss %.4f\n", test.accuracy, test.loss);
+    EXPECT_GE(test.accuracy, 0.30);
+}
+
+struct Result {
+    int exit_code;
+    std::string output;
+};
+
+Result run(const std::string& arguments) {
+    FILE* pipe = popen((std::string(NNLAB_BINARY) + " " + arguments + " 2>&1").c_str(), "r");
+    std::string output;
+    std::array<char, 4096> buffer;
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST(SeedMlpEndToEnd, CommandWritesARunFolderThatEvaluatesAgain) {
+    SKIP_WITHOUT_CIFAR();
+    testing::TempDir dir;
+    // The seed recipe on a slice of the data, so the test stays short.
+    std::ifstream seed(std::string(NNLAB_SOURCE_DIR) + "/examples/seed_mlp.toml");
+    std::stringstream text;
+    text << seed.rdbuf();
+    std::string config = text.str();
+    config.replace(config.find("validation = \"test\""), 19,
+                   "validation = \"test\"\ntrain_samples = 5000\ntest_samples = 2000");
+    const auto file = dir.write("seed_slice.toml", config);
+    const auto out = dir / "run";
+
+    const Result train =
+        run("train " + file.string() + " --epochs 2 --out " + out.string() + " --data " + cifar_root()->string());
+    ASSERT_EQ(train.exit_code, 0) << train.output;
+    EXPECT_THAT(train.output, HasSubstr("Total params: 1,707,274"));
+    EXPECT_THAT(train.output, HasSubstr("Epoch 2/2"));
+    EXPECT_THAT(train.output, HasSubstr("79/79"));  // 5,000 images at batch 64
+    for (const char* name : {"config.toml", "history.csv", "history.json", "model.safetensors"}) {
+        EXPECT_TRUE(std::filesystem::exists(out / name)) << name;
+    }
+    std::ifstream csv(out / "history.csv");
+    std::string header, first, second, extra;
+    std::getline(csv, header);
+    std::getline(csv, first);
+    std::getline(csv, second);
+    EXPECT_EQ(header, "epoch,accuracy,loss,val_accuracy,val_loss,learning_rate");
+    EXPECT_FALSE(std::getline(csv, extra) && !extra.empty());
+
+    // The saved model evaluates to the last epoch's val_accuracy (the test slice is the first 2,000).
+    const Result evaluate =
+        run("evaluate " + (out / "model.safetensors").string() + " --data " + cifar_root()->string());
+    ASSERT_EQ(evaluate.exit_code, 0) << evaluate.output;
+    LoadedModel loaded = load_model(out / "model.safetensors");
+    const DatasetSplits cifar = load_dataset("cifar10", cifar_root());
+    const double reloaded = loaded.model->evaluate(cifar.test.take(2000), 64).accuracy;
+    const double reported = std::stod(second.substr(second.find(',', second.find(',', second.find(',') + 1) + 1) + 1));
+    EXPECT_NEAR(reloaded, reported, 1e-9);
+    EXPECT_THAT(evaluate.output, HasSubstr("Test accuracy: "));
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -1,0 +1,120 @@
+// Every fast CPU kernel against its reference on odd shapes (1, 3, 17, 65).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <tuple>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/rng.hpp"
+#include "nnlab/kernels/ops.hpp"
+
+namespace nnlab {
+namespace {
+
+Tensor random_tensor(Shape shape, uint64_t seed, double low = -1.0, double high = 1.0) {
+    Tensor t(std::move(shape));
+    Rng rng(seed);
+    for (float& v : t.values()) v = static_cast<float>(rng.uniform(low, high));
+    return t;
+}
+
+void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {
+    ASSERT_EQ(fast.numel(), reference.numel());
+    for (int64_t i = 0; i < fast.numel(); ++i) {
+        ASSERT_NEAR(fast[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i]))) << "at " << i;
+    }
+}
+
+class GemmParity : public ::testing::TestWithParam<std::tuple<int, int, int, bool, bool, bool>> {};
+
+TEST_P(GemmParity, MatchesReference) {
+    const auto [m, n, k, trans_a, trans_b, accumulate] = GetParam();
+    const Tensor a = random_tensor(trans_a ? Shape{k, m} : Shape{m, k}, 1);
+    const Tensor b = random_tensor(trans_b ? Shape{n, k} : Shape{k, n}, 2);
+    Tensor fast = random_tensor(Shape{m, n}, 3);
+    Tensor reference = fast.clone();
+    const GemmOptions options{.trans_a = trans_a, .trans_b = trans_b, .accumulate = accumulate};
+    gemm(a, b, fast, options);
+    reference::gemm(a, b, reference, options);
+    expect_close(fast, reference, 1e-5 * std::sqrt(k));
+}
+
+INSTANTIATE_TEST_SUITE_P(OddShapes, GemmParity,
+                         ::testing::Combine(::testing::Values(1, 17), ::testing::Values(3, 65),
+                                            ::testing::Values(1, 17, 65), ::testing::Bool(), ::testing::Bool(),
+                                            ::testing::Bool()));
+
+TEST(GemmParity, RejectsMismatchedShapes) {
+    const Tensor a(Shape{3, 4}), b(Shape{5, 2});
+    Tensor c(Shape{3, 2});
+    EXPECT_THROW(gemm(a, b, c), Error);
+    EXPECT_THROW(reference::gemm(a, b, c), Error);
+}
+
+TEST(BiasAndRowSums, MatchReference) {
+    for (int rows : {1, 3, 17, 65}) {
+        for (int cols : {1, 3, 17, 65}) {
+            const Tensor bias = random_tensor(Shape{cols}, 4);
+            Tensor fast = random_tensor(Shape{rows, cols}, 5);
+            Tensor reference = fast.clone();
+            add_row_bias(fast, bias);
+            reference::add_row_bias(reference, bias);
+            expect_close(fast, reference, 1e-6);
+
+            Tensor sum_fast = random_tensor(Shape{cols}, 6), sum_reference = sum_fast.clone();
+            sum_rows(fast, sum_fast, true);
+            reference::sum_rows(fast, sum_reference, true);
+            expect_close(sum_fast, sum_reference, 1e-5);
+            sum_rows(fast, sum_fast, false);
+            reference::sum_rows(fast, sum_reference, false);
+            expect_close(sum_fast, sum_reference, 1e-5);
+        }
+    }
+}
+
+class ActivationParity : public ::testing::TestWithParam<ActivationKind> {};
+
+TEST_P(ActivationParity, ForwardAndBackwardMatchReference) {
+    const ActivationKind kind = GetParam();
+    for (int rows : {1, 3, 17, 65}) {
+        for (int cols : {1, 3, 17, 65}) {
+            const Tensor x = random_tensor(Shape{rows, cols}, 7, -4.0, 4.0);
+            const Tensor dy = random_tensor(Shape{rows, cols}, 8);
+            Tensor y_fast(x.shape()), y_reference(x.shape());
+            activation_forward(kind, x, y_fast);
+            reference::activation_forward(kind, x, y_reference);
+            expect_close(y_fast, y_reference, 2e-6);
+            Tensor dx_fast(x.shape()), dx_reference(x.shape());
+            activation_backward(kind, y_reference, dy, dx_fast);
+            reference::activation_backward(kind, y_reference, dy, dx_reference);
+            expect_close(dx_fast, dx_reference, 2e-6);
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllKinds, ActivationParity,
+                         ::testing::Values(ActivationKind::linear, ActivationKind::relu, ActivationKind::tanh,
+                                           ActivationKind::sigmoid, ActivationKind::softmax));
+
+TEST(ReferenceKernels, HandComputedValues) {
+    // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]
+    Tensor a(Shape{2, 2}), b(Shape{2, 2}), c(Shape{2, 2});
+    for (int i = 0; i < 4; ++i) {
+        a[i] = static_cast<float>(i + 1);
+        b[i] = static_cast<float>(i + 5);
+    }
+    reference::gemm(a, b, c);
+    EXPECT_EQ(c[0], 19.0f);
+    EXPECT_EQ(c[1], 22.0f);
+    EXPECT_EQ(c[2], 43.0f);
+    EXPECT_EQ(c[3], 50.0f);
+    // softmax([0, ln 3]) = [0.25, 0.75]
+    Tensor z(Shape{1, 2}), p(Shape{1, 2});
+    z[1] = static_cast<float>(std::log(3.0));
+    reference::activation_forward(ActivationKind::softmax, z, p);
+    EXPECT_NEAR(p[0], 0.25f, 1e-7);
+    EXPECT_NEAR(p[1], 0.75f, 1e-7);
+}
+
+}  // namespace
+}  // namespace nnlab

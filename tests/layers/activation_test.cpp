@@ -1,0 +1,54 @@
+// Activation and Flatten: hand-computed values and gradients.
+#include "nnlab/layers/activation.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "nnlab/layers/flatten.hpp"
+#include "tests/support/gradcheck.hpp"
+#include "tests/support/layer_helpers.hpp"
+
+namespace nnlab {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::FloatNear;
+using namespace nnlab::testing;
+
+TEST(Activation, HandComputedValues) {
+    Activation relu("relu");
+    EXPECT_THAT(values(forward_once(relu, Shape{1, 3}, {-1, 0, 2})), ElementsAre(0.0f, 0.0f, 2.0f));
+    Activation tanh_layer("tanh");
+    EXPECT_THAT(values(forward_once(tanh_layer, Shape{1, 2}, {0, 1})), ElementsAre(0.0f, FloatNear(0.7615942f, 1e-6)));
+    Activation sigmoid("sigmoid");
+    EXPECT_THAT(values(forward_once(sigmoid, Shape{1, 2}, {0, 2})), ElementsAre(0.5f, FloatNear(0.8807971f, 1e-6)));
+    // softmax([1, 1, 1 + ln 2]) = [1/4, 1/4, 1/2]
+    Activation softmax("softmax");
+    EXPECT_THAT(values(forward_once(softmax, Shape{1, 3}, {1, 1, 1.6931472f})),
+                ElementsAre(FloatNear(0.25f, 1e-6), FloatNear(0.25f, 1e-6), FloatNear(0.5f, 1e-6)));
+    Activation linear("linear");
+    EXPECT_THAT(values(forward_once(linear, Shape{1, 2}, {-3, 4})), ElementsAre(-3.0f, 4.0f));
+}
+
+TEST(Activation, GradientsMatchCentralDifferences) {
+    for (const char* name : {"linear", "relu", "tanh", "sigmoid", "softmax"}) {
+        Activation layer(name);
+        EXPECT_LAYER_GRADIENTS_OK(layer, Shape{3, 17}) << name;
+    }
+}
+
+TEST(Activation, OnlySoftmaxTakesLogitGradients) {
+    EXPECT_TRUE(Activation("softmax").ends_in_softmax());
+    EXPECT_FALSE(Activation("relu").ends_in_softmax());
+}
+
+TEST(Flatten, KeepsChannelsLastOrder) {
+    Flatten flatten;
+    EXPECT_EQ(flatten.build(Shape{Shape::unknown, 2, 2, 3}), (Shape{Shape::unknown, 12}));
+    EXPECT_THAT(values(forward_once(flatten, Shape{1, 1, 2, 2}, {1, 2, 3, 4})), ElementsAre(1, 2, 3, 4));
+    Flatten again;
+    EXPECT_LAYER_GRADIENTS_OK(again, Shape{2, 3, 3, 2});
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -1,0 +1,98 @@
+// Dense: hand-computed forward, gradients, Keras defaults and shape errors.
+#include "nnlab/layers/dense.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "nnlab/core/error.hpp"
+#include "tests/support/gradcheck.hpp"
+#include "tests/support/layer_helpers.hpp"
+
+namespace nnlab {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using namespace nnlab::testing;
+
+TEST(Dense, ForwardMatchesHandComputedValues) {
+    Dense dense(2);
+    const Shape output = build_with_params(dense, Shape{1, 3});
+    set_values(dense.kernel().value, {1, 2, 3, 4, 5, 6});  // rows of W: [1 2] [3 4] [5 6]
+    set_values(dense.bias().value, {0.5f, -1.0f});
+    // [1 0 -1]·W + b = [1 − 5 + 0.5, 2 − 6 − 1]
+    EXPECT_THAT(values(forward_once(dense, Shape{1, 3}, {1, 0, -1}, output)), ElementsAre(-3.5f, -5.0f));
+}
+
+TEST(Dense, AppliesItsActivation) {
+    Dense dense(2, "relu");
+    const Shape output = build_with_params(dense, Shape{1, 3});
+    set_values(dense.kernel().value, {1, 2, 3, 4, 5, 6});
+    set_values(dense.bias().value, {0.5f, 9.0f});
+    // relu([−3.5, 2 − 6 + 9]) = [0, 5]
+    EXPECT_THAT(values(forward_once(dense, Shape{1, 3}, {1, 0, -1}, output)), ElementsAre(0.0f, 5.0f));
+}
+
+TEST(Dense, DeclaresKerasDefaults) {
+    Dense dense(512);
+    EXPECT_EQ(dense.build(Shape{Shape::unknown, 3072}), (Shape{Shape::unknown, 512}));
+    EXPECT_EQ(dense.kernel().shape, (Shape{3072, 512}));
+    EXPECT_EQ(dense.kernel().initializer, "glorot_uniform");
+    EXPECT_EQ(dense.bias().shape, (Shape{512}));
+    EXPECT_EQ(dense.bias().initializer, "zeros");
+    EXPECT_EQ(dense.config()["activation"], "linear");
+}
+
+TEST(Dense, GlorotUniformStaysWithinItsLimit) {
+    Dense dense(300);
+    dense.build(Shape{Shape::unknown, 500});
+    bind_params(dense);
+    Rng rng(1);
+    initialize(dense.kernel(), rng);
+    const double limit = std::sqrt(6.0 / 800.0);
+    double sum_sq = 0;
+    for (float v : dense.kernel().value.values()) {
+        ASSERT_LE(std::abs(v), limit);
+        sum_sq += double{v} * v;
+    }
+    // Variance of U(−l, l) is l²/3.
+    EXPECT_NEAR(sum_sq / dense.kernel().value.numel(), limit * limit / 3, limit * limit / 3 * 0.02);
+}
+
+TEST(Dense, GradientsMatchCentralDifferences) {
+    for (const char* activation : {"linear", "relu", "tanh", "sigmoid", "softmax"}) {
+        Dense dense(4, activation);
+        EXPECT_LAYER_GRADIENTS_OK(dense, Shape{3, 5}) << activation;
+    }
+    Dense odd(17);
+    EXPECT_LAYER_GRADIENTS_OK(odd, Shape{1, 65});
+}
+
+TEST(Dense, RejectsInputWithoutFlatten) {
+    Dense dense(10);
+    dense.set_name("dense");
+    try {
+        dense.build(Shape{Shape::unknown, 32, 32, 3});
+        FAIL() << "expected an error";
+    } catch (const Error& error) {
+        EXPECT_THAT(error.what(), HasSubstr("dense (Dense)"));
+        EXPECT_THAT(error.what(), HasSubstr("(None, 32, 32, 3)"));
+        EXPECT_THAT(error.what(), HasSubstr("Flatten"));
+    }
+}
+
+TEST(Dense, RejectsNonPositiveUnitsAndUnknownActivation) {
+    EXPECT_THROW(Dense(0), KeyError);
+    try {
+        Dense(4, "relux");
+        FAIL() << "expected an error";
+    } catch (const KeyError& error) {
+        EXPECT_EQ(error.key(), "activation");
+        EXPECT_THAT(error.what(), HasSubstr("relux"));
+    }
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -1,0 +1,160 @@
+// Tests of the layer registry: make_layer builds every known type from its spec, layer_spec gives
+// the spec back, and every mistake in a spec is a KeyError naming the key.
+#include "nnlab/layers/registry.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/dense.hpp"
+#include "nnlab/layers/flatten.hpp"
+
+namespace nnlab {
+namespace {
+
+using json = nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// The KeyError make_layer throws for `spec`; fails the test when it throws nothing or something else.
+KeyError key_error_of(const json& spec) {
+    try {
+        make_layer(spec);
+    } catch (const KeyError& e) {
+        return e;
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "expected a KeyError for " << spec.dump() << ", got another exception: " << e.what();
+        return KeyError("", "");
+    }
+    ADD_FAILURE() << "expected a KeyError for " << spec.dump() << ", but make_layer accepted it";
+    return KeyError("", "");
+}
+
+void expect_key_error(const json& spec, const std::string& key, const std::string& message) {
+    const KeyError e = key_error_of(spec);
+    EXPECT_EQ(e.key(), key) << spec.dump();
+    EXPECT_EQ(std::string(e.what()), message) << spec.dump();
+}
+
+TEST(LayerRegistry, FlattenRoundTrips) {
+    const json spec = {{"type", "Flatten"}, {"name", "flatten_3"}};
+    const auto layer = make_layer(spec);
+    ASSERT_NE(dynamic_cast<Flatten*>(layer.get()), nullptr);
+    EXPECT_EQ(layer->name(), "flatten_3");
+    EXPECT_EQ(layer_spec(*layer), spec);
+    EXPECT_EQ(layer_spec(*make_layer(layer_spec(*layer))), spec);
+}
+
+TEST(LayerRegistry, DenseRoundTrips) {
+    const json spec = {{"type", "Dense"}, {"name", "dense_1"}, {"units", 17}, {"activation", "tanh"}};
+    const auto layer = make_layer(spec);
+    const auto* dense = dynamic_cast<Dense*>(layer.get());
+    ASSERT_NE(dense, nullptr);
+    EXPECT_EQ(dense->units(), 17);
+    EXPECT_EQ(dense->name(), "dense_1");
+    EXPECT_EQ(dense->config()["activation"], "tanh");
+    EXPECT_EQ(layer_spec(*layer), spec);
+    EXPECT_EQ(layer_spec(*make_layer(layer_spec(*layer))), spec);
+}
+
+TEST(LayerRegistry, DenseActivationDefaultsToLinearAsInKeras) {
+    const auto layer = make_layer({{"type", "Dense"}, {"units", 3}});
+    EXPECT_EQ(layer_spec(*layer), json({{"type", "Dense"}, {"units", 3}, {"activation", "linear"}}));
+}
+
+TEST(LayerRegistry, ActivationRoundTrips) {
+    for (const char* name : {"linear", "relu", "tanh", "sigmoid", "softmax"}) {
+        const json spec = {{"type", "Activation"}, {"name", "act"}, {"activation", name}};
+        const auto layer = make_layer(spec);
+        ASSERT_NE(dynamic_cast<Activation*>(layer.get()), nullptr);
+        EXPECT_EQ(layer_spec(*layer), spec) << name;
+        EXPECT_EQ(layer_spec(*make_layer(layer_spec(*layer))), spec) << name;
+    }
+}
+
+TEST(LayerRegistry, LayerWithoutNameLeavesTheNameToTheModel) {
+    const auto layer = make_layer({{"type", "Flatten"}});
+    EXPECT_EQ(layer->name(), "");
+    EXPECT_EQ(layer_spec(*layer), json({{"type", "Flatten"}}));
+}
+
+TEST(LayerRegistry, MissingTypeIsAnError) {
+    expect_key_error({{"units", 3}}, "type", "type: missing; expected one of Activation, Dense, Flatten");
+}
+
+TEST(LayerRegistry, TypeMustBeAString) {
+    expect_key_error({{"type", 3}}, "type", "type: expected a string, got 3");
+}
+
+TEST(LayerRegistry, SpecMustBeAnObject) {
+    expect_key_error(json::array({1, 2}), "type",
+                     "type: expected a layer (a table with a type and its keys), got [1,2]");
+}
+
+TEST(LayerRegistry, UnknownTypeListsTheKnownTypes) {
+    expect_key_error({{"type", "Conv3D"}}, "type",
+                     "type: unknown layer type 'Conv3D'; expected one of Activation, Dense, Flatten");
+}
+
+TEST(LayerRegistry, LowerCaseTypeGetsASuggestion) {
+    expect_key_error({{"type", "dense"}, {"units", 3}}, "type",
+                     "type: unknown layer type 'dense'; expected one of Activation, Dense, Flatten "
+                     "(did you mean 'Dense'?)");
+}
+
+TEST(LayerRegistry, MisspeltKeyIsAnErrorNotASilentDefault) {
+    expect_key_error({{"type", "Dense"}, {"unit", 3}}, "unit",
+                     "unknown key 'unit' for layer Dense; expected one of name, type, units, activation");
+    expect_key_error({{"type", "Flatten"}, {"units", 3}}, "units",
+                     "unknown key 'units' for layer Flatten; expected one of name, type");
+    expect_key_error({{"type", "Activation"}, {"activation", "relu"}, {"activaton", "relu"}}, "activaton",
+                     "unknown key 'activaton' for layer Activation; expected one of name, type, activation");
+}
+
+TEST(LayerRegistry, DenseNeedsUnits) {
+    expect_key_error({{"type", "Dense"}, {"activation", "relu"}}, "units",
+                     "units: missing; layer Dense needs units, a positive integer");
+}
+
+TEST(LayerRegistry, UnitsMustBeAPositiveInteger) {
+    expect_key_error({{"type", "Dense"}, {"units", "abc"}}, "units", "units: expected a positive integer, got \"abc\"");
+    expect_key_error({{"type", "Dense"}, {"units", 0}}, "units", "units: expected a positive integer, got 0");
+    expect_key_error({{"type", "Dense"}, {"units", -4}}, "units", "units: expected a positive integer, got -4");
+    expect_key_error({{"type", "Dense"}, {"units", 2.5}}, "units", "units: expected a positive integer, got 2.5");
+    expect_key_error({{"type", "Dense"}, {"units", 512.0}}, "units", "units: expected a positive integer, got 512.0");
+    expect_key_error({{"type", "Dense"}, {"units", true}}, "units", "units: expected a positive integer, got true");
+    expect_key_error({{"type", "Dense"}, {"units", json::array({8})}}, "units",
+                     "units: expected a positive integer, got [8]");
+    expect_key_error({{"type", "Dense"}, {"units", UINT64_MAX}}, "units",
+                     "units: expected a positive integer, got 18446744073709551615");
+}
+
+TEST(LayerRegistry, ActivationLayerNeedsAnActivation) {
+    expect_key_error({{"type", "Activation"}}, "activation",
+                     "activation: missing; layer Activation needs activation, the name of an activation");
+}
+
+TEST(LayerRegistry, ActivationMustBeAString) {
+    expect_key_error({{"type", "Activation"}, {"activation", 1}}, "activation", "activation: expected a string, got 1");
+    expect_key_error({{"type", "Dense"}, {"units", 4}, {"activation", false}}, "activation",
+                     "activation: expected a string, got false");
+}
+
+TEST(LayerRegistry, UnknownActivationNamesTheKnownOnes) {
+    for (const json& spec : {json{{"type", "Activation"}, {"activation", "relux"}},
+                             json{{"type", "Dense"}, {"units", 4}, {"activation", "relux"}}}) {
+        const KeyError e = key_error_of(spec);
+        EXPECT_EQ(e.key(), "activation");
+        EXPECT_THAT(e.what(), StartsWith("activation: unknown activation 'relux'"));
+        EXPECT_THAT(e.what(), HasSubstr("relu"));
+    }
+}
+
+TEST(LayerRegistry, NameMustBeANonEmptyString) {
+    expect_key_error({{"type", "Flatten"}, {"name", 3}}, "name", "name: expected a non-empty string, got 3");
+    expect_key_error({{"type", "Flatten"}, {"name", ""}}, "name", "name: expected a non-empty string, got \"\"");
+}
+
+}  // namespace
+}  // namespace nnlab

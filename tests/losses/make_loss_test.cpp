@@ -1,0 +1,58 @@
+// Tests for make_loss (Keras: losses.get): the identifiers Keras accepts and the unknown-name error.
+#include "nnlab/losses/loss.hpp"
+
+#include <gtest/gtest.h>
+
+#include "nnlab/core/error.hpp"
+
+namespace nnlab {
+namespace {
+
+TEST(MakeLoss, BuildsEveryKerasIdentifier) {
+    EXPECT_EQ(make_loss("categorical_crossentropy")->name(), "categorical_crossentropy");
+    EXPECT_EQ(make_loss("mean_squared_error")->name(), "mean_squared_error");
+    EXPECT_EQ(make_loss("hinge")->name(), "hinge");
+    EXPECT_EQ(make_loss("categorical_hinge")->name(), "categorical_hinge");
+}
+
+TEST(MakeLoss, AcceptsMseAsAnAliasOfMeanSquaredError) {
+    EXPECT_EQ(make_loss("mse")->name(), "mean_squared_error");
+    EXPECT_EQ(make_loss("MSE")->name(), "mean_squared_error");
+}
+
+TEST(MakeLoss, AcceptsKerasClassNames) {
+    EXPECT_EQ(make_loss("CategoricalCrossentropy")->name(), "categorical_crossentropy");
+    EXPECT_EQ(make_loss("MeanSquaredError")->name(), "mean_squared_error");
+    EXPECT_EQ(make_loss("Hinge")->name(), "hinge");
+    EXPECT_EQ(make_loss("CategoricalHinge")->name(), "categorical_hinge");
+}
+
+TEST(MakeLoss, OnlyCrossentropyFusesWithSoftmax) {
+    EXPECT_TRUE(make_loss("categorical_crossentropy")->fuses_with_softmax());
+    EXPECT_FALSE(make_loss("mse")->fuses_with_softmax());
+    EXPECT_FALSE(make_loss("hinge")->fuses_with_softmax());
+    EXPECT_FALSE(make_loss("categorical_hinge")->fuses_with_softmax());
+}
+
+TEST(MakeLoss, UnknownNameThrowsKeyErrorListingTheKnownLosses) {
+    try {
+        make_loss("binary_crossentropy");
+        FAIL() << "expected nnlab::KeyError";
+    } catch (const KeyError& e) {
+        EXPECT_EQ(e.key(), "loss");
+        EXPECT_EQ(e.kind(), ErrorKind::bad_input);
+        EXPECT_STREQ(e.what(),
+                     "loss: unknown loss 'binary_crossentropy'; expected one of categorical_crossentropy, "
+                     "mean_squared_error, hinge, categorical_hinge");
+    }
+}
+
+TEST(MakeLoss, NamesAreCaseSensitiveAsInKeras) {
+    // Keras looks identifiers up in a dict: "Mse" and "HINGE" are neither a function nor a class name.
+    EXPECT_THROW(make_loss("Mse"), KeyError);
+    EXPECT_THROW(make_loss("HINGE"), KeyError);
+    EXPECT_THROW(make_loss(""), KeyError);
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -1,0 +1,141 @@
+// Sequential: training learns, runs are reproducible, the fused softmax path equals the plain one,
+// callbacks see the right epochs, and a diverging loss stops with a clear error.
+#include "nnlab/train/sequential.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/dense.hpp"
+#include "nnlab/layers/flatten.hpp"
+#include "nnlab/losses/categorical_crossentropy.hpp"
+#include "nnlab/losses/mean_squared_error.hpp"
+#include "nnlab/optim/adam.hpp"
+#include "nnlab/optim/schedules.hpp"
+#include "nnlab/optim/sgd.hpp"
+#include "nnlab/train/callbacks/learning_rate_scheduler.hpp"
+#include "tests/support/synthetic_data.hpp"
+
+namespace nnlab {
+namespace {
+
+using nnlab::testing::synthetic_images;
+using ::testing::HasSubstr;
+
+std::unique_ptr<Sequential> small_mlp(uint64_t seed, bool fused_softmax = true) {
+    auto model = std::make_unique<Sequential>();
+    model->add(Input{{4, 4, 3}});
+    model->add(Flatten());
+    model->add(Dense(16, "relu"));
+    if (fused_softmax) {
+        model->add(Dense(3, "softmax"));
+    } else {
+        model->add(Dense(3));
+        model->add(Activation("softmax"));
+    }
+    model->compile(Adam(0.01), CategoricalCrossentropy(), {.seed = seed});
+    return model;
+}
+
+TEST(Sequential, LearnsASeparableProblem) {
+    const Dataset train = synthetic_images(600, 3, Shape{4, 4, 3}, 1);
+    const Dataset test = synthetic_images(300, 3, Shape{4, 4, 3}, 2);
+    auto model = small_mlp(5);
+    const double before = model->evaluate(test).accuracy;
+    const History history = model->fit(train, {.batch_size = 32, .epochs = 5, .validation_data = &test});
+    EXPECT_EQ(history.size(), 5);
+    EXPECT_LT(history.values("loss").back(), history.values("loss").front());
+    EXPECT_GT(history.values("val_accuracy").back(), 0.9);
+    EXPECT_LT(before, 0.6);
+    EXPECT_EQ(history.keys(),
+              (std::vector<std::string>{"accuracy", "loss", "val_accuracy", "val_loss", "learning_rate"}));
+}
+
+TEST(Sequential, SameSeedGivesBitIdenticalWeights) {
+    const Dataset train = synthetic_images(300, 3, Shape{4, 4, 3}, 1);
+    auto first = small_mlp(7), second = small_mlp(7), other = small_mlp(8);
+    first->fit(train, {.batch_size = 16, .epochs = 2});
+    second->fit(train, {.batch_size = 16, .epochs = 2});
+    other->fit(train, {.batch_size = 16, .epochs = 2});
+    const size_t bytes = static_cast<size_t>(first->weights().size()) * sizeof(float);
+    EXPECT_EQ(std::memcmp(first->weights().data(), second->weights().data(), bytes), 0);
+    EXPECT_NE(std::memcmp(first->weights().data(), other->weights().data(), bytes), 0);
+}
+
+TEST(Sequential, FusedSoftmaxMatchesSeparateSoftmaxLayer) {
+    const Dataset train = synthetic_images(64, 3, Shape{4, 4, 3}, 3);
+    auto fused = small_mlp(9, true), separate = small_mlp(9, false);
+    fused->fit(train, {.batch_size = 16, .epochs = 1, .shuffle = false});
+    separate->fit(train, {.batch_size = 16, .epochs = 1, .shuffle = false});
+    ASSERT_EQ(fused->weights().size(), separate->weights().size());
+    for (int64_t i = 0; i < fused->weights().size(); ++i) {
+        ASSERT_NEAR(fused->weights().data()[i], separate->weights().data()[i], 1e-5) << "at " << i;
+    }
+}
+
+TEST(Sequential, LastPartialBatchIsTrained) {
+    // 10 examples at batch 4: steps of 4, 4 and 2.
+    const Dataset train = synthetic_images(10, 3, Shape{4, 4, 3}, 4);
+    auto model = small_mlp(1);
+    model->fit(train, {.batch_size = 4, .epochs = 2});
+    EXPECT_EQ(model->optimizer().iterations(), 6);
+}
+
+TEST(Sequential, StepDecayChangesTheRateAtEpochBoundaries) {
+    const Dataset train = synthetic_images(8, 3, Shape{4, 4, 3}, 5);
+    auto model = small_mlp(1);
+    LearningRateScheduler scheduler(StepDecay{.initial_learning_rate = 0.001, .drop = 0.5, .epochs_drop = 2});
+    const History history = model->fit(train, {.batch_size = 8, .epochs = 5, .callbacks = {&scheduler}});
+    EXPECT_THAT(history.values("learning_rate"), ::testing::ElementsAre(0.001, 0.001, 0.0005, 0.0005, 0.00025));
+}
+
+TEST(Sequential, DivergingLossStopsWithEpochAndBatch) {
+    const Dataset train = synthetic_images(64, 3, Shape{4, 4, 3}, 6);
+    Sequential model;
+    model.add(Input{{4, 4, 3}});
+    model.add(Flatten());
+    model.add(Dense(3));
+    model.compile(SGD(1e30), MeanSquaredError(), {.seed = 1});
+    try {
+        model.fit(train, {.batch_size = 16, .epochs = 3});
+        FAIL() << "expected training to stop";
+    } catch (const Error& error) {
+        EXPECT_THAT(error.what(), HasSubstr("epoch 1, batch "));
+        EXPECT_THAT(error.what(), ::testing::AnyOf(HasSubstr("nan"), HasSubstr("inf")));
+        EXPECT_EQ(error.kind(), ErrorKind::failure);
+    }
+}
+
+TEST(Sequential, RejectsDataThatDoesNotFitTheModel) {
+    const Dataset train = synthetic_images(8, 5, Shape{4, 4, 3}, 7);
+    auto model = small_mlp(1);
+    try {
+        model->fit(train, {.batch_size = 4});
+        FAIL() << "expected an error";
+    } catch (const Error& error) {
+        EXPECT_THAT(error.what(), HasSubstr("5 classes"));
+        EXPECT_THAT(error.what(), HasSubstr("(None, 3)"));
+    }
+    EXPECT_THROW(model->fit(synthetic_images(8, 3, Shape{4, 4, 3}, 7), {.batch_size = 0}), KeyError);
+}
+
+TEST(Sequential, PredictMatchesEvaluate) {
+    const Dataset data = synthetic_images(50, 3, Shape{4, 4, 3}, 8);
+    auto model = small_mlp(2);
+    const Tensor probs = model->predict(data, 7);
+    ASSERT_EQ(probs.shape(), (Shape{50, 3}));
+    int64_t correct = 0;
+    for (int64_t i = 0; i < 50; ++i) {
+        const float* row = probs.data() + i * 3;
+        EXPECT_NEAR(row[0] + row[1] + row[2], 1.0f, 1e-5);
+        correct += std::max_element(row, row + 3) - row == data.labels[static_cast<size_t>(i)];
+    }
+    EXPECT_DOUBLE_EQ(model->evaluate(data, 9).accuracy, correct / 50.0);
+}
+
+}  // namespace
+}  // namespace nnlab
