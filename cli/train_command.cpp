@@ -87,7 +87,7 @@ int run_train(const TrainArguments& args) {
 
     save_model(*model, folder / "model.safetensors", {.class_names = data.train.class_names});
     const double per_epoch = median(recorder.epoch_seconds());
-    std::printf("\nTrained %d epochs in %.1f s: median %.2f s/epoch, %.0f images/s (training); peak memory %.0f MB\n",
+    std::printf("\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; peak memory %.0f MB\n",
                 recorder.history().size(), total, per_epoch, static_cast<double>(data.train.size()) / per_epoch,
                 peak_rss_mb());
     if (auto accuracy = recorder.history().size() > 0 && experiment.validation == "test"
