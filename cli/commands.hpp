@@ -9,5 +9,7 @@ namespace nnlab::cli {
 void add_train_command(CLI::App& app, int& exit_code);
 void add_summary_command(CLI::App& app, int& exit_code);
 void add_evaluate_command(CLI::App& app, int& exit_code);
+void add_download_command(CLI::App& app, int& exit_code);
+void add_augment_preview_command(CLI::App& app, int& exit_code);
 
 }  // namespace nnlab::cli

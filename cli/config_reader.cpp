@@ -121,6 +121,29 @@ std::optional<double> ConfigReader::number(std::string_view key) const {
     wrong_type(key, "a number");
 }
 
+std::optional<double> ConfigReader::number_if_number(std::string_view key) const {
+    const toml::node* at = node(key);
+    if (at == nullptr || !(at->is_floating_point() || at->is_integer())) return std::nullopt;
+    return number(key);
+}
+
+std::vector<double> ConfigReader::numbers(std::string_view key) const {
+    const toml::node* at = node(key);
+    if (at == nullptr) fail(key, "missing; expected an array of numbers");
+    const toml::array* array = at->as_array();
+    if (array == nullptr) wrong_type(key, "an array of numbers");
+    std::vector<double> out;
+    for (const toml::node& item : *array) {
+        if (auto v = item.as_floating_point())
+            out.push_back(v->get());
+        else if (auto i = item.as_integer())
+            out.push_back(static_cast<double>(i->get()));
+        else
+            wrong_type(key, "an array of numbers");
+    }
+    return out;
+}
+
 std::optional<bool> ConfigReader::boolean(std::string_view key) const {
     const toml::node* at = node(key);
     if (at == nullptr) return std::nullopt;

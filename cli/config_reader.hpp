@@ -31,6 +31,10 @@ public:
     std::optional<double> number(std::string_view key) const;  // an integer is accepted too
     std::optional<bool> boolean(std::string_view key) const;
     std::optional<std::vector<int64_t>> integers(std::string_view key) const;
+    // The value when it is a number (integer or float), else nullopt (no error).
+    std::optional<double> number_if_number(std::string_view key) const;
+    // An array of numbers; throws when the key holds anything else.
+    std::vector<double> numbers(std::string_view key) const;
 
     std::string require_string(std::string_view key) const;
 

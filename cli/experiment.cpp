@@ -1,12 +1,15 @@
 // Experiment — one training run as a TOML file describes it, validated before anything runs.
 #include "cli/experiment.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <toml++/toml.h>
 
+#include "cli/augment_config.hpp"
 #include "cli/config_reader.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/optim/schedules.hpp"
@@ -15,20 +18,38 @@
 namespace nnlab::cli {
 namespace {
 
-// The image shape of each dataset nnlab knows, so a model can be checked before the data is loaded.
-std::optional<Shape> known_image_shape(const std::string& dataset) {
-    if (dataset == "cifar10") return Shape{32, 32, 3};
-    return std::nullopt;
-}
-
 void read_data(const ConfigReader& data, Experiment& e) {
-    data.reject_unknown({"dataset", "validation", "train_samples", "test_samples"});
+    data.reject_unknown({"dataset", "validation", "validation_split", "train_samples", "test_samples", "workers"});
     e.dataset = data.string("dataset").value_or(e.dataset);
-    if (e.dataset != "cifar10") data.fail("dataset", "unknown dataset '" + e.dataset + "'; expected cifar10");
+    // A known name, or a folder of images (root/<class>/*.jpg), checked when the data is loaded.
+    const std::vector<std::string> known = known_datasets();
+    const bool is_known = std::find(known.begin(), known.end(), e.dataset) != known.end();
+    const bool looks_like_path = e.dataset.find('/') != std::string::npos || e.dataset.find('.') == 0;
+    if (!is_known && !looks_like_path) {
+        std::string list;
+        for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+        data.fail("dataset",
+                  "unknown dataset '" + e.dataset + "'; expected one of " + list + ", or a folder of images");
+    }
     e.validation = data.string("validation").value_or(e.validation);
-    if (e.validation != "test" && e.validation != "none") {
+    if (e.validation != "test" && e.validation != "split" && e.validation != "none") {
         data.fail("validation",
-                  "expected \"test\" (validate on the test split) or \"none\", found \"" + e.validation + "\"");
+                  "expected \"test\" (the test split), \"split\" (validation_split of the training set) "
+                  "or \"none\", found \"" +
+                      e.validation + "\"");
+    }
+    if (e.validation == "split") {
+        e.validation_split = data.number("validation_split").value_or(0.2);
+        if (e.validation_split <= 0.0 || e.validation_split >= 1.0) {
+            data.fail("validation_split", "expected a fraction in (0, 1), found " + std::to_string(e.validation_split));
+        }
+    } else if (data.has("validation_split")) {
+        data.fail("validation_split", "only used with validation = \"split\"; validation is \"" + e.validation + "\"");
+    }
+    if (auto workers = data.integer("workers")) {
+        if (*workers < 0 || *workers > 64)
+            data.fail("workers", "expected 0 to 64 threads, found " + std::to_string(*workers));
+        e.workers = static_cast<int>(*workers);
     }
     e.train_samples = data.positive_integer("train_samples");
     e.test_samples = data.positive_integer("test_samples");
@@ -155,7 +176,7 @@ Experiment load_experiment(const std::filesystem::path& file) {
                     ": not valid TOML: " + std::string(error.description()));
     }
     const ConfigReader reader(root, file.string(), "");
-    reader.reject_unknown({"name", "seed", "data", "model", "train", "optimizer", "schedule"});
+    reader.reject_unknown({"name", "seed", "data", "augment", "model", "train", "optimizer", "schedule"});
 
     Experiment e;
     e.file = file;
@@ -165,6 +186,7 @@ Experiment load_experiment(const std::filesystem::path& file) {
         e.seed = static_cast<uint64_t>(*seed);
     }
     if (auto data = reader.table("data")) read_data(*data, e);
+    if (auto augment = reader.table("augment")) e.augment = read_augment_config(*augment);
     const auto model = reader.table("model");
     if (!model) reader.fail("model", "missing; expected a [model] table with layers");
     read_model(*model, e);
@@ -181,11 +203,14 @@ Experiment load_experiment(const std::filesystem::path& file) {
     }
     if (auto schedule = reader.table("schedule")) read_schedule(*schedule, e);
     if (!e.input_shape) e.input_shape = known_image_shape(e.dataset);
-    // Build the model once so that a layer that does not fit its input is reported before any work.
-    try {
-        build_model(e, *e.input_shape);
-    } catch (const Error& error) {
-        throw Error(file.string() + ": model: " + error.what());
+    // Build the model once so that a layer that does not fit its input is reported before any work
+    // (for an image folder without model.input_shape, that waits until the images are loaded).
+    if (e.input_shape) {
+        try {
+            build_model(e, *e.input_shape);
+        } catch (const Error& error) {
+            throw Error(file.string() + ": model: " + error.what());
+        }
     }
     return e;
 }
@@ -221,9 +246,12 @@ std::string Experiment::to_toml() const {
     root.insert("name", name);
     root.insert("seed", static_cast<int64_t>(seed));
     toml::table data{{"dataset", dataset}, {"validation", validation}};
+    if (validation == "split") data.insert("validation_split", validation_split);
+    data.insert("workers", workers);
     if (train_samples) data.insert("train_samples", *train_samples);
     if (test_samples) data.insert("test_samples", *test_samples);
     root.insert("data", std::move(data));
+    if (augment) root.insert("augment", augment_config_to_toml(*augment));
     toml::table model;
     if (input_shape) {
         toml::array dims;

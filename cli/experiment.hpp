@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nnlab/core/shape.hpp"
+#include "nnlab/data/augment.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "nnlab/train/callback.hpp"
 #include "nnlab/train/sequential.hpp"
@@ -35,9 +36,14 @@ struct Experiment {
 
     // [data]
     std::string dataset = "cifar10";
-    std::string validation = "test";       // "test": validate on the test split every epoch; "none"
+    std::string validation = "test";  // "test": the test split; "split": the last validation_split of train; "none"
+    double validation_split = 0.0;    // with validation = "split" (default 0.2)
+    int workers = 1;                  // threads building batches ahead of training
     std::optional<int64_t> train_samples;  // use only the first N training images
     std::optional<int64_t> test_samples;   // use only the first N test images
+
+    // [augment]: the seed's ImageDataGenerator arguments; absent means plain pixel / 255
+    std::optional<AugmentConfig> augment;
 
     // [model]
     std::optional<Shape> input_shape;    // defaults to the dataset's image shape

@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/experiment.hpp"
+#include "nnlab/core/error.hpp"
 
 namespace nnlab::cli {
 
@@ -13,6 +14,11 @@ void add_summary_command(CLI::App& app, int& exit_code) {
     command->add_option("config", *config, "Experiment file (TOML)")->required();
     command->callback([config, &exit_code] {
         const Experiment experiment = load_experiment(*config);
+        if (!experiment.input_shape) {
+            throw Error(*config +
+                        ": model.input_shape is needed to summarise a model of an image folder, e.g. "
+                        "input_shape = [64, 64, 3]");
+        }
         std::cout << build_model(experiment, *experiment.input_shape)->summary();
         exit_code = exit_ok;
     });

@@ -62,6 +62,11 @@ int run_train(const TrainArguments& args) {
     if (experiment.train_samples) data.train = data.train.take(*experiment.train_samples);
     if (experiment.test_samples) data.test = data.test.take(*experiment.test_samples);
     std::unique_ptr<Sequential> model = build_model(experiment, data.train.image_shape);
+    std::optional<Augmenter> augmenter;
+    if (experiment.augment) {
+        augmenter.emplace(*experiment.augment, data.train.image_shape);
+        if (experiment.augment->needs_fit()) augmenter->fit(data.train);  // datagen.fit(x_train)
+    }
     std::cout << model->summary() << std::flush;
 
     const std::filesystem::path folder =
@@ -75,7 +80,10 @@ int run_train(const TrainArguments& args) {
     FitOptions fit{.batch_size = experiment.batch_size,
                    .epochs = experiment.epochs,
                    .validation_data = experiment.validation == "test" ? &data.test : nullptr,
+                   .validation_split = experiment.validation_split,
                    .shuffle = experiment.shuffle,
+                   .augmenter = augmenter ? &*augmenter : nullptr,
+                   .workers = experiment.workers,
                    .callbacks = {}};
     for (auto& callback : owned) fit.callbacks.push_back(callback.get());
     fit.callbacks.push_back(&recorder);
@@ -87,13 +95,14 @@ int run_train(const TrainArguments& args) {
 
     save_model(*model, folder / "model.safetensors", {.class_names = data.train.class_names});
     const double per_epoch = median(recorder.epoch_seconds());
-    std::printf("\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; peak memory %.0f MB\n",
-                recorder.history().size(), total, per_epoch, static_cast<double>(data.train.size()) / per_epoch,
-                peak_rss_mb());
-    if (auto accuracy = recorder.history().size() > 0 && experiment.validation == "test"
+    std::printf(
+        "\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; "
+        "peak memory %.0f MB\n",
+        recorder.history().size(), total, per_epoch, static_cast<double>(data.train.size()) / per_epoch, peak_rss_mb());
+    if (auto accuracy = recorder.history().size() > 0 && experiment.validation != "none"
                             ? std::optional<double>(recorder.history().values("val_accuracy").back())
                             : std::nullopt) {
-        std::printf("Test accuracy: %.4f\n", *accuracy);
+        std::printf("%s accuracy: %.4f\n", experiment.validation == "test" ? "Test" : "Validation", *accuracy);
     }
     std::printf("Run folder: %s (config.toml, history.csv, history.json, model.safetensors)\n", folder.c_str());
     return exit_ok;

@@ -8,7 +8,11 @@ packages=(
   libtomlplusplus-dev                 # experiment files (TOML)
   libcli11-dev                        # the command line
   nlohmann-json3-dev                  # model-file headers, history.json
-  libarchive-dev zlib1g-dev           # reading cifar-10-binary.tar.gz without extracting it
+  libarchive-dev zlib1g-dev           # reading cifar-10-binary.tar.gz and gzip'd IDX without extracting them
+  libjpeg62-turbo-dev libpng-dev      # image-folder datasets (JPEG, PNG)
+  libcurl4-openssl-dev                # nnlab download (HTTPS, resume)
+  libcairo2-dev                       # figures: augment-preview grids (PNG, text)
+  dataset-fashion-mnist               # a second real dataset every machine can have (tests, examples)
   libgtest-dev libgmock-dev           # tests
   libbenchmark-dev                    # bench/
   clang-format                        # the format check

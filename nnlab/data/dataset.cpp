@@ -6,12 +6,17 @@
 namespace nnlab {
 
 Dataset Dataset::take(int64_t n) const {
-    n = std::clamp<int64_t>(n, 0, size());
+    return slice(0, n);
+}
+
+Dataset Dataset::slice(int64_t begin, int64_t count) const {
+    begin = std::clamp<int64_t>(begin, 0, size());
+    count = std::clamp<int64_t>(count, 0, size() - begin);
     Dataset subset;
     subset.image_shape = image_shape;
     subset.class_names = class_names;
-    subset.images.assign(images.begin(), images.begin() + n * image_size());
-    subset.labels.assign(labels.begin(), labels.begin() + n);
+    subset.images.assign(images.begin() + begin * image_size(), images.begin() + (begin + count) * image_size());
+    subset.labels.assign(labels.begin() + begin, labels.begin() + begin + count);
     return subset;
 }
 

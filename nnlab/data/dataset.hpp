@@ -21,6 +21,8 @@ struct Dataset {
     const uint8_t* image(int64_t i) const { return images.data() + i * image_size(); }
     // The first n examples (all of them when n >= size()).
     Dataset take(int64_t n) const;
+    // `count` examples from `begin` (clamped to the dataset).
+    Dataset slice(int64_t begin, int64_t count) const;
 };
 
 struct DatasetSplits {

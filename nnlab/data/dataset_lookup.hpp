@@ -3,10 +3,13 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "nnlab/core/shape.hpp"
 #include "nnlab/data/dataset.hpp"
+#include "nnlab/data/image_folder.hpp"
 
 namespace nnlab {
 
@@ -14,9 +17,20 @@ namespace nnlab {
 // not empty, else $HOME/.cache/nnlab/datasets; empty when none of the three is available.
 std::vector<std::filesystem::path> dataset_search_roots(const std::optional<std::filesystem::path>& data_dir);
 
-// Loads a dataset by name ("cifar10"). Inside each root it looks for the dataset's usual folder or
-// archive names (and accepts the root itself being that folder). When nothing is found the error
-// lists every place it looked and how to get the data.
+// The names load_dataset knows, as Keras names them: cifar10, cifar100, cifar100_coarse, mnist, fashion_mnist.
+std::vector<std::string> known_datasets();
+
+// (H, W, C) of a known dataset's images — (32, 32, 3) for CIFAR, (28, 28, 1) for (Fashion-)MNIST — without
+// loading it; nullopt for other names (an image folder's shape is only known once it is read).
+std::optional<Shape> known_image_shape(std::string_view name);
+
+// Loads a dataset by name (one of known_datasets()). Inside each root it looks for the dataset's usual folder
+// or archive names (for CIFAR it also accepts the root itself being that folder or archive); Fashion-MNIST is
+// also looked for where Debian's dataset-fashion-mnist package puts it, after the roots. A name that is none of
+// these but an existing folder is loaded as an image folder (load_image_folder, with `image_folder` options).
+// When nothing is found the error lists every place it looked and how to get the data.
 DatasetSplits load_dataset(std::string_view name, const std::optional<std::filesystem::path>& data_dir);
+DatasetSplits load_dataset(std::string_view name, const std::optional<std::filesystem::path>& data_dir,
+                           const ImageFolderOptions& image_folder);
 
 }  // namespace nnlab

@@ -8,7 +8,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
-#include "nnlab/data/batch.hpp"
+#include "nnlab/data/loader.hpp"
 
 namespace nnlab {
 namespace {
@@ -206,24 +206,42 @@ double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, int64_t* cor
     return loss_->compute(y_pred, y, nullptr);
 }
 
-History Sequential::fit(const Dataset& train, const FitOptions& options) {
+History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
     if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
-    if (options.batch_size <= 0)
+    if (options.batch_size <= 0) {
         throw KeyError("batch_size",
                        "batch_size: expected a positive integer, got " + std::to_string(options.batch_size));
-    if (options.epochs <= 0)
+    }
+    if (options.epochs <= 0) {
         throw KeyError("epochs", "epochs: expected a positive integer, got " + std::to_string(options.epochs));
-    if (train.size() == 0) throw Error("fit: the training set is empty");
-    check_labels_match(train, "fit");
-    if (options.validation_data != nullptr) check_labels_match(*options.validation_data, "fit (validation data)");
-    const int64_t n = train.size(), batch_size = std::min(options.batch_size, n);
-    const int64_t steps = (n + batch_size - 1) / batch_size;
-    Tensor x(input_shape_.with_batch(batch_size));
-    Tensor y(Shape{batch_size, train.num_classes()});
-    std::vector<int64_t> order(static_cast<size_t>(n));
-    std::iota(order.begin(), order.end(), 0);
-    Rng shuffle_rng(seed_, "shuffle");
+    }
+    if (options.validation_split < 0.0 || options.validation_split >= 1.0) {
+        throw KeyError("validation_split", "validation_split: expected a fraction in [0, 1), got " +
+                                               std::to_string(options.validation_split));
+    }
+    // Keras takes the validation split from the end of the data, before any shuffling.
+    Dataset split_train, split_validation;
+    const Dataset* train = &dataset;
+    const Dataset* validation = options.validation_data;
+    if (options.validation_split > 0.0 && validation == nullptr) {
+        const auto held_out = static_cast<int64_t>(static_cast<double>(dataset.size()) * options.validation_split);
+        split_train = dataset.slice(0, dataset.size() - held_out);
+        split_validation = dataset.slice(dataset.size() - held_out, held_out);
+        train = &split_train;
+        validation = held_out > 0 ? &split_validation : nullptr;
+    }
+    if (train->size() == 0) throw Error("fit: the training set is empty");
+    check_labels_match(*train, "fit");
+    if (validation != nullptr) check_labels_match(*validation, "fit (validation data)");
 
+    Loader loader(*train, output_shape()[1],
+                  {.batch_size = options.batch_size,
+                   .shuffle = options.shuffle,
+                   .seed = seed_,
+                   .augmenter = options.augmenter,
+                   .random_transforms = true,
+                   .workers = options.workers});
+    const int64_t steps = loader.steps_per_epoch();
     History history;
     stop_training = false;
     for (Callback* c : options.callbacks) c->set_model(this);
@@ -231,18 +249,13 @@ History Sequential::fit(const Dataset& train, const FitOptions& options) {
     Logs logs;
     for (int epoch = 0; epoch < options.epochs && !stop_training; ++epoch) {
         for (Callback* c : options.callbacks) c->on_epoch_begin(epoch);
-        if (options.shuffle) {
-            for (int64_t i = n - 1; i > 0; --i)
-                std::swap(order[i], order[shuffle_rng.below(static_cast<uint64_t>(i + 1))]);
-        }
+        loader.start_epoch(epoch);
         double loss_sum = 0.0;
         int64_t correct = 0, seen = 0;
         logs = Logs();
-        for (int64_t step = 0; step < steps; ++step) {
-            const int64_t begin = step * batch_size, rows = std::min(batch_size, n - begin);
-            Tensor xb = x.first_rows(rows), yb = y.first_rows(rows);
-            make_batch(train, std::span<const int64_t>(order).subspan(begin, rows), xb, yb);
-            const double loss = train_step(xb, yb, &correct);
+        for (int64_t step = 0; const Batch* batch = loader.next(); ++step) {
+            const int64_t rows = batch->x.rows();
+            const double loss = train_step(batch->x, batch->y, &correct);
             if (!std::isfinite(loss)) {
                 throw Error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +
                                 ": loss is " + (std::isnan(loss) ? "nan" : "inf") +
@@ -250,14 +263,14 @@ History Sequential::fit(const Dataset& train, const FitOptions& options) {
                             ErrorKind::failure);
             }
             // Running means over the epoch so far, weighted by batch size, as Keras reports them.
-            loss_sum += loss * rows;
+            loss_sum += loss * static_cast<double>(rows);
             seen += rows;
-            logs.set("accuracy", static_cast<double>(correct) / seen);
-            logs.set("loss", loss_sum / seen);
+            logs.set("accuracy", static_cast<double>(correct) / static_cast<double>(seen));
+            logs.set("loss", loss_sum / static_cast<double>(seen));
             for (Callback* c : options.callbacks) c->on_batch_end(step, logs);
         }
-        if (options.validation_data != nullptr) {
-            const Evaluation val = evaluate(*options.validation_data, batch_size);
+        if (validation != nullptr) {
+            const Evaluation val = evaluate(*validation, options.batch_size, options.augmenter);
             logs.set("val_accuracy", val.accuracy);
             logs.set("val_loss", val.loss);
         }
@@ -269,26 +282,25 @@ History Sequential::fit(const Dataset& train, const FitOptions& options) {
     return history;
 }
 
-Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size) {
-    if (batch_size <= 0)
-        throw KeyError("batch_size", "batch_size: expected a positive integer, got " + std::to_string(batch_size));
+Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const Augmenter* augmenter) {
     if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
     if (data.size() == 0) throw Error("evaluate: the dataset is empty");
     check_labels_match(data, "evaluate");
-    batch_size = std::min(batch_size, data.size());
-    Tensor x(input_shape_.with_batch(batch_size));
-    Tensor y(Shape{batch_size, data.num_classes()});
-    std::vector<int64_t> indices(static_cast<size_t>(batch_size));
+    Loader loader(data, output_shape()[1],
+                  {.batch_size = batch_size,
+                   .shuffle = false,
+                   .seed = seed_,
+                   .augmenter = augmenter,
+                   .random_transforms = false,
+                   .workers = 0});
+    loader.start_epoch(0);
     double loss_sum = 0.0;
     int64_t correct = 0;
-    for (int64_t begin = 0; begin < data.size(); begin += batch_size) {
-        const int64_t rows = std::min(batch_size, data.size() - begin);
-        std::iota(indices.begin(), indices.begin() + rows, begin);
-        Tensor xb = x.first_rows(rows), yb = y.first_rows(rows);
-        make_batch(data, std::span<const int64_t>(indices).first(rows), xb, yb);
-        loss_sum += evaluate_batch(xb, yb, &correct) * rows;
+    while (const Batch* batch = loader.next()) {
+        loss_sum += evaluate_batch(batch->x, batch->y, &correct) * static_cast<double>(batch->x.rows());
     }
-    return {loss_sum / data.size(), static_cast<double>(correct) / data.size()};
+    const auto n = static_cast<double>(data.size());
+    return {loss_sum / n, static_cast<double>(correct) / n};
 }
 
 Tensor Sequential::predict(const Tensor& x, int64_t batch_size) {
@@ -306,20 +318,17 @@ Tensor Sequential::predict(const Tensor& x, int64_t batch_size) {
 }
 
 Tensor Sequential::predict(const Dataset& data, int64_t batch_size) {
-    if (batch_size <= 0)
-        throw KeyError("batch_size", "batch_size: expected a positive integer, got " + std::to_string(batch_size));
+    if (data.size() == 0) throw Error("predict: the dataset is empty");
     Tensor result(output_shape().with_batch(data.size()));
-    batch_size = std::max<int64_t>(1, std::min(batch_size, data.size()));
-    Tensor x(input_shape_.with_batch(batch_size));
-    Tensor y(Shape{batch_size, std::max<int64_t>(1, data.num_classes())});
-    std::vector<int64_t> indices(static_cast<size_t>(batch_size));
-    for (int64_t begin = 0; begin < data.size(); begin += batch_size) {
-        const int64_t rows = std::min(batch_size, data.size() - begin);
-        std::iota(indices.begin(), indices.begin() + rows, begin);
-        Tensor xb = x.first_rows(rows), yb = y.first_rows(rows);
-        make_batch(data, std::span<const int64_t>(indices).first(rows), xb, yb);
-        const Tensor out = forward(xb, Mode::inference);
+    // Labels are not used; y is sized for them only so that the loader can fill it.
+    Loader loader(data, std::max<int64_t>(data.num_classes(), 1),
+                  {.batch_size = batch_size, .shuffle = false, .seed = seed_, .workers = 0});
+    loader.start_epoch(0);
+    int64_t begin = 0;
+    while (const Batch* batch = loader.next()) {
+        const Tensor out = forward(batch->x, Mode::inference);
         std::copy_n(out.data(), out.numel(), result.data() + begin * result.cols());
+        begin += batch->x.rows();
     }
     return result;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nnlab/core/shape.hpp"
+#include "nnlab/data/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/losses/loss.hpp"
@@ -31,7 +32,10 @@ struct FitOptions {
     int64_t batch_size = 32;  // Keras default
     int epochs = 1;
     const Dataset* validation_data = nullptr;  // evaluated at the end of every epoch
+    double validation_split = 0.0;             // else hold out this last fraction of train (Keras: before shuffling)
     bool shuffle = true;                       // a new seeded permutation every epoch
+    const Augmenter* augmenter = nullptr;      // random transforms for training batches; standardises validation
+    int workers = 1;                           // threads building batches ahead (0: in the training thread)
     std::vector<Callback*> callbacks;          // not owned; called in this order
 };
 
@@ -62,7 +66,8 @@ public:
     void build(uint64_t seed);
 
     History fit(const Dataset& train, const FitOptions& options);
-    Evaluation evaluate(const Dataset& data, int64_t batch_size = 32);
+    // Loss and accuracy; an augmenter given here only standardises (no random transforms).
+    Evaluation evaluate(const Dataset& data, int64_t batch_size = 32, const Augmenter* augmenter = nullptr);
     // Class probabilities (or whatever the last layer outputs), (N, outputs).
     Tensor predict(const Dataset& data, int64_t batch_size = 32);
     Tensor predict(const Tensor& x, int64_t batch_size = 32);

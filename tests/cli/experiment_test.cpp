@@ -51,6 +51,63 @@ TEST(Experiment, SeedRecipeParses) {
     EXPECT_EQ(e.schedule->epochs_drop, 10);
     EXPECT_DOUBLE_EQ(e.schedule->drop, 0.5);
     EXPECT_EQ(build_model(e, Shape{32, 32, 3})->count_params(), 1707274);
+    // ImageDataGenerator(rotation_range=15, width_shift_range=0.1, height_shift_range=0.1, horizontal_flip=True)
+    ASSERT_TRUE(e.augment.has_value());
+    EXPECT_EQ(e.augment->rotation_range, 15.0);
+    EXPECT_EQ(e.augment->width_shift_range, 0.1);
+    EXPECT_EQ(e.augment->height_shift_range, 0.1);
+    EXPECT_TRUE(e.augment->horizontal_flip);
+    EXPECT_FALSE(e.augment->vertical_flip);
+    EXPECT_EQ(e.augment->fill_mode, FillMode::nearest);
+    EXPECT_EQ(e.augment->zoom_low, 1.0);
+    EXPECT_FALSE(e.augment->needs_fit());
+}
+
+TEST(Experiment, AugmentTableFollowsKerasArguments) {
+    TempDir dir;
+    const Experiment e = load_experiment(dir.write("aug.toml", std::string(valid_model) + R"(
+[augment]
+zoom_range = 0.2
+brightness_range = [0.5, 1.5]
+fill_mode = "reflect"
+featurewise_center = true
+random_crop_padding = 4
+random_crop_pad_mode = "zero"
+cutout_size = 8
+)"));
+    ASSERT_TRUE(e.augment.has_value());
+    EXPECT_DOUBLE_EQ(e.augment->zoom_low, 0.8);  // Keras: a float z means [1 − z, 1 + z]
+    EXPECT_DOUBLE_EQ(e.augment->zoom_high, 1.2);
+    EXPECT_EQ(e.augment->brightness_range, (std::pair<double, double>{0.5, 1.5}));
+    EXPECT_EQ(e.augment->fill_mode, FillMode::reflect);
+    EXPECT_TRUE(e.augment->needs_fit());
+    EXPECT_EQ(e.augment->random_crop_padding, 4);
+    EXPECT_EQ(e.augment->random_crop_pad_mode, PadMode::zero);
+    EXPECT_EQ(e.augment->cutout_size, 8);
+    const Experiment again = load_experiment(dir.write("again.toml", e.to_toml()));
+    EXPECT_EQ(again.augment->zoom_high, 1.2);
+    EXPECT_EQ(again.augment->cutout_size, 8);
+}
+
+TEST(Experiment, BadAugmentKeys) {
+    const std::string augment_header = std::string(valid_model) + "[augment]\n";
+    EXPECT_THAT(error_for(augment_header + "rotation = 15\n"), HasSubstr("augment.rotation: unknown key"));
+    EXPECT_THAT(error_for(augment_header + "fill_mode = \"mirror\"\n"), HasSubstr("augment.fill_mode"));
+    EXPECT_THAT(error_for(augment_header + "rotation_range = -5\n"), HasSubstr("augment.rotation_range"));
+    EXPECT_THAT(error_for(augment_header + "zoom_range = [1.2, 0.8]\n"), HasSubstr("augment.zoom_range"));
+    EXPECT_THAT(error_for(augment_header + "horizontal_flip = \"yes\"\n"), HasSubstr("true or false"));
+}
+
+TEST(Experiment, ValidationSplit) {
+    TempDir dir;
+    const Experiment e = load_experiment(
+        dir.write("split.toml", "[data]\nvalidation = \"split\"\nvalidation_split = 0.1\n" + std::string(valid_model)));
+    EXPECT_EQ(e.validation, "split");
+    EXPECT_DOUBLE_EQ(e.validation_split, 0.1);
+    EXPECT_THAT(error_for("[data]\nvalidation_split = 0.1\n" + std::string(valid_model)),
+                HasSubstr("only used with validation = \"split\""));
+    EXPECT_THAT(error_for("[data]\nvalidation = \"split\"\nvalidation_split = 1.5\n" + std::string(valid_model)),
+                HasSubstr("data.validation_split"));
 }
 
 TEST(Experiment, ResolvedConfigParsesToTheSameExperiment) {

@@ -5,14 +5,19 @@
 #include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <png.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nnlab/core/error.hpp"
 
@@ -175,7 +180,8 @@ TEST(LoadDataset, NotFoundListsEveryPlaceSearchedAndHowToGetTheData) {
     EXPECT_THAT(message, HasSubstr("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"));
     EXPECT_THAT(message, HasSubstr("--data"));
     EXPECT_THAT(message, HasSubstr("NNLAB_DATA"));
-    EXPECT_THAT(message, Not(HasSubstr("nnlab download")));
+    // The command that fetches it into the folder searched first.
+    EXPECT_THAT(message, HasSubstr("nnlab download cifar10 --data " + dir.path().string()));
 }
 
 TEST(LoadDataset, NotFoundNamesTheHomeCacheWhenNothingElseIsSet) {
@@ -201,14 +207,201 @@ TEST(LoadDataset, ErrorsOfTheCopyFoundAreNotHidden) {
 }
 
 TEST(LoadDataset, UnknownNameIsAKeyErrorListingTheKnownNames) {
+    TempDir dir;
     try {
-        load_dataset("mnist", std::nullopt);
+        load_dataset("imagenet", dir.path());
         FAIL() << "expected nnlab::KeyError";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "dataset");
-        EXPECT_THAT(e.what(), HasSubstr("'mnist'"));
-        EXPECT_THAT(e.what(), HasSubstr("cifar10"));
+        EXPECT_THAT(e.what(), HasSubstr("'imagenet'"));
+        EXPECT_THAT(e.what(), HasSubstr("cifar10, cifar100, cifar100_coarse, mnist, fashion_mnist"));
+        EXPECT_THAT(e.what(), HasSubstr("image folder"));
+        EXPECT_THAT(e.what(), HasSubstr((dir.path() / "imagenet").string()));
     }
+}
+
+TEST(KnownDatasets, NamesAndImageShapes) {
+    EXPECT_THAT(known_datasets(),
+                ::testing::ElementsAre("cifar10", "cifar100", "cifar100_coarse", "mnist", "fashion_mnist"));
+    EXPECT_EQ(known_image_shape("cifar10"), (Shape{32, 32, 3}));
+    EXPECT_EQ(known_image_shape("cifar100"), (Shape{32, 32, 3}));
+    EXPECT_EQ(known_image_shape("cifar100_coarse"), (Shape{32, 32, 3}));
+    EXPECT_EQ(known_image_shape("mnist"), (Shape{28, 28, 1}));
+    EXPECT_EQ(known_image_shape("fashion_mnist"), (Shape{28, 28, 1}));
+    EXPECT_EQ(known_image_shape("imagenet"), std::nullopt);
+}
+
+// CIFAR-100 files with `records` records in train.bin and 2 in test.bin; fine label 3 r + 1, coarse r.
+std::map<std::string, std::string> tiny_cifar100(int records) {
+    std::map<std::string, std::string> files;
+    for (const auto& [name, count] : {std::pair{"train.bin", records}, std::pair{"test.bin", 2}}) {
+        std::string bytes(static_cast<size_t>(count) * 3074, '\x09');
+        for (int r = 0; r < count; ++r) {
+            bytes[static_cast<size_t>(r) * 3074] = static_cast<char>(r % 20);
+            bytes[static_cast<size_t>(r) * 3074 + 1] = static_cast<char>((3 * r + 1) % 100);
+        }
+        files[name] = bytes;
+    }
+    for (const auto& [name, count] :
+         {std::pair{"fine_label_names.txt", 100}, std::pair{"coarse_label_names.txt", 20}}) {
+        for (int i = 0; i < count; ++i) files[name] += "class" + std::to_string(i) + "\n";
+    }
+    return files;
+}
+
+fs::path write_cifar100_archive(const fs::path& path, const std::map<std::string, std::string>& files) {
+    fs::create_directories(path.parent_path());
+    std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), &archive_write_free);
+    archive* a = writer.get();
+    archive_write_add_filter_gzip(a);
+    archive_write_set_format_pax_restricted(a);
+    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
+    for (const auto& [name, contents] : files) {
+        std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), &archive_entry_free);
+        archive_entry_set_pathname(entry.get(), ("cifar-100-binary/" + name).c_str());
+        archive_entry_set_filetype(entry.get(), AE_IFREG);
+        archive_entry_set_perm(entry.get(), 0644);
+        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(contents.size()));
+        archive_write_header(a, entry.get());
+        archive_write_data(a, contents.data(), contents.size());
+    }
+    if (archive_write_close(a) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
+    return path;
+}
+
+TEST(LoadDataset, Cifar100FineAndCoarseFromTheArchiveOrFolder) {
+    TempDir dir;
+    write_cifar100_archive(dir.path() / "cifar-100-binary.tar.gz", tiny_cifar100(4));
+    const DatasetSplits fine = load_dataset("cifar100", dir.path());
+    EXPECT_EQ(fine.train.size(), 4);
+    EXPECT_EQ(fine.train.num_classes(), 100);
+    EXPECT_THAT(fine.train.labels, ::testing::ElementsAre(1, 4, 7, 10));
+    const DatasetSplits coarse = load_dataset("cifar100_coarse", dir.path());
+    EXPECT_EQ(coarse.train.num_classes(), 20);
+    EXPECT_THAT(coarse.train.labels, ::testing::ElementsAre(0, 1, 2, 3));
+    // The extracted folder wins over the archive, as for CIFAR-10.
+    write_folder(dir.path() / "cifar-100-binary", tiny_cifar100(3));
+    EXPECT_EQ(load_dataset("cifar100", dir.path()).train.size(), 3);
+}
+
+TEST(LoadDataset, Cifar100NotFoundListsEveryPlaceAndTheUrl) {
+    TempDir dir;
+    const std::string message = error_message([&] { load_dataset("cifar100_coarse", dir.path()); });
+    EXPECT_THAT(message, HasSubstr("CIFAR-100 not found"));
+    EXPECT_THAT(message, HasSubstr("\n  " + (dir.path() / "cifar-100-binary").string() + "/\n"));
+    EXPECT_THAT(message, HasSubstr("\n  " + (dir.path() / "cifar-100-binary.tar.gz").string() + "\n"));
+    EXPECT_THAT(message, HasSubstr("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"));
+}
+
+void put_u32(std::string& out, uint32_t value) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
+}
+
+// The four IDX files of a dataset with `train` and 3 test 28×28 images, gzip'd, label i % 10.
+fs::path write_idx_folder(const fs::path& folder, uint32_t train) {
+    fs::create_directories(folder);
+    const auto write_gz = [&](const std::string& name, const std::string& bytes) {
+        gzFile file = gzopen((folder / (name + ".gz")).c_str(), "wb");
+        gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size()));
+        gzclose(file);
+    };
+    for (const auto& [prefix, count] : {std::pair{"train", train}, std::pair{"t10k", 3u}}) {
+        std::string images, labels;
+        put_u32(images, 0x803);
+        put_u32(images, count);
+        put_u32(images, 28);
+        put_u32(images, 28);
+        images += std::string(count * 784u, '\x05');
+        put_u32(labels, 0x801);
+        put_u32(labels, count);
+        for (uint32_t i = 0; i < count; ++i) labels += static_cast<char>(i % 10);
+        write_gz(std::string(prefix) + "-images-idx3-ubyte", images);
+        write_gz(std::string(prefix) + "-labels-idx1-ubyte", labels);
+    }
+    return folder;
+}
+
+TEST(LoadDataset, MnistFromItsFolderInARoot) {
+    TempDir dir;
+    write_idx_folder(dir.path() / "mnist", 6);
+    const DatasetSplits splits = load_dataset("mnist", dir.path());
+    EXPECT_EQ(splits.train.size(), 6);
+    EXPECT_EQ(splits.test.size(), 3);
+    EXPECT_EQ(splits.train.image_shape, (Shape{28, 28, 1}));
+    EXPECT_THAT(splits.train.class_names, ::testing::ElementsAre("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+}
+
+TEST(LoadDataset, FashionMnistFromEitherFolderNameWithKerasClassNames) {
+    TempDir dir;
+    write_idx_folder(dir.path() / "fashion_mnist", 4);
+    const DatasetSplits splits = load_dataset("fashion_mnist", dir.path());
+    EXPECT_EQ(splits.train.size(), 4);
+    EXPECT_THAT(splits.train.class_names, ::testing::ElementsAre("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"));
+    write_idx_folder(dir.path() / "fashion-mnist", 5);  // the dashed name is looked at first
+    EXPECT_EQ(load_dataset("fashion_mnist", dir.path()).train.size(), 5);
+}
+
+TEST(LoadDataset, MnistNotFoundListsThePlacesAndTheUrl) {
+    TempDir dir;
+    const std::string message = error_message([&] { load_dataset("mnist", dir.path()); });
+    EXPECT_THAT(message, HasSubstr("MNIST not found"));
+    EXPECT_THAT(message, HasSubstr("\n  " + (dir.path() / "mnist").string() + "/\n"));
+    EXPECT_THAT(message, HasSubstr("https://storage.googleapis.com/cvdf-datasets/mnist/"));
+    EXPECT_THAT(message, HasSubstr("train-images-idx3-ubyte.gz"));
+}
+
+// Debian's dataset-fashion-mnist package is searched after the roots: loaded when installed, listed when not.
+TEST(LoadDataset, FashionMnistFallsBackToTheDebianPackage) {
+    TempDir dir;
+    const fs::path debian = "/usr/share/datasets/fashion-mnist";
+    if (fs::is_directory(debian)) {
+        const auto start = std::chrono::steady_clock::now();
+        const DatasetSplits splits = load_dataset("fashion_mnist", dir.path());
+        std::cout
+            << "[ info     ] load_dataset(\"fashion_mnist\") from " << debian << " in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()
+            << " ms\n";
+        EXPECT_EQ(splits.train.size(), 60'000);
+        EXPECT_EQ(splits.test.size(), 10'000);
+        EXPECT_EQ(splits.train.class_names[9], "Ankle boot");
+    } else {
+        const std::string message = error_message([&] { load_dataset("fashion_mnist", dir.path()); });
+        EXPECT_THAT(message, HasSubstr("Fashion-MNIST not found"));
+        EXPECT_THAT(message, HasSubstr("\n  " + (dir.path() / "fashion-mnist").string() + "/\n"));
+        EXPECT_THAT(message, HasSubstr("\n  " + (dir.path() / "fashion_mnist").string() + "/\n"));
+        EXPECT_THAT(message, HasSubstr("\n  " + debian.string() + "/\n"));
+        EXPECT_THAT(message, HasSubstr("apt-get install dataset-fashion-mnist"));
+        EXPECT_THAT(message, HasSubstr("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"));
+    }
+}
+
+// A one-pixel PNG of value `value`, written with libpng.
+void write_png(const fs::path& path, uint8_t value) {
+    fs::create_directories(path.parent_path());
+    const std::vector<uint8_t> pixels = {value, value, value};
+    png_image png{};
+    png.version = PNG_IMAGE_VERSION;
+    png.width = 1;
+    png.height = 1;
+    png.format = PNG_FORMAT_RGB;
+    ASSERT_TRUE(png_image_write_to_file(&png, path.c_str(), 0, pixels.data(), 0, nullptr));
+}
+
+TEST(LoadDataset, AnExistingFolderIsLoadedAsAnImageFolder) {
+    TempDir dir;
+    write_png(dir.path() / "pets" / "train" / "cat" / "a.png", 1);
+    write_png(dir.path() / "pets" / "train" / "dog" / "a.png", 2);
+    write_png(dir.path() / "pets" / "test" / "cat" / "a.png", 3);
+    write_png(dir.path() / "pets" / "test" / "dog" / "a.png", 4);
+    const DatasetSplits by_path = load_dataset((dir.path() / "pets").string(), std::nullopt);
+    EXPECT_EQ(by_path.train.size(), 2);
+    EXPECT_EQ(by_path.test.size(), 2);
+    EXPECT_THAT(by_path.train.class_names, ::testing::ElementsAre("cat", "dog"));
+    // A folder name inside a root works too, with options.
+    const DatasetSplits by_name = load_dataset("pets", dir.path(), {.color_mode = "grayscale"});
+    EXPECT_EQ(by_name.test.image_shape, (Shape{1, 1, 1}));
+    EXPECT_EQ(by_name.test.image(1)[0], 4);
 }
 
 }  // namespace

@@ -122,6 +122,62 @@ TEST(SeedMlpEndToEnd, CommandWritesARunFolderThatEvaluatesAgain) {
     const double reported = std::stod(second.substr(second.find(',', second.find(',', second.find(',') + 1) + 1) + 1));
     EXPECT_NEAR(reloaded, reported, 1e-9);
     EXPECT_THAT(evaluate.output, HasSubstr("Test accuracy: "));
+
+    // The [augment] table takes effect: the same run without it trains on other batches.
+    std::string plain = config;
+    plain.replace(plain.find("[augment]"), plain.find("[model]") - plain.find("[augment]"), "");
+    const auto plain_out = dir / "plain";
+    const Result without = run("train " + dir.write("plain.toml", plain).string() + " --epochs 1 --out " +
+                               plain_out.string() + " --data " + cifar_root()->string());
+    ASSERT_EQ(without.exit_code, 0) << without.output;
+    std::ifstream plain_csv(plain_out / "history.csv");
+    std::string plain_header, plain_first;
+    std::getline(plain_csv, plain_header);
+    std::getline(plain_csv, plain_first);
+    EXPECT_NE(plain_first, first) << "training with and without [augment] gave the same first epoch";
+    std::ifstream resolved(out / "config.toml");
+    std::stringstream resolved_text;
+    resolved_text << resolved.rdbuf();
+    EXPECT_THAT(resolved_text.str(), HasSubstr("rotation_range = 15"));
+}
+
+uint32_t big_endian(const std::string& bytes, size_t at) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+}
+
+TEST(SeedMlpEndToEnd, AugmentPreviewWritesAPngGrid) {
+    SKIP_WITHOUT_CIFAR();
+    testing::TempDir dir;
+    const auto out = dir / "grid.png";
+    const Result result =
+        run("augment-preview " + std::string(NNLAB_SOURCE_DIR) + "/examples/seed_mlp.toml --rows 3 --out " +
+            out.string() + " --data " + cifar_root()->string());
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    std::ifstream file(out, std::ios::binary);
+    const std::string png((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    ASSERT_GT(png.size(), 24u);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    // IHDR: 120 px of class names + 8 columns of 96 px images with 6 px gaps; 24 px header + 3 rows.
+    EXPECT_EQ(big_endian(png, 16), 120u + 8u * (96u + 6u) + 6u);
+    EXPECT_EQ(big_endian(png, 20), 24u + 3u * (96u + 6u) + 6u);
+}
+
+TEST(FashionMnistEndToEnd, SmallMlpReachesEightyFivePercentInTwoEpochs) {
+    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) {
+        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
+    }
+    testing::TempDir dir;
+    const Result result = run("train " + std::string(NNLAB_SOURCE_DIR) + "/examples/fashion_mnist_mlp.toml --out " +
+                              (dir / "run").string());
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("1875/1875"));  // 60,000 images at batch 32
+    const size_t at = result.output.find("Test accuracy: ");
+    ASSERT_NE(at, std::string::npos) << result.output;
+    const double accuracy = std::stod(result.output.substr(at + 15));
+    std::printf("Fashion-MNIST MLP, 2 epochs: test accuracy %.4f\n", accuracy);
+    EXPECT_GE(accuracy, 0.85);
 }
 
 }  // namespace

@@ -123,6 +123,25 @@ TEST(Sequential, RejectsDataThatDoesNotFitTheModel) {
     EXPECT_THROW(model->fit(synthetic_images(8, 3, Shape{4, 4, 3}, 7), {.batch_size = 0}), KeyError);
 }
 
+TEST(Sequential, ValidationSplitHoldsOutTheLastExamples) {
+    const Dataset data = synthetic_images(100, 3, Shape{4, 4, 3}, 9);
+    auto model = small_mlp(3);
+    const History history = model->fit(data, {.batch_size = 10, .epochs = 1, .validation_split = 0.2});
+    // 80 training examples at batch 10: 8 steps; the last 20 are the validation data.
+    EXPECT_EQ(model->optimizer().iterations(), 8);
+    EXPECT_DOUBLE_EQ(history.values("val_accuracy").back(), model->evaluate(data.slice(80, 20), 10).accuracy);
+    EXPECT_THROW(model->fit(data, {.validation_split = 1.0}), KeyError);
+}
+
+TEST(Sequential, BackgroundWorkersDoNotChangeTheResult) {
+    const Dataset train = synthetic_images(200, 3, Shape{4, 4, 3}, 10);
+    auto inline_batches = small_mlp(4), two_workers = small_mlp(4);
+    inline_batches->fit(train, {.batch_size = 16, .epochs = 2, .workers = 0});
+    two_workers->fit(train, {.batch_size = 16, .epochs = 2, .workers = 2});
+    const size_t bytes = static_cast<size_t>(inline_batches->weights().size()) * sizeof(float);
+    EXPECT_EQ(std::memcmp(inline_batches->weights().data(), two_workers->weights().data(), bytes), 0);
+}
+
 TEST(Sequential, PredictMatchesEvaluate) {
     const Dataset data = synthetic_images(50, 3, Shape{4, 4, 3}, 8);
     auto model = small_mlp(2);

@@ -1,0 +1,98 @@
+// The data side of the seed lab, measured: one CIFAR-10 epoch of augmentation + batching on one
+// core, and the seed epoch with and without augmentation (prefetching on), medians over epochs.
+//   NNLAB_DATA=../shared/datasets build/bench/nnlab_seed_epoch_bench [epochs per setting, default 3]
+#include <omp.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "nnlab/nnlab.hpp"
+
+namespace {
+
+using namespace nnlab;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// The seed's ImageDataGenerator(rotation_range=15, width_shift_range=0.1, height_shift_range=0.1,
+// horizontal_flip=True).
+AugmentConfig seed_augmentation() {
+    return {.rotation_range = 15, .width_shift_range = 0.1, .height_shift_range = 0.1, .horizontal_flip = true};
+}
+
+std::vector<double> epoch_seconds(const DatasetSplits& cifar, const Augmenter* augmenter, int workers, int epochs) {
+    Sequential model;
+    model.add(Input{{32, 32, 3}});
+    model.add(Flatten());
+    model.add(Dense(512));
+    model.add(Activation("relu"));
+    model.add(Dense(256));
+    model.add(Activation("tanh"));
+    model.add(Dense(10, "softmax"));
+    model.compile(Adam(0.001), CategoricalCrossentropy(), {.seed = 42});
+    struct Timer final : Callback {
+        Clock::time_point start;
+        std::vector<double> seconds;
+        void on_epoch_begin(int) override { start = Clock::now(); }
+        void on_epoch_end(int, const Logs&) override { seconds.push_back(seconds_since(start)); }
+    } timer;
+    model.fit(cifar.train,
+              {.batch_size = 64, .epochs = epochs, .augmenter = augmenter, .workers = workers, .callbacks = {&timer}});
+    return timer.seconds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const int epochs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
+    const DatasetSplits cifar = load_dataset("cifar10", std::nullopt);
+    const Augmenter augmenter(seed_augmentation(), cifar.train.image_shape);
+
+    // 1. Augmentation and batching alone, in this thread (one core), three passes.
+    std::vector<double> data_only;
+    omp_set_num_threads(1);
+    for (int pass = 0; pass < 3; ++pass) {
+        Loader loader(cifar.train, 10, {.batch_size = 64, .seed = 42, .augmenter = &augmenter, .workers = 0});
+        loader.start_epoch(pass);
+        const auto start = Clock::now();
+        while (loader.next() != nullptr) {
+        }
+        data_only.push_back(seconds_since(start));
+    }
+    omp_set_num_threads(omp_get_num_procs());
+    std::printf(
+        "augment + batch one CIFAR-10 epoch (50,000 images, seed generator, 1 core): median %.3f s  (target <= 0.5 "
+        "s)\n",
+        median(data_only));
+
+    // 2. The seed epoch (training only, no validation) without and with augmentation, batches built
+    //    ahead by one background worker, or in the training thread over the OpenMP team.
+    //    The settings alternate, epochs ones at a time, so drifts of this shared machine hit all alike.
+    std::vector<double> plain_runs, worker_runs, team_runs;
+    for (int round = 0; round < epochs; ++round) {
+        plain_runs.push_back(epoch_seconds(cifar, nullptr, 1, 1)[0]);
+        worker_runs.push_back(epoch_seconds(cifar, &augmenter, 1, 1)[0]);
+        team_runs.push_back(epoch_seconds(cifar, &augmenter, 0, 1)[0]);
+    }
+    const double plain = median(plain_runs), worker = median(worker_runs), inline_team = median(team_runs);
+    std::printf("seed epoch without augmentation:                      median %.2f s over %d epochs\n", plain, epochs);
+    std::printf("seed epoch with augmentation, 1 background worker:    median %.2f s  (ratio %.3f, target <= 1.10)\n",
+                worker, worker / plain);
+    std::printf("seed epoch with augmentation, built on the OMP team:  median %.2f s  (ratio %.3f, target <= 1.10)\n",
+                inline_team, inline_team / plain);
+    return 0;
+} catch (const nnlab::Error& error) {
+    std::fprintf(stderr, "seed_epoch_bench: %s\n", error.what());
+    return 2;
+}

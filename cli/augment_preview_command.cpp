@@ -1,0 +1,60 @@
+// nnlab augment-preview CONFIG --out grid.png — shows what the experiment's augmentation does.
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/experiment.hpp"
+#include "nnlab/core/error.hpp"
+#include "nnlab/data/dataset_lookup.hpp"
+#include "nnlab/report/atomic_write.hpp"
+#include "nnlab/report/augment_preview.hpp"
+
+namespace nnlab::cli {
+namespace {
+
+struct PreviewArguments {
+    std::string config;
+    std::string out = "augment_preview.png";
+    std::optional<std::string> data;
+    int rows = 8;
+    int augmented = 7;
+    std::optional<uint64_t> seed;
+};
+
+int run_preview(const PreviewArguments& args) {
+    const Experiment experiment = load_experiment(args.config);
+    if (!experiment.augment) throw Error(args.config + ": has no [augment] table; nothing to preview");
+    if (args.rows < 1 || args.rows > 64) throw Error("--rows: expected 1 to 64, found " + std::to_string(args.rows));
+    if (args.augmented < 1 || args.augmented > 32) {
+        throw Error("--augmented: expected 1 to 32, found " + std::to_string(args.augmented));
+    }
+    const DatasetSplits data =
+        load_dataset(experiment.dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+    Augmenter augmenter(*experiment.augment, data.train.image_shape);
+    if (experiment.augment->needs_fit()) augmenter.fit(data.train);
+    const std::string png = render_augment_preview(
+        data.train, augmenter,
+        {.rows = args.rows, .augmented = args.augmented, .scale = 3, .seed = args.seed.value_or(experiment.seed)});
+    write_file_atomically(args.out, png);
+    std::printf("Wrote %s: %d training images of %s, each followed by %d augmented draws\n", args.out.c_str(),
+                args.rows, experiment.dataset.c_str(), args.augmented);
+    return exit_ok;
+}
+
+}  // namespace
+
+void add_augment_preview_command(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<PreviewArguments>();
+    CLI::App* command =
+        app.add_subcommand("augment-preview", "Write a grid of training images and augmented versions of them (PNG)");
+    command->add_option("config", args->config, "Experiment file with an [augment] table")->required();
+    command->add_option("--out", args->out, "PNG file to write")->capture_default_str();
+    command->add_option("--data", args->data,
+                        "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
+    command->add_option("--rows", args->rows, "Training images shown")->capture_default_str();
+    command->add_option("--augmented", args->augmented, "Augmented draws per image")->capture_default_str();
+    command->add_option("--seed", args->seed, "Which images and draws (default: the experiment's seed)");
+    command->callback([args, &exit_code] { exit_code = run_preview(*args); });
+}
+
+}  // namespace nnlab::cli

@@ -1,0 +1,79 @@
+// Loader — turns a Dataset into float batches: seeded shuffle each epoch, augmentation per image,
+// scaling and one-hot labels, built ahead in background threads (Keras: the iterator that
+// ImageDataGenerator.flow() returns, with the workers/max_queue_size of fit()).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "nnlab/core/rng.hpp"
+#include "nnlab/data/augment.hpp"
+#include "nnlab/data/dataset.hpp"
+#include "nnlab/tensor/tensor.hpp"
+
+namespace nnlab {
+
+struct LoaderOptions {
+    int64_t batch_size = 32;
+    bool shuffle = true;
+    uint64_t seed = 0;                     // shuffling and augmentation draw from streams derived from it
+    const Augmenter* augmenter = nullptr;  // not owned; null: plain pixel / 255
+    bool random_transforms = true;         // false: the augmenter only standardises (validation data)
+    int workers = 1;                       // threads building batches; 0 builds them in next()
+    int prefetch = 2;                      // batches built ahead of the one in use
+};
+
+// One batch: x (rows, H, W, C) and one-hot y (rows, classes); views valid until the next next().
+struct Batch {
+    Tensor x;
+    Tensor y;
+};
+
+class Loader {
+public:
+    // num_classes sizes y (the model's outputs); labels must be below it.
+    Loader(const Dataset& data, int64_t num_classes, LoaderOptions options);
+    ~Loader();
+    Loader(const Loader&) = delete;
+    Loader& operator=(const Loader&) = delete;
+
+    int64_t steps_per_epoch() const { return steps_; }
+    // Starts an epoch: a new permutation when shuffling; workers start building its batches.
+    void start_epoch(int epoch);
+    // The next batch of the epoch, or nullptr after the last. The same seed gives the same batches
+    // whatever the number of workers: every image draws from its own stream (seed, epoch, position).
+    const Batch* next();
+
+private:
+    struct Slot {
+        Batch batch;
+        Tensor x_storage, y_storage;
+        int64_t index = -1;  // the batch this slot holds or is building
+        bool ready = false;
+        std::exception_ptr error;  // what building it threw, rethrown by next()
+    };
+    void build(int64_t batch_index, Slot& slot) const;
+    void worker_loop();
+    void stop_workers();
+
+    const Dataset& data_;
+    int64_t num_classes_;
+    LoaderOptions options_;
+    int64_t steps_;
+    int epoch_ = -1;
+    Rng shuffle_rng_;
+    std::vector<int64_t> order_;
+    std::vector<Slot> slots_;
+    int64_t next_to_build_ = 0;  // guarded by mutex_
+    int64_t next_to_return_ = 0;
+    bool stopping_ = false;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<std::thread> workers_;
+};
+
+}  // namespace nnlab

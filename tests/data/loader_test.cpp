@@ -1,0 +1,147 @@
+// Loader: exact scaling and one-hot labels, every example once per epoch, seeded shuffling, and the
+// same batches whatever the number of workers and the prefetch depth.
+#include "nnlab/data/loader.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "nnlab/core/error.hpp"
+#include "tests/support/synthetic_data.hpp"
+
+namespace nnlab {
+namespace {
+
+using nnlab::testing::synthetic_images;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// What the seed computes: x_train.astype('float32') / 255.0, a float32 division.
+float scaled(int value) {
+    return static_cast<float>(value) / 255.0f;
+}
+
+// Three 2×2 RGB images; image i holds (100·i + 23·p) mod 256 at byte p; image 0 starts 0, 255.
+Dataset three_images() {
+    Dataset data;
+    data.image_shape = Shape{2, 2, 3};
+    data.class_names = {"cat", "dog", "ship"};
+    data.labels = {2, 0, 1};
+    for (int i = 0; i < 3; ++i)
+        for (int p = 0; p < 12; ++p) data.images.push_back(static_cast<uint8_t>((100 * i + 23 * p) % 256));
+    data.images[0] = 0;
+    data.images[1] = 255;
+    return data;
+}
+
+// Every batch of one epoch, flattened: x values then y values.
+std::vector<float> epoch_values(const Dataset& data, LoaderOptions options, int epoch) {
+    Loader loader(data, data.num_classes(), options);
+    std::vector<float> values;
+    for (int e = 0; e <= epoch; ++e) {
+        loader.start_epoch(e);
+        while (const Batch* batch = loader.next()) {
+            if (e < epoch) continue;
+            values.insert(values.end(), batch->x.data(), batch->x.data() + batch->x.numel());
+            values.insert(values.end(), batch->y.data(), batch->y.data() + batch->y.numel());
+        }
+    }
+    return values;
+}
+
+TEST(Loader, DividesPixelsBy255ExactlyAsKerasAndOneHotsLabels) {
+    const Dataset data = three_images();
+    Loader loader(data, 3, {.batch_size = 3, .shuffle = false, .workers = 0});
+    loader.start_epoch(0);
+    const Batch* batch = loader.next();
+    ASSERT_NE(batch, nullptr);
+    EXPECT_EQ(batch->x.shape(), (Shape{3, 2, 2, 3}));
+    for (int64_t k = 0; k < batch->x.numel(); ++k) EXPECT_EQ(batch->x[k], scaled(data.images[static_cast<size_t>(k)]));
+    EXPECT_EQ(batch->x[0], 0.0f);
+    EXPECT_EQ(batch->x[1], 1.0f);
+    EXPECT_THAT(batch->y.values(), ElementsAre(0, 0, 1, 1, 0, 0, 0, 1, 0));
+    EXPECT_EQ(loader.next(), nullptr);
+}
+
+TEST(Loader, EveryExampleOncePerEpochWithAShortLastBatch) {
+    const Dataset data = synthetic_images(10, 3, Shape{2, 2, 1}, 1);
+    Loader loader(data, 3, {.batch_size = 4, .shuffle = true, .seed = 5, .workers = 2});
+    EXPECT_EQ(loader.steps_per_epoch(), 3);
+    for (int epoch = 0; epoch < 3; ++epoch) {
+        loader.start_epoch(epoch);
+        std::vector<int64_t> sizes;
+        std::vector<float> firsts;
+        while (const Batch* batch = loader.next()) {
+            sizes.push_back(batch->x.rows());
+            for (int64_t r = 0; r < batch->x.rows(); ++r) firsts.push_back(batch->x[r * 4]);
+        }
+        EXPECT_THAT(sizes, ElementsAre(4, 4, 2));
+        std::vector<float> expected;
+        for (int64_t i = 0; i < 10; ++i) expected.push_back(scaled(data.image(i)[0]));
+        std::sort(firsts.begin(), firsts.end());
+        std::sort(expected.begin(), expected.end());
+        EXPECT_EQ(firsts, expected) << "epoch " << epoch;
+    }
+}
+
+TEST(Loader, ShufflesDifferentlyEachEpochAndNotAtAllWhenOff) {
+    const Dataset data = synthetic_images(50, 3, Shape{2, 2, 1}, 2);
+    EXPECT_NE(epoch_values(data, {.batch_size = 8, .seed = 1, .workers = 0}, 0),
+              epoch_values(data, {.batch_size = 8, .seed = 1, .workers = 0}, 1));
+    EXPECT_NE(epoch_values(data, {.batch_size = 8, .seed = 1, .workers = 0}, 0),
+              epoch_values(data, {.batch_size = 8, .seed = 2, .workers = 0}, 0));
+    EXPECT_EQ(epoch_values(data, {.batch_size = 8, .shuffle = false, .workers = 0}, 0),
+              epoch_values(data, {.batch_size = 8, .shuffle = false, .workers = 0}, 1));
+}
+
+TEST(Loader, SameBatchesWhateverTheWorkersAndPrefetch) {
+    const Dataset data = synthetic_images(300, 3, Shape{4, 4, 3}, 3);
+    const auto reference = epoch_values(data, {.batch_size = 16, .seed = 9, .workers = 0}, 2);
+    for (int workers : {1, 2, 3}) {
+        for (int prefetch : {1, 2, 5}) {
+            EXPECT_EQ(epoch_values(data, {.batch_size = 16, .seed = 9, .workers = workers, .prefetch = prefetch}, 2),
+                      reference)
+                << workers << " workers, prefetch " << prefetch;
+        }
+    }
+}
+
+TEST(Loader, RejectsBadOptionsAndLabels) {
+    const Dataset data = three_images();
+    EXPECT_THROW(Loader(data, 3, {.batch_size = 0}), KeyError);
+    EXPECT_THROW(Loader(data, 3, {.workers = -1}), KeyError);
+    EXPECT_THROW(Loader(data, 3, {.prefetch = 0}), KeyError);
+    try {
+        Loader loader(data, 2, {});
+        FAIL() << "expected an error";
+    } catch (const Error& error) {
+        EXPECT_THAT(error.what(), HasSubstr("label 2"));
+    }
+    EXPECT_THROW(Loader(data.take(0), 3, {}), Error);
+}
+
+TEST(DatasetTake, KeepsTheFirstExamplesAndTheMetadata) {
+    const Dataset data = three_images();
+    const Dataset two = data.take(2);
+    EXPECT_EQ(two.size(), 2);
+    EXPECT_THAT(two.labels, ElementsAre(2, 0));
+    EXPECT_EQ(two.images, std::vector<uint8_t>(data.images.begin(), data.images.begin() + 24));
+    EXPECT_EQ(two.image_shape, data.image_shape);
+    EXPECT_EQ(two.class_names, data.class_names);
+    EXPECT_EQ(data.take(100).size(), 3);
+    EXPECT_EQ(data.take(-5).size(), 0);
+}
+
+TEST(DatasetSlice, TakesAMiddleRangeAndClamps) {
+    const Dataset data = three_images();
+    const Dataset last = data.slice(1, 5);
+    EXPECT_THAT(last.labels, ElementsAre(0, 1));
+    EXPECT_EQ(last.images, std::vector<uint8_t>(data.images.begin() + 12, data.images.end()));
+    EXPECT_EQ(data.slice(3, 2).size(), 0);
+}
+
+}  // namespace
+}  // namespace nnlab
