@@ -146,6 +146,15 @@ std::unique_ptr<DatasetFiles> DatasetFiles::open_archive(fs::path archive, Datas
     return std::make_unique<ArchiveFiles>(std::move(archive), std::move(spec));
 }
 
+std::unique_ptr<DatasetFiles> DatasetFiles::open(const fs::path& location, DatasetFilesSpec spec,
+                                                 const std::string& archive_name) {
+    std::error_code error;
+    if (fs::is_directory(location, error)) return open_folder(location, std::move(spec));
+    if (fs::is_regular_file(location, error)) return open_archive(location, std::move(spec));
+    throw Error(spec.dataset + " not found at " + location.string() + ": expected the " + spec.folder_name +
+                " folder or the " + archive_name + " archive");
+}
+
 void DatasetFiles::throw_missing(const std::string& name) const {
     std::string all;
     for (size_t i = 0; i < spec_.names.size(); ++i) {

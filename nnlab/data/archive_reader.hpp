@@ -28,6 +28,10 @@ public:
     static std::unique_ptr<DatasetFiles> open_folder(std::filesystem::path folder, DatasetFilesSpec spec);
     // A .tar.gz (or plain .tar); throws nnlab::Error naming the archive when it is not one or is truncated.
     static std::unique_ptr<DatasetFiles> open_archive(std::filesystem::path archive, DatasetFilesSpec spec);
+    // Whichever of the two `location` is; throws nnlab::Error "<dataset> not found at <location>: expected the
+    // <folder_name> folder or the <archive_name> archive" when it is neither.
+    static std::unique_ptr<DatasetFiles> open(const std::filesystem::path& location, DatasetFilesSpec spec,
+                                              const std::string& archive_name);
 
     // "folder /data/cifar-10-batches-bin" or "archive /data/cifar-10-binary.tar.gz", for messages.
     virtual std::string where() const = 0;

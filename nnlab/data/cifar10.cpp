@@ -6,16 +6,14 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/archive_reader.hpp"
+#include "nnlab/data/cifar_records.hpp"
 
 namespace nnlab {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr int64_t side = 32;
 constexpr int64_t plane = side * side;        // one colour plane, row-major 32×32
@@ -63,15 +61,7 @@ void decode_batch(DatasetFiles& files, const std::string& name, uint8_t* images,
                         download_hint);
         }
         labels[r] = record[0];
-        const uint8_t* red = record + 1;
-        const uint8_t* green = red + plane;
-        const uint8_t* blue = green + plane;
-        uint8_t* out = images + r * pixels;
-        for (int64_t p = 0; p < plane; ++p) {
-            out[3 * p + 0] = red[p];
-            out[3 * p + 1] = green[p];
-            out[3 * p + 2] = blue[p];
-        }
+        planes_to_channels_last(record + 1, images + r * pixels);
     }
     files.release(name);
 }
@@ -98,16 +88,7 @@ Dataset load_split(DatasetFiles& files, std::span<const std::string> names, std:
 }  // namespace
 
 DatasetSplits load_cifar10(const std::filesystem::path& location) {
-    std::error_code error;
-    std::unique_ptr<DatasetFiles> files;
-    if (fs::is_directory(location, error)) {
-        files = DatasetFiles::open_folder(location, files_spec());
-    } else if (fs::is_regular_file(location, error)) {
-        files = DatasetFiles::open_archive(location, files_spec());
-    } else {
-        throw Error("CIFAR-10 not found at " + location.string() +
-                    ": expected the cifar-10-batches-bin folder or the cifar-10-binary.tar.gz archive");
-    }
+    const std::unique_ptr<DatasetFiles> files = DatasetFiles::open(location, files_spec(), "cifar-10-binary.tar.gz");
     // Every file is found and sized before the first record is decoded, so a bad copy fails fast.
     const std::vector<std::string> classes = read_names_file(*files, meta_name, num_classes);
     const std::vector<std::string> train(train_names.begin(), train_names.end()), test = {test_name};

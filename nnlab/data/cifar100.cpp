@@ -5,16 +5,14 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/archive_reader.hpp"
+#include "nnlab/data/cifar_records.hpp"
 
 namespace nnlab {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr int64_t side = 32;
 constexpr int64_t plane = side * side;        // one colour plane, row-major 32×32
@@ -72,15 +70,7 @@ Dataset load_split(DatasetFiles& files, const std::string& name, int64_t records
                         download_hint);
         }
         data.labels[static_cast<size_t>(r)] = record[label_byte];
-        const uint8_t* red = record + 2;
-        const uint8_t* green = red + plane;
-        const uint8_t* blue = green + plane;
-        uint8_t* out = data.images.data() + r * pixels;
-        for (int64_t p = 0; p < plane; ++p) {
-            out[3 * p + 0] = red[p];
-            out[3 * p + 1] = green[p];
-            out[3 * p + 2] = blue[p];
-        }
+        planes_to_channels_last(record + 2, data.images.data() + r * pixels);
     }
     files.release(name);
     return data;
@@ -89,16 +79,7 @@ Dataset load_split(DatasetFiles& files, const std::string& name, int64_t records
 }  // namespace
 
 DatasetSplits load_cifar100(const std::filesystem::path& location, Cifar100Labels labels) {
-    std::error_code error;
-    std::unique_ptr<DatasetFiles> files;
-    if (fs::is_directory(location, error)) {
-        files = DatasetFiles::open_folder(location, files_spec());
-    } else if (fs::is_regular_file(location, error)) {
-        files = DatasetFiles::open_archive(location, files_spec());
-    } else {
-        throw Error("CIFAR-100 not found at " + location.string() +
-                    ": expected the cifar-100-binary folder or the cifar-100-binary.tar.gz archive");
-    }
+    const std::unique_ptr<DatasetFiles> files = DatasetFiles::open(location, files_spec(), "cifar-100-binary.tar.gz");
     // Both names files are checked whichever labels are asked for, and every file is sized before the first
     // record is decoded, so a bad copy fails fast and the same way in both label modes.
     const std::vector<std::string> fine = read_names_file(*files, fine_names, fine_classes);

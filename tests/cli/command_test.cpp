@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -16,20 +17,10 @@ namespace {
 using nnlab::testing::TempDir;
 using ::testing::HasSubstr;
 
-struct Result {
-    int exit_code;
-    std::string output;  // stdout and stderr together
-};
+using Result = nnlab::testing::CommandResult;
 
 Result run(const std::string& arguments) {
-    const std::string command = std::string(NNLAB_BINARY) + " " + arguments + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+    return nnlab::testing::run_command(NNLAB_BINARY, arguments);
 }
 
 std::string example(const std::string& name) {

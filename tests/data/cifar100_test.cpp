@@ -1,25 +1,27 @@
 // Tests of load_cifar100 on small files written in the official binary layout, as a folder and as a .tar.gz.
 #include "nnlab/data/cifar100.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "tests/support/archive_writer.hpp"
+#include "tests/support/error_message.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
 
 namespace fs = std::filesystem;
+using nnlab::testing::error_message;
 using nnlab::testing::TempDir;
+using nnlab::testing::write_files;
+using nnlab::testing::write_tar_gz;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -54,47 +56,9 @@ std::map<std::string, std::string> small_cifar100() {
             {"coarse_label_names.txt", names("coarse", 20)}};
 }
 
-fs::path write_folder(const fs::path& folder, const std::map<std::string, std::string>& files) {
-    fs::create_directories(folder);
-    for (const auto& [name, contents] : files) std::ofstream(folder / name, std::ios::binary) << contents;
-    return folder;
-}
-
-// Laid out as the official archive: cifar-100-binary/ with the files under it.
-fs::path write_archive(const fs::path& path, const std::map<std::string, std::string>& files) {
-    std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), &archive_write_free);
-    archive* a = writer.get();
-    archive_write_add_filter_gzip(a);
-    archive_write_set_format_pax_restricted(a);
-    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    for (const auto& [name, contents] : files) {
-        std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), &archive_entry_free);
-        archive_entry_set_pathname(entry.get(), ("cifar-100-binary/" + name).c_str());
-        archive_entry_set_filetype(entry.get(), AE_IFREG);
-        archive_entry_set_perm(entry.get(), 0644);
-        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(contents.size()));
-        archive_write_header(a, entry.get());
-        archive_write_data(a, contents.data(), contents.size());
-    }
-    if (archive_write_close(a) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    return path;
-}
-
-template <typename F>
-std::string error_message(F load) {
-    try {
-        load();
-    } catch (const Error& e) {
-        EXPECT_EQ(e.kind(), ErrorKind::bad_input) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "expected nnlab::Error";
-    return {};
-}
-
 TEST(Cifar100, FineLabelsAndNamesByDefault) {
     TempDir dir;
-    const DatasetSplits splits = load_cifar100(write_folder(dir / "cifar-100-binary", small_cifar100()));
+    const DatasetSplits splits = load_cifar100(write_files(dir / "cifar-100-binary", small_cifar100()));
     ASSERT_EQ(splits.train.size(), 7);
     ASSERT_EQ(splits.test.size(), 3);
     EXPECT_EQ(splits.train.image_shape, (Shape{32, 32, 3}));
@@ -108,7 +72,7 @@ TEST(Cifar100, FineLabelsAndNamesByDefault) {
 TEST(Cifar100, CoarseLabelsAndNames) {
     TempDir dir;
     const DatasetSplits splits =
-        load_cifar100(write_folder(dir / "cifar-100-binary", small_cifar100()), Cifar100Labels::coarse);
+        load_cifar100(write_files(dir / "cifar-100-binary", small_cifar100()), Cifar100Labels::coarse);
     EXPECT_EQ(splits.train.num_classes(), 20);
     EXPECT_EQ(splits.train.class_names[19], "coarse19");
     EXPECT_THAT(splits.train.labels, ElementsAre(0, 1, 2, 3, 4, 5, 6));
@@ -118,7 +82,7 @@ TEST(Cifar100, CoarseLabelsAndNames) {
 TEST(Cifar100, PixelsAreChannelsLast) {
     TempDir dir;
     const auto files = small_cifar100();
-    const DatasetSplits splits = load_cifar100(write_folder(dir / "cifar-100-binary", files));
+    const DatasetSplits splits = load_cifar100(write_files(dir / "cifar-100-binary", files));
     const std::string& test = files.at("test.bin");
     for (int r = 0; r < 3; ++r) {
         for (int p = 0; p < 1024; p += 37) {
@@ -134,9 +98,9 @@ TEST(Cifar100, PixelsAreChannelsLast) {
 TEST(Cifar100, ArchiveLoadsTheSameAsTheFolder) {
     TempDir dir;
     const auto files = small_cifar100();
-    const DatasetSplits folder = load_cifar100(write_folder(dir / "cifar-100-binary", files), Cifar100Labels::coarse);
+    const DatasetSplits folder = load_cifar100(write_files(dir / "cifar-100-binary", files), Cifar100Labels::coarse);
     const DatasetSplits archived =
-        load_cifar100(write_archive(dir / "cifar-100-binary.tar.gz", files), Cifar100Labels::coarse);
+        load_cifar100(write_tar_gz(dir / "cifar-100-binary.tar.gz", "cifar-100-binary", files), Cifar100Labels::coarse);
     EXPECT_EQ(folder.train.labels, archived.train.labels);
     EXPECT_TRUE(folder.train.images == archived.train.images);
     EXPECT_EQ(folder.test.labels, archived.test.labels);
@@ -148,7 +112,7 @@ TEST(Cifar100, TruncatedFileNamesTheFileAndBothSizes) {
     TempDir dir;
     auto files = small_cifar100();
     files["train.bin"].resize(7 * record_bytes - 10);  // 21,508 bytes
-    const fs::path folder = write_folder(dir / "cifar-100-binary", files);
+    const fs::path folder = write_files(dir / "cifar-100-binary", files);
     const std::string message = error_message([&] { load_cifar100(folder); });
     EXPECT_THAT(message, HasSubstr("train.bin"));
     EXPECT_THAT(message, HasSubstr(folder.string()));
@@ -156,7 +120,7 @@ TEST(Cifar100, TruncatedFileNamesTheFileAndBothSizes) {
     EXPECT_THAT(message, HasSubstr("153,700,000"));
     EXPECT_THAT(message, HasSubstr("found 21,508 bytes"));
 
-    const fs::path archive = write_archive(dir / "cifar-100-binary.tar.gz", files);
+    const fs::path archive = write_tar_gz(dir / "cifar-100-binary.tar.gz", "cifar-100-binary", files);
     const std::string from_archive = error_message([&] { load_cifar100(archive); });
     EXPECT_THAT(from_archive, HasSubstr(archive.string()));
     EXPECT_THAT(from_archive, HasSubstr("found 21,508 bytes"));
@@ -166,7 +130,7 @@ TEST(Cifar100, LabelOutOfRangeNamesTheFileAndRecord) {
     TempDir dir;
     auto files = small_cifar100();
     files["test.bin"][2 * record_bytes + 1] = static_cast<char>(100);
-    const fs::path folder = write_folder(dir / "cifar-100-binary", files);
+    const fs::path folder = write_files(dir / "cifar-100-binary", files);
     const std::string message = error_message([&] { load_cifar100(folder); });
     EXPECT_THAT(message, HasSubstr("test.bin"));
     EXPECT_THAT(message, HasSubstr("record 2"));
@@ -177,7 +141,7 @@ TEST(Cifar100, MissingFileAndWrongNameCountAreErrors) {
     TempDir dir;
     auto files = small_cifar100();
     files.erase("coarse_label_names.txt");
-    const fs::path archive = write_archive(dir / "cifar-100-binary.tar.gz", files);
+    const fs::path archive = write_tar_gz(dir / "cifar-100-binary.tar.gz", "cifar-100-binary", files);
     const std::string missing = error_message([&] { load_cifar100(archive); });
     EXPECT_THAT(missing, HasSubstr("coarse_label_names.txt is missing"));
     EXPECT_THAT(missing, HasSubstr(archive.string()));
@@ -185,7 +149,7 @@ TEST(Cifar100, MissingFileAndWrongNameCountAreErrors) {
 
     files = small_cifar100();
     files["fine_label_names.txt"] = names("fine", 99);
-    const fs::path folder = write_folder(dir / "cifar-100-binary", files);
+    const fs::path folder = write_files(dir / "cifar-100-binary", files);
     const std::string count = error_message([&] { load_cifar100(folder); });
     EXPECT_THAT(count, HasSubstr("fine_label_names.txt"));
     EXPECT_THAT(count, HasSubstr("expected 100 class names"));

@@ -1,8 +1,6 @@
 // Tests of load_cifar10 on small files written in the official binary layout, and on the real copy.
 #include "nnlab/data/cifar10.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -17,11 +15,21 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "tests/support/archive_writer.hpp"
+#include "tests/support/error_message.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
 
 namespace fs = std::filesystem;
+using nnlab::testing::ArchiveEntry;
+using nnlab::testing::error_message;
+using nnlab::testing::TempDir;
+using nnlab::testing::write_file;
+using nnlab::testing::write_files;
+using nnlab::testing::write_tar_gz;
 using ::testing::HasSubstr;
 
 constexpr int record_bytes = 3073;
@@ -30,26 +38,6 @@ constexpr std::array<const char*, 5> train_files = {"data_batch_1.bin", "data_ba
 const char* const names_text = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n";
 const std::vector<std::string> class_names = {"airplane", "automobile", "bird",  "cat",  "deer",
                                               "dog",      "frog",       "horse", "ship", "truck"};
-
-// A fresh folder under the system temp folder, removed with everything in it at the end of the test.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "nnlab_cifar10_test_XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // Records with labels (first_label + r) % 10 and pseudo-random pixels, different in every file, so a
 // wrong transpose, order or offset shows up as a wrong byte.
@@ -80,58 +68,13 @@ std::map<std::string, std::string> small_cifar() {
     return files;
 }
 
-void write_file(const fs::path& path, const std::string& contents) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
-fs::path write_folder(const fs::path& parent, const std::map<std::string, std::string>& files) {
-    const fs::path folder = parent / "cifar-10-batches-bin";
-    fs::create_directories(folder);
-    for (const auto& [name, contents] : files) write_file(folder / name, contents);
-    return folder;
-}
-
 // A .tar.gz laid out as the official one: a cifar-10-batches-bin/ directory entry, the files under it
 // and a readme.html the loader must skip.
 fs::path write_archive(const fs::path& path, const std::map<std::string, std::string>& files) {
-    std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), &archive_write_free);
-    archive* a = writer.get();
-    archive_write_add_filter_gzip(a);
-    archive_write_set_format_pax_restricted(a);
-    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    const auto add = [a](const std::string& name, const std::string& contents, bool directory) {
-        std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), &archive_entry_free);
-        archive_entry_set_pathname(entry.get(), name.c_str());
-        archive_entry_set_filetype(entry.get(), directory ? AE_IFDIR : AE_IFREG);
-        archive_entry_set_perm(entry.get(), directory ? 0755 : 0644);
-        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(contents.size()));
-        if (archive_write_header(a, entry.get()) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-        if (!contents.empty() &&
-            archive_write_data(a, contents.data(), contents.size()) != static_cast<la_ssize_t>(contents.size())) {
-            throw std::runtime_error(archive_error_string(a));
-        }
-    };
-    add("cifar-10-batches-bin", "", true);
-    add("cifar-10-batches-bin/readme.html", "<html>not data</html>", false);
-    for (const auto& [name, contents] : files) add("cifar-10-batches-bin/" + name, contents, false);
-    if (archive_write_close(a) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    return path;
-}
-
-// The message of the nnlab::Error that `load` throws; fails the test when it throws nothing or
-// something else, or when the error is not marked as bad input.
-template <typename F>
-std::string error_message(F load) {
-    try {
-        load();
-    } catch (const Error& e) {
-        EXPECT_EQ(e.kind(), ErrorKind::bad_input) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "expected nnlab::Error";
-    return {};
+    std::vector<ArchiveEntry> entries = {{"cifar-10-batches-bin/", ""},
+                                         {"cifar-10-batches-bin/readme.html", "<html>not data</html>"}};
+    for (const auto& [name, contents] : files) entries.push_back({"cifar-10-batches-bin/" + name, contents});
+    return write_tar_gz(path, entries);
 }
 
 // Pixel (row, col, channel) of record r of a batch file, read as the file stores it: planes R, G, B.
@@ -160,7 +103,7 @@ void expect_matches_batch(const Dataset& data, int64_t first, const std::string&
 
 TEST(Cifar10, FolderGivesShapesSizesAndClassNames) {
     TempDir dir;
-    const DatasetSplits splits = load_cifar10(write_folder(dir.path(), small_cifar()));
+    const DatasetSplits splits = load_cifar10(write_files(dir.path() / "cifar-10-batches-bin", small_cifar()));
     EXPECT_EQ(splits.train.size(), 3 + 4 + 5 + 6 + 7);
     EXPECT_EQ(splits.test.size(), 4);
     EXPECT_EQ(splits.train.image_shape, (Shape{32, 32, 3}));
@@ -175,7 +118,7 @@ TEST(Cifar10, FolderGivesShapesSizesAndClassNames) {
 TEST(Cifar10, PixelsAreChannelsLast) {
     TempDir dir;
     const auto files = small_cifar();
-    const DatasetSplits splits = load_cifar10(write_folder(dir.path(), files));
+    const DatasetSplits splits = load_cifar10(write_files(dir.path() / "cifar-10-batches-bin", files));
     // Pixel (row 2, col 5, green) of the first training image is byte 1 + 1024 + 2·32 + 5 of its record.
     const std::string& first = files.at("data_batch_1.bin");
     EXPECT_EQ(splits.train.image(0)[(2 * 32 + 5) * 3 + 1], static_cast<uint8_t>(first[1 + 1024 + 2 * 32 + 5]));
@@ -187,7 +130,7 @@ TEST(Cifar10, PixelsAreChannelsLast) {
 TEST(Cifar10, TrainingSetIsBatchesOneToFiveInOrder) {
     TempDir dir;
     const auto files = small_cifar();
-    const DatasetSplits splits = load_cifar10(write_folder(dir.path(), files));
+    const DatasetSplits splits = load_cifar10(write_files(dir.path() / "cifar-10-batches-bin", files));
     int64_t first = 0;
     for (const char* name : train_files) {
         SCOPED_TRACE(name);
@@ -203,7 +146,7 @@ TEST(Cifar10, TrainingSetIsBatchesOneToFiveInOrder) {
 TEST(Cifar10, ArchiveLoadsTheSameAsTheFolder) {
     TempDir dir;
     const auto files = small_cifar();
-    const DatasetSplits from_folder = load_cifar10(write_folder(dir.path(), files));
+    const DatasetSplits from_folder = load_cifar10(write_files(dir.path() / "cifar-10-batches-bin", files));
     const DatasetSplits from_archive = load_cifar10(write_archive(dir.path() / "cifar-10-binary.tar.gz", files));
     for (const auto& [folder, archived] :
          {std::pair{&from_folder.train, &from_archive.train}, std::pair{&from_folder.test, &from_archive.test}}) {
@@ -220,14 +163,14 @@ TEST(Cifar10, ClassNamesIgnoreSurroundingWhitespaceAndTrailingBlankLines) {
     TempDir dir;
     auto files = small_cifar();
     files["batches.meta.txt"] = "airplane\r\nautomobile\r\nbird \ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n  \n";
-    EXPECT_EQ(load_cifar10(write_folder(dir.path(), files)).train.class_names, class_names);
+    EXPECT_EQ(load_cifar10(write_files(dir.path() / "cifar-10-batches-bin", files)).train.class_names, class_names);
 }
 
 TEST(Cifar10, ClassNamesMustBeTen) {
     TempDir dir;
     auto files = small_cifar();
     files["batches.meta.txt"] = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\n";
-    const fs::path folder = write_folder(dir.path(), files);
+    const fs::path folder = write_files(dir.path() / "cifar-10-batches-bin", files);
     const std::string nine = error_message([&] { load_cifar10(folder); });
     EXPECT_THAT(nine, HasSubstr("batches.meta.txt"));
     EXPECT_THAT(nine, HasSubstr("expected 10 class names"));
@@ -243,7 +186,7 @@ TEST(Cifar10, TruncatedFileNamesTheFileAndBothSizes) {
     TempDir dir;
     auto files = small_cifar();
     files["data_batch_3.bin"].resize(3 * record_bytes - 100);  // 9,119 bytes
-    const fs::path folder = write_folder(dir.path(), files);
+    const fs::path folder = write_files(dir.path() / "cifar-10-batches-bin", files);
     const std::string message = error_message([&] { load_cifar10(folder); });
     EXPECT_THAT(message, HasSubstr("data_batch_3.bin"));
     EXPECT_THAT(message, HasSubstr(folder.string()));
@@ -263,7 +206,7 @@ TEST(Cifar10, EmptyBatchFileIsAnError) {
     TempDir dir;
     auto files = small_cifar();
     files["test_batch.bin"].clear();
-    const fs::path folder = write_folder(dir.path(), files);
+    const fs::path folder = write_files(dir.path() / "cifar-10-batches-bin", files);
     const std::string message = error_message([&] { load_cifar10(folder); });
     EXPECT_THAT(message, HasSubstr("test_batch.bin"));
     EXPECT_THAT(message, HasSubstr("found 0 bytes"));
@@ -273,7 +216,7 @@ TEST(Cifar10, MissingBatchFileNamesTheFileAndWhereItWasLookedFor) {
     TempDir dir;
     auto files = small_cifar();
     files.erase("data_batch_5.bin");
-    const fs::path folder = write_folder(dir.path(), files);
+    const fs::path folder = write_files(dir.path() / "cifar-10-batches-bin", files);
     const std::string message = error_message([&] { load_cifar10(folder); });
     EXPECT_THAT(message, HasSubstr("data_batch_5.bin is missing"));
     EXPECT_THAT(message, HasSubstr(folder.string()));
@@ -288,7 +231,7 @@ TEST(Cifar10, LabelAboveNineNamesTheFileAndRecord) {
     TempDir dir;
     auto files = small_cifar();
     files["data_batch_4.bin"][2 * record_bytes] = static_cast<char>(10);
-    const fs::path folder = write_folder(dir.path(), files);
+    const fs::path folder = write_files(dir.path() / "cifar-10-batches-bin", files);
     const std::string message = error_message([&] { load_cifar10(folder); });
     EXPECT_THAT(message, HasSubstr("data_batch_4.bin"));
     EXPECT_THAT(message, HasSubstr("record 2"));

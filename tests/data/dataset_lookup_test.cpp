@@ -1,8 +1,6 @@
 // Tests of where datasets are looked for (--data, NNLAB_DATA, the home cache) and what a miss says.
 #include "nnlab/data/dataset_lookup.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <png.h>
@@ -11,42 +9,28 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "tests/support/archive_writer.hpp"
+#include "tests/support/error_message.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
 
 namespace fs = std::filesystem;
+using nnlab::testing::error_message;
+using nnlab::testing::TempDir;
+using nnlab::testing::write_files;
+using nnlab::testing::write_tar_gz;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A fresh folder under the system temp folder, removed with everything in it at the end of the test.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "nnlab_lookup_test_XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // Sets (or, given nullptr, unsets) an environment variable for one test and restores it afterwards.
 class ScopedEnv {
@@ -78,46 +62,6 @@ std::map<std::string, std::string> tiny_cifar(int records) {
     return files;
 }
 
-fs::path write_folder(const fs::path& folder, const std::map<std::string, std::string>& files) {
-    fs::create_directories(folder);
-    for (const auto& [name, contents] : files) {
-        std::ofstream(folder / name, std::ios::binary) << contents;
-    }
-    return folder;
-}
-
-fs::path write_archive(const fs::path& path, const std::map<std::string, std::string>& files) {
-    fs::create_directories(path.parent_path());
-    std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), &archive_write_free);
-    archive* a = writer.get();
-    archive_write_add_filter_gzip(a);
-    archive_write_set_format_pax_restricted(a);
-    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    for (const auto& [name, contents] : files) {
-        std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), &archive_entry_free);
-        archive_entry_set_pathname(entry.get(), ("cifar-10-batches-bin/" + name).c_str());
-        archive_entry_set_filetype(entry.get(), AE_IFREG);
-        archive_entry_set_perm(entry.get(), 0644);
-        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(contents.size()));
-        archive_write_header(a, entry.get());
-        archive_write_data(a, contents.data(), contents.size());
-    }
-    if (archive_write_close(a) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    return path;
-}
-
-template <typename F>
-std::string error_message(F load) {
-    try {
-        load();
-    } catch (const Error& e) {
-        EXPECT_EQ(e.kind(), ErrorKind::bad_input) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "expected nnlab::Error";
-    return {};
-}
-
 TEST(DatasetSearchRoots, DataDirBeatsNnlabDataBeatsTheHomeCache) {
     ScopedEnv data("NNLAB_DATA", "/from/env");
     ScopedEnv home("HOME", "/home/someone");
@@ -134,9 +78,9 @@ TEST(DatasetSearchRoots, DataDirBeatsNnlabDataBeatsTheHomeCache) {
 TEST(LoadDataset, DataDirBeatsNnlabDataBeatsTheHomeCache) {
     TempDir dir;
     const fs::path flag = dir.path() / "flag", env = dir.path() / "env", home = dir.path() / "home";
-    write_folder(flag / "cifar-10-batches-bin", tiny_cifar(1));
-    write_folder(env / "cifar-10-batches-bin", tiny_cifar(2));
-    write_folder(home / ".cache/nnlab/datasets/cifar-10-batches-bin", tiny_cifar(3));
+    write_files(flag / "cifar-10-batches-bin", tiny_cifar(1));
+    write_files(env / "cifar-10-batches-bin", tiny_cifar(2));
+    write_files(home / ".cache/nnlab/datasets/cifar-10-batches-bin", tiny_cifar(3));
     ScopedEnv data("NNLAB_DATA", env.c_str());
     ScopedEnv home_env("HOME", home.c_str());
     EXPECT_EQ(load_dataset("cifar10", flag).train.size(), 5);
@@ -147,7 +91,7 @@ TEST(LoadDataset, DataDirBeatsNnlabDataBeatsTheHomeCache) {
 
 TEST(LoadDataset, FindsTheArchiveInARoot) {
     TempDir dir;
-    write_archive(dir.path() / "cifar-10-binary.tar.gz", tiny_cifar(2));
+    write_tar_gz(dir.path() / "cifar-10-binary.tar.gz", "cifar-10-batches-bin", tiny_cifar(2));
     const DatasetSplits splits = load_dataset("cifar10", dir.path());
     EXPECT_EQ(splits.train.size(), 10);
     EXPECT_EQ(splits.test.size(), 2);
@@ -155,15 +99,16 @@ TEST(LoadDataset, FindsTheArchiveInARoot) {
 
 TEST(LoadDataset, PrefersTheExtractedFolderToTheArchive) {
     TempDir dir;
-    write_folder(dir.path() / "cifar-10-batches-bin", tiny_cifar(1));
-    write_archive(dir.path() / "cifar-10-binary.tar.gz", tiny_cifar(2));
+    write_files(dir.path() / "cifar-10-batches-bin", tiny_cifar(1));
+    write_tar_gz(dir.path() / "cifar-10-binary.tar.gz", "cifar-10-batches-bin", tiny_cifar(2));
     EXPECT_EQ(load_dataset("cifar10", dir.path()).train.size(), 5);
 }
 
 TEST(LoadDataset, AcceptsARootThatIsTheBatchesFolderOrTheArchive) {
     TempDir dir;
-    const fs::path folder = write_folder(dir.path() / "my-cifar", tiny_cifar(1));
-    const fs::path archive = write_archive(dir.path() / "downloads" / "cifar10.tar.gz", tiny_cifar(3));
+    const fs::path folder = write_files(dir.path() / "my-cifar", tiny_cifar(1));
+    const fs::path archive =
+        write_tar_gz(dir.path() / "downloads" / "cifar10.tar.gz", "cifar-10-batches-bin", tiny_cifar(3));
     EXPECT_EQ(load_dataset("cifar10", folder).train.size(), 5);
     EXPECT_EQ(load_dataset("cifar10", archive).train.size(), 15);
     ScopedEnv data("NNLAB_DATA", archive.c_str());
@@ -199,7 +144,7 @@ TEST(LoadDataset, ErrorsOfTheCopyFoundAreNotHidden) {
     TempDir dir;
     auto files = tiny_cifar(1);
     files["test_batch.bin"].pop_back();
-    write_folder(dir.path() / "cifar-10-batches-bin", files);
+    write_files(dir.path() / "cifar-10-batches-bin", files);
     const std::string message = error_message([&] { load_dataset("cifar10", dir.path()); });
     EXPECT_THAT(message, HasSubstr("test_batch.bin"));
     EXPECT_THAT(message, HasSubstr("found 3,072 bytes"));
@@ -249,29 +194,9 @@ std::map<std::string, std::string> tiny_cifar100(int records) {
     return files;
 }
 
-fs::path write_cifar100_archive(const fs::path& path, const std::map<std::string, std::string>& files) {
-    fs::create_directories(path.parent_path());
-    std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), &archive_write_free);
-    archive* a = writer.get();
-    archive_write_add_filter_gzip(a);
-    archive_write_set_format_pax_restricted(a);
-    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    for (const auto& [name, contents] : files) {
-        std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), &archive_entry_free);
-        archive_entry_set_pathname(entry.get(), ("cifar-100-binary/" + name).c_str());
-        archive_entry_set_filetype(entry.get(), AE_IFREG);
-        archive_entry_set_perm(entry.get(), 0644);
-        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(contents.size()));
-        archive_write_header(a, entry.get());
-        archive_write_data(a, contents.data(), contents.size());
-    }
-    if (archive_write_close(a) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    return path;
-}
-
 TEST(LoadDataset, Cifar100FineAndCoarseFromTheArchiveOrFolder) {
     TempDir dir;
-    write_cifar100_archive(dir.path() / "cifar-100-binary.tar.gz", tiny_cifar100(4));
+    write_tar_gz(dir.path() / "cifar-100-binary.tar.gz", "cifar-100-binary", tiny_cifar100(4));
     const DatasetSplits fine = load_dataset("cifar100", dir.path());
     EXPECT_EQ(fine.train.size(), 4);
     EXPECT_EQ(fine.train.num_classes(), 100);
@@ -280,7 +205,7 @@ TEST(LoadDataset, Cifar100FineAndCoarseFromTheArchiveOrFolder) {
     EXPECT_EQ(coarse.train.num_classes(), 20);
     EXPECT_THAT(coarse.train.labels, ::testing::ElementsAre(0, 1, 2, 3));
     // The extracted folder wins over the archive, as for CIFAR-10.
-    write_folder(dir.path() / "cifar-100-binary", tiny_cifar100(3));
+    write_files(dir.path() / "cifar-100-binary", tiny_cifar100(3));
     EXPECT_EQ(load_dataset("cifar100", dir.path()).train.size(), 3);
 }
 

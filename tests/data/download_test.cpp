@@ -18,7 +18,9 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/md5.hpp"
+#include "tests/support/error_message.hpp"
 #include "tests/support/http_server.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace nnlab {
@@ -26,6 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::AllOf;
+using testing::any_error_message;
 using ::testing::HasSubstr;
 using testing::HttpServer;
 using testing::TempDir;
@@ -44,18 +47,6 @@ std::string read(const fs::path& path) {
 
 fs::path part_of(const fs::path& path) {
     return fs::path(path.string() + ".part");
-}
-
-// The message of the nnlab::Error `call` throws (and a test failure when it throws none).
-template <typename Call>
-std::string error_of(Call call) {
-    try {
-        call();
-    } catch (const Error& error) {
-        return error.what();
-    }
-    ADD_FAILURE() << "expected nnlab::Error";
-    return "";
 }
 
 // Sets an environment variable for one test and restores the old value afterwards.
@@ -120,7 +111,8 @@ TEST(Download, CorruptedFileIsRejectedAndRemoved) {
     server.serve("/archive.tar.gz", bytes);
     TempDir dir;
     const fs::path destination = dir / "archive.tar.gz";
-    const std::string message = error_of([&] { download_file(server.url("/archive.tar.gz"), destination, expected); });
+    const std::string message =
+        any_error_message([&] { download_file(server.url("/archive.tar.gz"), destination, expected); });
     EXPECT_THAT(message, AllOf(HasSubstr("checksum mismatch"), HasSubstr(destination.string()),
                                HasSubstr("expected md5 " + expected), HasSubstr("found " + md5_hex(bytes))));
     EXPECT_FALSE(fs::exists(destination));
@@ -132,7 +124,8 @@ TEST(Download, WrongSizeIsRejectedAsSoonAsTheServerAnnouncesIt) {
     const std::string bytes = payload(1000);
     server.serve("/f", bytes);
     TempDir dir;
-    const std::string message = error_of([&] { download_file(server.url("/f"), dir / "f", md5_hex(bytes), 999); });
+    const std::string message =
+        any_error_message([&] { download_file(server.url("/f"), dir / "f", md5_hex(bytes), 999); });
     EXPECT_THAT(message, AllOf(HasSubstr("size mismatch"), HasSubstr((dir / "f").string()),
                                HasSubstr("expected 999 bytes, the server offers 1000")));
     EXPECT_FALSE(fs::exists(dir / "f"));
@@ -145,7 +138,7 @@ TEST(Download, DroppedConnectionKeepsThePartThenResumesWithARange) {
     server.serve("/big.bin", bytes, {.drop_after = 70000});
     TempDir dir;
     const fs::path destination = dir / "big.bin";
-    const std::string message = error_of([&] {
+    const std::string message = any_error_message([&] {
         download_file(server.url("/big.bin"), destination, md5_hex(bytes), static_cast<int64_t>(bytes.size()));
     });
     EXPECT_THAT(message, AllOf(HasSubstr(server.url("/big.bin")), HasSubstr("resume"),
@@ -196,7 +189,8 @@ TEST(Download, CompletePartIsVerifiedWithoutAskingAgain) {
 TEST(Download, NotFoundNamesTheUrlAndStatusAndWritesNothing) {
     HttpServer server;
     TempDir dir;
-    const std::string message = error_of([&] { download_file(server.url("/missing.tar.gz"), dir / "m", "0"); });
+    const std::string message =
+        any_error_message([&] { download_file(server.url("/missing.tar.gz"), dir / "m", "0"); });
     EXPECT_THAT(message, AllOf(HasSubstr(server.url("/missing.tar.gz")), HasSubstr("HTTP 404")));
     EXPECT_TRUE(fs::is_empty(dir.path()));
 }
@@ -206,7 +200,7 @@ TEST(Download, ServerErrorKeepsAnEarlierPartForLater) {
     server.serve("/f", "oops", {.status = 500});
     TempDir dir;
     std::ofstream(part_of(dir / "f"), std::ios::binary) << "0123456789";
-    const std::string message = error_of([&] { download_file(server.url("/f"), dir / "f", "0"); });
+    const std::string message = any_error_message([&] { download_file(server.url("/f"), dir / "f", "0"); });
     EXPECT_THAT(message, AllOf(HasSubstr("HTTP 500"), HasSubstr("10 bytes"), HasSubstr("resume")));
     EXPECT_EQ(read(part_of(dir / "f")), "0123456789");  // the error page did not land in it
 }
@@ -223,7 +217,7 @@ TEST(Download, RefusedConnectionSaysSo) {
     ::close(probe);
     const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/f";
     TempDir dir;
-    const std::string message = error_of([&] { download_file(url, dir / "f", "0"); });
+    const std::string message = any_error_message([&] { download_file(url, dir / "f", "0"); });
     EXPECT_THAT(message, AllOf(HasSubstr(url), HasSubstr("onnect"), HasSubstr("Nothing was saved")));
     EXPECT_TRUE(fs::is_empty(dir.path()));
 }
@@ -315,20 +309,10 @@ TEST(DownloadDataset, ChecksumFileOverridesTheTable) {
 
 // ---- nnlab download, as a user runs it ----
 
-struct Result {
-    int exit_code;
-    std::string output;  // stdout and stderr together
-};
+using Result = testing::CommandResult;
 
 Result run_command(const std::string& environment, const std::string& arguments) {
-    const std::string command = environment + " " + std::string(NNLAB_BINARY) + " " + arguments + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+    return testing::run_command(NNLAB_BINARY, arguments, environment);
 }
 
 TEST(DownloadCommand, FetchesIntoTheDataFolderAndSaysWhere) {

@@ -14,13 +14,17 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "tests/support/error_message.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
 
 namespace fs = std::filesystem;
+using nnlab::testing::error_message;
 using nnlab::testing::TempDir;
+using nnlab::testing::write_file;
 using ::testing::HasSubstr;
 
 const std::vector<std::string> digits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
@@ -53,10 +57,6 @@ std::string idx_labels(uint32_t count, int first) {
     return out;
 }
 
-void write_plain(const fs::path& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
-
 void write_gzip(const fs::path& path, const std::string& bytes) {
     gzFile file = gzopen(path.c_str(), "wb");
     ASSERT_NE(file, nullptr);
@@ -73,7 +73,11 @@ struct SmallIdx {
         fs::create_directories(folder);
         const std::string ext = gzip ? ".gz" : "";
         const auto put = [&](const std::string& name, const std::string& bytes) {
-            gzip ? write_gzip(folder / (name + ext), bytes) : write_plain(folder / name, bytes);
+            if (gzip) {
+                write_gzip(folder / (name + ext), bytes);
+            } else {
+                write_file(folder / name, bytes);
+            }
         };
         put("train-images-idx3-ubyte", train_images);
         put("train-labels-idx1-ubyte", train_labels);
@@ -82,18 +86,6 @@ struct SmallIdx {
         return folder;
     }
 };
-
-template <typename F>
-std::string error_message(F load) {
-    try {
-        load();
-    } catch (const Error& e) {
-        EXPECT_EQ(e.kind(), ErrorKind::bad_input) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "expected nnlab::Error";
-    return {};
-}
 
 void expect_small_idx(const DatasetSplits& splits) {
     ASSERT_EQ(splits.train.size(), 12);
@@ -147,7 +139,7 @@ TEST(Idx, WrongMagicNumberSaysWhatWasFoundAndExpected) {
     EXPECT_THAT(message, HasSubstr("expected 0x00000803 (images"));
     EXPECT_THAT(message, HasSubstr("found 0x00000801 (labels"));
 
-    write_plain(dir / "junk", "GIF89a and more bytes");
+    write_file(dir / "junk", "GIF89a and more bytes");
     const std::string junk = error_message([&] { read_idx(dir / "junk", 1); });
     EXPECT_THAT(junk, HasSubstr((dir / "junk").string()));
     EXPECT_THAT(junk, HasSubstr("expected 0x00000801"));
@@ -182,7 +174,7 @@ TEST(Idx, TruncatedGzipStreamIsAnError) {
 
 TEST(Idx, TruncatedHeaderIsAnError) {
     TempDir dir;
-    write_plain(dir / "short", idx_images(2, 28, 28, 0).substr(0, 10));
+    write_file(dir / "short", idx_images(2, 28, 28, 0).substr(0, 10));
     const std::string message = error_message([&] { read_idx(dir / "short", 3); });
     EXPECT_THAT(message, HasSubstr((dir / "short").string()));
     EXPECT_THAT(message, HasSubstr("header needs 16 bytes, found 10"));
@@ -190,7 +182,7 @@ TEST(Idx, TruncatedHeaderIsAnError) {
 
 TEST(Idx, ExtraBytesAfterTheDataAreAnError) {
     TempDir dir;
-    write_plain(dir / "long", idx_labels(4, 0) + "xx");
+    write_file(dir / "long", idx_labels(4, 0) + "xx");
     const std::string message = error_message([&] { read_idx(dir / "long", 1); });
     EXPECT_THAT(message, HasSubstr((dir / "long").string()));
     EXPECT_THAT(message, HasSubstr("longer than its header says"));

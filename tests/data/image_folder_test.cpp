@@ -15,12 +15,14 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "tests/support/error_message.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace nnlab {
 namespace {
 
 namespace fs = std::filesystem;
+using nnlab::testing::error_message;
 using nnlab::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -50,18 +52,6 @@ fs::path write_small_folder(const fs::path& root) {
     std::ofstream(root / "README") << "a file in the root is not a class";
     fs::create_directories(root / ".hidden");
     return root;
-}
-
-template <typename F>
-std::string error_message(F load) {
-    try {
-        load();
-    } catch (const Error& e) {
-        EXPECT_EQ(e.kind(), ErrorKind::bad_input) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "expected nnlab::Error";
-    return {};
 }
 
 TEST(ImageFolder, ClassesAreSortedFolderNamesAndFilesComeSortedWithinEachClass) {

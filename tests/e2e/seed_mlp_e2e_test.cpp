@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "nnlab/nnlab.hpp"
+#include "tests/support/run_command.hpp"
+#include "tests/support/seed_model.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace nnlab {
@@ -33,13 +35,7 @@ std::optional<std::filesystem::path> cifar_root() {
 
 Sequential seed_model() {
     Sequential model;
-    model.add(Input{{32, 32, 3}});
-    model.add(Flatten());
-    model.add(Dense(512));
-    model.add(Activation("relu"));
-    model.add(Dense(256));
-    model.add(Activation("tanh"));
-    model.add(Dense(10, "softmax"));
+    testing::add_seed_layers(model);
     model.compile(Adam(0.001), CategoricalCrossentropy(), {.seed = 42});
     return model;
 }
@@ -67,19 +63,10 @@ TEST(SeedMlpEndToEnd, OneEpochOnTheFullTrainingSetReachesThirtyPercent) {
     EXPECT_GE(test.accuracy, 0.30);
 }
 
-struct Result {
-    int exit_code;
-    std::string output;
-};
+using Result = testing::CommandResult;
 
 Result run(const std::string& arguments) {
-    FILE* pipe = popen((std::string(NNLAB_BINARY) + " " + arguments + " 2>&1").c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+    return testing::run_command(NNLAB_BINARY, arguments);
 }
 
 TEST(SeedMlpEndToEnd, CommandWritesARunFolderThatEvaluatesAgain) {

@@ -16,12 +16,11 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
-#include "nnlab/layers/activation.hpp"
 #include "nnlab/layers/dense.hpp"
-#include "nnlab/layers/flatten.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/optim/optimizer.hpp"
+#include "tests/support/seed_model.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace nnlab {
@@ -39,13 +38,7 @@ const std::vector<std::string> cifar10_classes{"airplane", "automobile", "bird",
 // The seed MLP of the README: Input (32, 32, 3), Flatten, Dense 512, relu, Dense 256, tanh, Dense 10 softmax.
 std::unique_ptr<Sequential> seed_model() {
     auto model = std::make_unique<Sequential>("seed_mlp");
-    model->add(Input{{32, 32, 3}});
-    model->add(Flatten());
-    model->add(Dense(512));
-    model->add(Activation("relu"));
-    model->add(Dense(256));
-    model->add(Activation("tanh"));
-    model->add(Dense(10, "softmax"));
+    testing::add_seed_layers(*model);
     model->compile(make_optimizer({{"type", "adam"}}), make_loss("categorical_crossentropy"), {.seed = 7});
     return model;
 }

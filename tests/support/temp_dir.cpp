@@ -2,9 +2,10 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <stdexcept>
 #include <vector>
+
+#include "tests/support/write_files.hpp"
 
 namespace nnlab::testing {
 
@@ -21,10 +22,8 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ignored);
 }
 
-std::filesystem::path TempDir::write(const std::string& name, const std::string& text) const {
-    const std::filesystem::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
+std::filesystem::path TempDir::write(const std::string& name, const std::string& bytes) const {
+    return write_file(path_ / name, bytes);
 }
 
 }  // namespace nnlab::testing

@@ -15,8 +15,9 @@ public:
 
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-    // Writes `text` to `name` inside the folder and returns its path.
-    std::filesystem::path write(const std::string& name, const std::string& text) const;
+    // Writes `bytes` (binary) to `name` inside the folder, creating the folders a nested name passes through,
+    // and returns its path.
+    std::filesystem::path write(const std::string& name, const std::string& bytes) const;
 
 private:
     std::filesystem::path path_;

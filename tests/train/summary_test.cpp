@@ -1,23 +1,16 @@
 // Sequential::summary(): the Keras table for the seed model.
 #include <gtest/gtest.h>
 
-#include "nnlab/layers/activation.hpp"
 #include "nnlab/layers/dense.hpp"
-#include "nnlab/layers/flatten.hpp"
 #include "nnlab/train/sequential.hpp"
+#include "tests/support/seed_model.hpp"
 
 namespace nnlab {
 namespace {
 
 TEST(Summary, SeedModelMatchesKeras) {
     Sequential model;
-    model.add(Input{{32, 32, 3}});
-    model.add(Flatten());
-    model.add(Dense(512));
-    model.add(Activation("relu"));
-    model.add(Dense(256));
-    model.add(Activation("tanh"));
-    model.add(Dense(10, "softmax"));
+    testing::add_seed_layers(model);
     const std::string expected =
         "Model: \"sequential\"\n"
         "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓\n"

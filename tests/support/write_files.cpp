@@ -1,0 +1,25 @@
+// Files a test writes before it runs the code under test: one file, or a folder of them.
+#include "tests/support/write_files.hpp"
+
+#include <fstream>
+#include <stdexcept>
+
+namespace nnlab::testing {
+
+std::filesystem::path write_file(const std::filesystem::path& path, const std::string& bytes) {
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    // A test that silently wrote nothing would fail later with a misleading message.
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+    return path;
+}
+
+std::filesystem::path write_files(const std::filesystem::path& folder,
+                                  const std::map<std::string, std::string>& files) {
+    std::filesystem::create_directories(folder);
+    for (const auto& [name, bytes] : files) write_file(folder / name, bytes);
+    return folder;
+}
+
+}  // namespace nnlab::testing

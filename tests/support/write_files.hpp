@@ -1,0 +1,16 @@
+// Files a test writes before it runs the code under test: one file, or a folder of them.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace nnlab::testing {
+
+// Writes `bytes` (binary, exactly as given) to `path`, creating its parent folders; throws when it cannot.
+std::filesystem::path write_file(const std::filesystem::path& path, const std::string& bytes);
+
+// Writes every name -> bytes of `files` into `folder`, creating it; returns `folder`.
+std::filesystem::path write_files(const std::filesystem::path& folder, const std::map<std::string, std::string>& files);
+
+}  // namespace nnlab::testing
