@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -47,7 +48,8 @@ json metadata_of(const Sequential& model, const ModelMetadata& meta) {
     json metadata = {{"format", format_name},
                      {"format_version", format_version},
                      {"model", json_text(model_description(model))},
-                     {"class_names", json_text(meta.class_names)}};
+                     {"class_names", json_text(meta.class_names)},
+                     {"seed", std::to_string(model.seed())}};
     if (model.is_compiled()) {
         metadata["compile"] = json_text({{"loss", model.loss().name()}, {"optimizer", model.optimizer().config()}});
     }
@@ -363,6 +365,18 @@ void compile_as_saved(const FileChecker& check, const json& metadata, Sequential
     }
 }
 
+// The run's seed (decimal text); files without one (written before it was stored) get 0.
+uint64_t read_seed(const FileChecker& check, const json& metadata) {
+    if (!metadata.contains("seed")) return 0;
+    const std::string text = metadata.at("seed").get<std::string>();
+    uint64_t seed = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+        check.fail("__metadata__.seed: expected a non-negative integer as text, got " + json_text(text));
+    }
+    return seed;
+}
+
 }  // namespace
 
 LoadedModel load_model(const std::filesystem::path& path) {
@@ -374,7 +388,8 @@ LoadedModel load_model(const std::filesystem::path& path) {
     Sequential& model = *loaded.model;
     const std::vector<StoredTensor> tensors = check_tensors(check, file.header, model);
     check_layout(check, tensors, file.data.size());
-    model.build(0);                                     // the seed does not matter: every weight is overwritten
+    // Every weight is overwritten below; the seed is kept so that training on shuffles like the run did.
+    model.build(read_seed(check, metadata));
     const std::vector<Param*> params = model.params();  // in the order check_tensors visited them
     for (size_t i = 0; i < params.size(); ++i) {
         std::memcpy(params[i]->value.data(), file.data.data() + tensors[i].begin, tensors[i].end - tensors[i].begin);

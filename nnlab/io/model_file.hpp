@@ -30,6 +30,8 @@
 //                     present only when the model was compiled; "optimizer" is Optimizer::config(),
 //                     what make_optimizer() takes.
 //   "class_names"     ["airplane", "automobile", …], the name of each output index; may be [].
+//   "seed"            "42": the run's seed as decimal text, so that further training shuffles as
+//                     the run did (absent in older files: 0).
 //
 // Only the optimizer's hyperparameters are kept, not its state: a loaded model's optimizer starts
 // fresh (no Adam moments, step count 0, so a per-step schedule starts over), as with Keras's

@@ -179,6 +179,7 @@ TEST_F(ModelFile, SeedModelRoundTripsBitForBit) {
     EXPECT_EQ(copy.loss().name(), "categorical_crossentropy");
     EXPECT_EQ(copy.optimizer().config(), model->optimizer().config());
     EXPECT_EQ(copy.optimizer().iterations(), 0);  // the optimizer's state starts fresh
+    EXPECT_EQ(copy.seed(), 7u);                   // further training shuffles as the run did
 }
 
 TEST_F(ModelFile, LoadedModelKeepsTraining) {
@@ -386,6 +387,18 @@ TEST_F(ModelFile, UnsupportedFormatVersionIsAnError) {
     edit_header([](json& header) { header["__metadata__"]["format_version"] = "2"; });
     EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("unsupported format_version \"2\"; this nnlab reads "
                                                                 "format_version \"1\"")));
+}
+
+TEST_F(ModelFile, SeedThatIsNotAnIntegerIsAnError) {
+    save_small_model();
+    edit_header([](json& header) { header["__metadata__"]["seed"] = "-4x"; });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.seed: expected a non-negative integer")));
+}
+
+TEST_F(ModelFile, FileWithoutASeedLoadsWithSeedZero) {
+    save_small_model();
+    edit_header([](json& header) { header["__metadata__"].erase("seed"); });
+    EXPECT_EQ(load_model(path_).model->seed(), 0u);
 }
 
 TEST_F(ModelFile, MissingFormatVersionIsAnError) {
