@@ -61,6 +61,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/affine_warp.hpp"
+#include "nnlab/data/pixel_scale.hpp"
 #include "nnlab/data/zca.hpp"
 
 namespace nnlab {
@@ -85,7 +86,7 @@ struct ValueTables {
     std::array<double, 256> bytes{};
     ValueTables() {
         for (int b = 0; b < 256; ++b) {
-            scaled[static_cast<size_t>(b)] = static_cast<double>(static_cast<float>(b) / 255.0f);
+            scaled[static_cast<size_t>(b)] = unit_pixel_values()[static_cast<size_t>(b)];
             bytes[static_cast<size_t>(b)] = b;
         }
     }

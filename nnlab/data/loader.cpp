@@ -6,18 +6,9 @@
 #include <numeric>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/data/pixel_scale.hpp"
 
 namespace nnlab {
-namespace {
-
-// v / 255 as the seed computes it (x.astype('float32') / 255.0): float32 division, bit for bit.
-const std::array<float, 256> byte_to_unit = [] {
-    std::array<float, 256> table{};
-    for (int v = 0; v < 256; ++v) table[static_cast<size_t>(v)] = static_cast<float>(v) / 255.0f;
-    return table;
-}();
-
-}  // namespace
 
 Loader::Loader(const Dataset& data, int64_t num_classes, LoaderOptions options)
     : data_(data), num_classes_(num_classes), options_(options), shuffle_rng_(options.seed, "shuffle") {
@@ -117,7 +108,8 @@ void Loader::build(int64_t batch_index, Slot& slot) const {
         } else if (augmenter != nullptr) {
             augmenter->standardize(image, out);
         } else {
-            for (int64_t p = 0; p < pixels; ++p) out[p] = byte_to_unit[image[p]];
+            const std::array<float, 256>& unit = unit_pixel_values();
+            for (int64_t p = 0; p < pixels; ++p) out[p] = unit[image[p]];
         }
         slot.batch.y[r * num_classes_ + data_.labels[static_cast<size_t>(example)]] = 1.0f;  // checked at construction
     }

@@ -208,10 +208,7 @@ double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, int64_t* cor
 
 History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
     if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
-    if (options.batch_size <= 0) {
-        throw KeyError("batch_size",
-                       "batch_size: expected a positive integer, got " + std::to_string(options.batch_size));
-    }
+    // batch_size is checked by the Loader, with the same message.
     if (options.epochs <= 0) {
         throw KeyError("epochs", "epochs: expected a positive integer, got " + std::to_string(options.epochs));
     }

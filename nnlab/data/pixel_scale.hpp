@@ -1,0 +1,20 @@
+// The seed's pixel scaling, x.astype('float32') / 255.0, as one table shared by every path that
+// turns bytes into model inputs (plain batches, augmentation), so they agree bit for bit.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace nnlab {
+
+// unit_pixel_values()[b] = float32(b) / 255.0f, a float32 division like numpy's.
+inline const std::array<float, 256>& unit_pixel_values() {
+    static const std::array<float, 256> table = [] {
+        std::array<float, 256> values{};
+        for (int b = 0; b < 256; ++b) values[static_cast<size_t>(b)] = static_cast<float>(b) / 255.0f;
+        return values;
+    }();
+    return table;
+}
+
+}  // namespace nnlab
