@@ -11,5 +11,7 @@ void add_summary_command(CLI::App& app, int& exit_code);
 void add_evaluate_command(CLI::App& app, int& exit_code);
 void add_download_command(CLI::App& app, int& exit_code);
 void add_augment_preview_command(CLI::App& app, int& exit_code);
+void add_predict_command(CLI::App& app, int& exit_code);
+void add_compare_command(CLI::App& app, int& exit_code);
 
 }  // namespace nnlab::cli

@@ -164,6 +164,19 @@ std::optional<std::vector<int64_t>> ConfigReader::integers(std::string_view key)
     return out;
 }
 
+std::optional<std::vector<std::string>> ConfigReader::strings(std::string_view key) const {
+    const toml::node* at = node(key);
+    if (at == nullptr) return std::nullopt;
+    const toml::array* array = at->as_array();
+    if (array == nullptr) wrong_type(key, "an array of strings");
+    std::vector<std::string> out;
+    for (const toml::node& item : *array) {
+        if (!item.is_string()) wrong_type(key, "an array of strings");
+        out.push_back(item.as_string()->get());
+    }
+    return out;
+}
+
 std::string ConfigReader::require_string(std::string_view key) const {
     auto value = string(key);
     if (!value) fail(key, "missing; expected a string");

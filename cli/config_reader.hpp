@@ -31,6 +31,7 @@ public:
     std::optional<double> number(std::string_view key) const;  // an integer is accepted too
     std::optional<bool> boolean(std::string_view key) const;
     std::optional<std::vector<int64_t>> integers(std::string_view key) const;
+    std::optional<std::vector<std::string>> strings(std::string_view key) const;
     // The value when it is a number (integer or float), else nullopt (no error).
     std::optional<double> number_if_number(std::string_view key) const;
     // An array of numbers; throws when the key holds anything else.

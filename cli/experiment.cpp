@@ -14,6 +14,7 @@
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/optim/schedules.hpp"
 #include "nnlab/train/callbacks/learning_rate_scheduler.hpp"
+#include "nnlab/train/metric_tracker.hpp"
 
 namespace nnlab::cli {
 namespace {
@@ -73,7 +74,7 @@ void read_model(const ConfigReader& model, Experiment& e) {
 }
 
 void read_train(const ConfigReader& train, Experiment& e) {
-    train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle"});
+    train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle", "metrics"});
     e.loss = train.string("loss").value_or(e.loss);
     try {
         make_loss(e.loss);
@@ -85,6 +86,12 @@ void read_train(const ConfigReader& train, Experiment& e) {
     e.verbose = static_cast<int>(train.integer("verbose").value_or(e.verbose));
     if (e.verbose < 0 || e.verbose > 2) train.fail("verbose", "expected 0, 1 or 2, found " + std::to_string(e.verbose));
     e.shuffle = train.boolean("shuffle").value_or(e.shuffle);
+    e.metrics = train.strings("metrics").value_or(e.metrics);
+    try {
+        MetricTracker{e.metrics};
+    } catch (const KeyError& error) {
+        train.rethrow(error);
+    }
 }
 
 void read_schedule(const ConfigReader& schedule, Experiment& e) {
@@ -165,16 +172,28 @@ toml::array json_array_to_toml(const nlohmann::json& json) {
 
 }  // namespace
 
-Experiment load_experiment(const std::filesystem::path& file) {
-    toml::table root;
+toml::table parse_experiment_file(const std::filesystem::path& file) {
     try {
-        root = toml::parse_file(file.string());
+        return toml::parse_file(file.string());
     } catch (const toml::parse_error& error) {
         const auto& where = error.source().begin;
         if (!std::filesystem::exists(file)) throw Error(file.string() + ": no such file");
         throw Error(file.string() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
                     ": not valid TOML: " + std::string(error.description()));
     }
+}
+
+Experiment load_experiment(const std::filesystem::path& file) {
+    const toml::table root = parse_experiment_file(file);
+    if (root.contains("sweep")) {
+        const ConfigReader reader(root, file.string(), "");
+        reader.fail("sweep", "this experiment compares several variants; run it with `nnlab compare " + file.string() +
+                                 "` (or remove [sweep] to train one model)");
+    }
+    return experiment_from_table(root, file);
+}
+
+Experiment experiment_from_table(const toml::table& root, const std::filesystem::path& file) {
     const ConfigReader reader(root, file.string(), "");
     reader.reject_unknown({"name", "seed", "data", "augment", "model", "train", "optimizer", "schedule"});
 
@@ -227,7 +246,8 @@ std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shap
         const ScheduleConfig& s = *experiment.schedule;
         optimizer->set_schedule(CosineDecay{s.initial_learning_rate, s.decay_steps, s.alpha});
     }
-    model->compile(std::move(optimizer), make_loss(experiment.loss), {.seed = experiment.seed});
+    model->compile(std::move(optimizer), make_loss(experiment.loss),
+                   {.seed = experiment.seed, .metrics = experiment.metrics});
     return model;
 }
 
@@ -267,6 +287,9 @@ std::string Experiment::to_toml() const {
                                      {"epochs", epochs},
                                      {"verbose", verbose},
                                      {"shuffle", shuffle}});
+    toml::array metric_names;
+    for (const std::string& m : metrics) metric_names.push_back(m);
+    root.get_as<toml::table>("train")->insert("metrics", std::move(metric_names));
     root.insert("optimizer", json_to_toml(optimizer));
     if (schedule) {
         toml::table s{{"type", schedule->type}, {"initial_learning_rate", schedule->initial_learning_rate}};

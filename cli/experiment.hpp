@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
 #include "nnlab/core/shape.hpp"
@@ -55,6 +56,7 @@ struct Experiment {
     int epochs = 1;
     int verbose = 1;
     bool shuffle = true;
+    std::vector<std::string> metrics = {"accuracy"};  // tracked each epoch (Keras: compile(metrics=...))
 
     // [optimizer], [schedule]
     nlohmann::json optimizer = {{"type", "adam"}};
@@ -67,6 +69,10 @@ struct Experiment {
 // Parses and checks the whole file: unknown keys, wrong types, bad names and non-positive sizes are
 // errors naming the file, the line and the key. Builds the model once to check the layers fit.
 Experiment load_experiment(const std::filesystem::path& file);
+// The same checks on a document already parsed (a variant of a sweep); `file` names it in errors.
+Experiment experiment_from_table(const toml::table& root, const std::filesystem::path& file);
+// The TOML document in `file`, or nnlab::Error naming the file, line and column of the syntax error.
+toml::table parse_experiment_file(const std::filesystem::path& file);
 
 // The model the experiment describes, compiled with its optimizer (and per-step schedule) and loss.
 std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape);

@@ -2,6 +2,7 @@
 #include "cli/run_recorder.hpp"
 
 #include "nnlab/report/atomic_write.hpp"
+#include "nnlab/report/run_report.hpp"
 
 namespace nnlab::cli {
 
@@ -14,6 +15,7 @@ void RunRecorder::on_epoch_end(int epoch, const Logs& logs) {
     history_.append(epoch, logs);
     write_file_atomically(folder_ / "history.csv", history_.to_csv());
     write_file_atomically(folder_ / "history.json", history_.to_json());
+    write_training_curves(folder_, history_);
 }
 
 }  // namespace nnlab::cli

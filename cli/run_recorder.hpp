@@ -1,5 +1,5 @@
-// RunRecorder — keeps a run folder current: history.csv and history.json after every epoch, so an
-// interrupted run loses nothing already finished; also times each epoch for the closing summary.
+// RunRecorder — keeps a run folder current: history.csv, history.json and the training curves after every
+// epoch, so an interrupted run loses nothing already finished; also times each epoch for the closing summary.
 #pragma once
 
 #include <chrono>

@@ -12,6 +12,8 @@ packages=(
   libjpeg62-turbo-dev libpng-dev      # image-folder datasets (JPEG, PNG)
   libcurl4-openssl-dev                # nnlab download (HTTPS, resume)
   libcairo2-dev                       # figures: augment-preview grids (PNG, text)
+  liblapacke-dev                      # ZCA whitening: the symmetric eigen-solver (dsyevd)
+  chromium                            # the HTML report test opens report.html in a headless browser
   dataset-fashion-mnist               # a second real dataset every machine can have (tests, examples)
   libgtest-dev libgmock-dev           # tests
   libbenchmark-dev                    # bench/

@@ -44,8 +44,9 @@
 //    and any other count (Keras raises for channel counts other than 1, 3, 4).
 //  - fit statistics are summed in double (numpy sums float32); the mean, std and ZCA matrix are stored as float.
 //  - fit() is required: an unfitted augmenter that needs it throws (Keras warns and skips the step).
-//  - ZCA uses a Jacobi eigen-solver: O(d³) with d = H·W·C; fit() takes ~40 s at d = 768 (16×16×3, 2,000
-//    images, one core), so larger images are refused in the constructor (CIFAR's 3072 would take over an hour).
+//  - the ZCA matrix comes from LAPACK's dsyevd on xᵀx in double (Keras: float32 svd of xᵀ); O(d³) with
+//    d = H·W·C, ~40 s at CIFAR's 3,072, so images over 4,096 values are refused in the constructor. The whitening
+//    GEMM runs on whole batches in the Loader; cutout, which Keras lacks, comes before it when both are on.
 //  - not in Keras: random crop (after the Keras transforms, before standardize; numpy 'reflect' padding without
 //    edge repeat, or zeros; offset uniform in [0, 2p] per axis, as torchvision's RandomCrop(padding=p)) and cutout
 //    (after standardize, so 0 is "the mean" under featurewise centring and black otherwise, as DeVries & Taylor
@@ -63,12 +64,14 @@
 #include "nnlab/data/affine_warp.hpp"
 #include "nnlab/data/pixel_scale.hpp"
 #include "nnlab/data/zca.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
 
-// The largest H·W·C for which fit() builds a ZCA matrix (Jacobi is O(d³)).
-constexpr int64_t kMaxZcaFeatures = 768;
+// The largest H·W·C for which fit() builds a ZCA matrix: LAPACK's eigen-solver is O(d³) and takes ~40 s at
+// CIFAR's 3,072 with Debian's reference BLAS; 64×64×3 would take over half an hour and 1.2 GB.
+constexpr int64_t kMaxZcaFeatures = 4096;
 
 std::string str(double v) {
     std::ostringstream s;
@@ -171,7 +174,7 @@ Augmenter::Augmenter(AugmentConfig config, Shape image_shape)
         const int64_t d = height_ * width_ * channels_;
         require(d <= kMaxZcaFeatures, "zca_whitening",
                 "images of at most " + std::to_string(kMaxZcaFeatures) +
-                    " values (its eigen-solver is O(d³)); use featurewise_std_normalization for larger images",
+                    " values (its eigen-decomposition is O(d³)); use featurewise_std_normalization for larger images",
                 image_shape_.to_string() + " = " + std::to_string(d) + " values");
     }
     // The overrides Keras's __init__ makes (with a warning there).
@@ -221,7 +224,7 @@ AugmentParams Augmenter::draw(Rng& rng) const {
     return p;
 }
 
-void Augmenter::apply(const uint8_t* image, float* out, const AugmentParams& p) const {
+void Augmenter::apply(const uint8_t* image, float* out, const AugmentParams& p, Whitening whitening) const {
     check_fitted();
     const int64_t n = height_ * width_ * channels_;
     // With a brightness the Keras steps run on the 0–255 scale (see the top of this file), else on x / 255.
@@ -246,19 +249,35 @@ void Augmenter::apply(const uint8_t* image, float* out, const AugmentParams& p) 
     if (config_.random_crop_padding > 0) random_crop(out, p.crop_row, p.crop_col);
     standardize_in_place(out);
     if (p.cutout_row >= 0 && config_.cutout_size > 0) cutout(out, p.cutout_row, p.cutout_col);
+    if (whitening == Whitening::per_image) whiten(out, 1);
 }
 
-void Augmenter::augment(const uint8_t* image, float* out, Rng& rng) const {
+void Augmenter::augment(const uint8_t* image, float* out, Rng& rng, Whitening whitening) const {
     check_fitted();
-    apply(image, out, draw(rng));
+    apply(image, out, draw(rng), whitening);
 }
 
-void Augmenter::standardize(const uint8_t* image, float* out) const {
+void Augmenter::standardize(const uint8_t* image, float* out, Whitening whitening) const {
     check_fitted();
     const int64_t n = height_ * width_ * channels_;
     const double* values = value_tables().scaled.data();
     for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(values[image[i]]);
     standardize_in_place(out);
+    if (whitening == Whitening::per_image) whiten(out, 1);
+}
+
+void Augmenter::whiten(float* images, int64_t count) const {
+    if (!config_.zca_whitening) return;
+    check_fitted();
+    const int64_t n = height_ * width_ * channels_;
+    // One GEMM for the batch: (count, n)·(n, n). The matrix is only read; view_of wants a mutable pointer.
+    const Tensor x = Tensor::view_of(images, Shape{count, n});
+    const Tensor zca = Tensor::view_of(const_cast<float*>(zca_.data()), Shape{n, n});
+    thread_local Tensor scratch;  // grows to the largest batch this thread whitens
+    if (scratch.numel() < count * n) scratch = Tensor(Shape{count * n});
+    Tensor out = Tensor::view_of(scratch.data(), Shape{count, n});
+    gemm(x, zca, out);
+    std::copy_n(out.data(), count * n, images);
 }
 
 void Augmenter::check_fitted() const {
@@ -295,15 +314,6 @@ void Augmenter::standardize_in_place(float* x) const {
     if (c.featurewise_std_normalization) {
         for (int64_t i = 0; i < n; ++i) x[i] /= std_[static_cast<size_t>(i % channels_)] + 1e-6f;
     }
-    if (c.zca_whitening) {
-        std::vector<double> white(static_cast<size_t>(n), 0.0);
-        for (int64_t i = 0; i < n; ++i) {
-            const double xi = x[i];
-            const float* row = zca_.data() + i * n;
-            for (int64_t j = 0; j < n; ++j) white[static_cast<size_t>(j)] += xi * row[j];
-        }
-        for (int64_t j = 0; j < n; ++j) x[j] = static_cast<float>(white[static_cast<size_t>(j)]);
-    }
 }
 
 void Augmenter::fit(const Dataset& train) {
@@ -337,12 +347,21 @@ void Augmenter::fit(const Dataset& train) {
         }
     }
     if (config_.zca_whitening) {
-        std::vector<float> flat(static_cast<size_t>(count * n));
-        for (int64_t i = 0; i < count * n; ++i) {
-            flat[static_cast<size_t>(i)] = static_cast<float>(values[train.images[static_cast<size_t>(i)]]) -
-                                           mean_[static_cast<size_t>(i % channels_)];
+        // The Gram matrix xᵀx of the centred images, a chunk of rows at a time (a flat float copy of CIFAR-10
+        // would take 600 MB).
+        constexpr int64_t chunk_rows = 512;
+        Tensor gram(Shape{n, n});
+        Tensor chunk(Shape{std::min(count, chunk_rows), n});
+        for (int64_t begin = 0; begin < count; begin += chunk_rows) {
+            const int64_t rows = std::min(chunk_rows, count - begin);
+            Tensor x = chunk.first_rows(rows);
+            const uint8_t* bytes = train.image(begin);
+            for (int64_t i = 0; i < rows * n; ++i) {
+                x.data()[i] = static_cast<float>(values[bytes[i]]) - mean_[static_cast<size_t>(i % channels_)];
+            }
+            gemm(x, x, gram, {.trans_a = true, .accumulate = begin > 0});
         }
-        zca_ = zca_whitening_matrix(flat, count, n, config_.zca_epsilon);
+        zca_ = zca_whitening_matrix(gram, count, config_.zca_epsilon);
     }
     fitted_ = true;
 }

@@ -71,6 +71,10 @@ struct AugmentParams {
     int64_t cutout_col = -1;
 };
 
+// ZCA whitening multiplies each image by a (H·W·C)² matrix: per image that reads the whole matrix for every image,
+// so batch builders defer it and whiten the batch with one GEMM.
+enum class Whitening { per_image, deferred };
+
 class Augmenter {
 public:
     // Throws nnlab::KeyError naming the config key that is out of range.
@@ -81,13 +85,17 @@ public:
 
     // One training image: random transform drawn from rng, then standardisation; writes H·W·C floats
     // on the seed's scale (pixel / 255) into out. Equals apply(image, out, draw(rng)).
-    void augment(const uint8_t* image, float* out, Rng& rng) const;
+    void augment(const uint8_t* image, float* out, Rng& rng, Whitening whitening = Whitening::per_image) const;
     // No random transform, only the standardisation (for validation and test images).
-    void standardize(const uint8_t* image, float* out) const;
+    void standardize(const uint8_t* image, float* out, Whitening whitening = Whitening::per_image) const;
+    // ZCA whitening of `count` images that were built with Whitening::deferred, in place; nothing without
+    // zca_whitening.
+    void whiten(float* images, int64_t count) const;
 
     // The two halves of augment(), public so tests can see and choose the parameters.
     AugmentParams draw(Rng& rng) const;
-    void apply(const uint8_t* image, float* out, const AugmentParams& params) const;
+    void apply(const uint8_t* image, float* out, const AugmentParams& params,
+               Whitening whitening = Whitening::per_image) const;
 
     const AugmentConfig& config() const { return config_; }
     const Shape& image_shape() const { return image_shape_; }

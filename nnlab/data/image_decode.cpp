@@ -135,6 +135,9 @@ Image decode_image(std::span<const uint8_t> bytes, const std::string& name, Colo
 }
 
 Image decode_image(const std::filesystem::path& file, ColorMode mode) {
+    std::error_code error;
+    if (std::filesystem::is_directory(file, error))
+        throw Error("cannot read image " + file.string() + ": it is a folder, not a PNG or JPEG file");
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw Error("cannot open image " + file.string() + " for reading; check that it exists and its permissions");

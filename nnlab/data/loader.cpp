@@ -104,15 +104,16 @@ void Loader::build(int64_t batch_index, Slot& slot) const {
             // Each image's own stream: the result does not depend on which thread builds it.
             Rng rng(options_.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(epoch_ * data_.size() + position + 1),
                     "augment");
-            augmenter->augment(image, out, rng);
+            augmenter->augment(image, out, rng, Whitening::deferred);
         } else if (augmenter != nullptr) {
-            augmenter->standardize(image, out);
+            augmenter->standardize(image, out, Whitening::deferred);
         } else {
             const std::array<float, 256>& unit = unit_pixel_values();
             for (int64_t p = 0; p < pixels; ++p) out[p] = unit[image[p]];
         }
         slot.batch.y[r * num_classes_ + data_.labels[static_cast<size_t>(example)]] = 1.0f;  // checked at construction
     }
+    if (augmenter != nullptr) augmenter->whiten(slot.batch.x.data(), rows);
 }
 
 void Loader::worker_loop() {

@@ -1,19 +1,21 @@
-// ZCA whitening matrix as Keras's ImageDataGenerator.fit computes it (zca_whitening), with the small symmetric
-// eigen-solver it needs.
+// ZCA whitening as Keras's ImageDataGenerator computes it (zca_whitening): the matrix from the training images'
+// Gram matrix, through LAPACK's symmetric eigen-solver.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "nnlab/tensor/tensor.hpp"
+
 namespace nnlab {
 
-// Eigen-decomposition of a symmetric n×n matrix a (row-major; destroyed) by cyclic Jacobi rotations in double:
-// values (n) and vectors (n, n) with eigenvector k in column k. O(n³) per sweep: meant for n up to several hundred.
-void jacobi_eigen(std::vector<double>& a, int64_t n, std::vector<double>& values, std::vector<double>& vectors);
+// Eigen-decomposition of a symmetric n×n matrix a (row-major, overwritten) by LAPACK's dsyevd: eigenvalues in
+// ascending order, and a holds the eigenvectors, vector k in column k. Throws nnlab::Error if LAPACK fails.
+void symmetric_eigen(std::vector<double>& a, int64_t n, std::vector<double>& values);
 
-// x (n, d): the flattened training images after Keras's featurewise centring. Keras takes
-// u, s = svd(xᵀ) and returns (u · sqrt(n) / (s + epsilon)) · uᵀ over the min(n, d) singular vectors; the same
-// matrix comes from the eigenpairs (λ, u) of xᵀx / n with s = sqrt(n·λ). Returns (d, d), row-major.
-std::vector<float> zca_whitening_matrix(const std::vector<float>& x, int64_t n, int64_t d, double epsilon);
+// gram (d, d) = xᵀx over the n flattened training images x (n, d) after Keras's featurewise centring. Keras takes
+// u, s = svd(xᵀ) (economy size) and returns (u · sqrt(n) / (s + epsilon)) · uᵀ over the min(n, d) singular vectors;
+// the same matrix comes from the eigenpairs (λ, u) of xᵀx with s = sqrt(λ). Returns (d, d), row-major.
+std::vector<float> zca_whitening_matrix(const Tensor& gram, int64_t n, double epsilon);
 
 }  // namespace nnlab

@@ -51,7 +51,8 @@ json metadata_of(const Sequential& model, const ModelMetadata& meta) {
                      {"class_names", json_text(meta.class_names)},
                      {"seed", std::to_string(model.seed())}};
     if (model.is_compiled()) {
-        metadata["compile"] = json_text({{"loss", model.loss().name()}, {"optimizer", model.optimizer().config()}});
+        metadata["compile"] = json_text(
+            {{"loss", model.loss().name()}, {"optimizer", model.optimizer().config()}, {"metrics", model.metrics()}});
     }
     return metadata;
 }
@@ -358,8 +359,16 @@ void compile_as_saved(const FileChecker& check, const json& metadata, Sequential
         !settings.contains("optimizer")) {
         check.fail("__metadata__.compile: expected {\"loss\": name, \"optimizer\": {...}}, got " + json_text(settings));
     }
+    CompileOptions options{.seed = model.seed()};
+    if (settings.contains("metrics")) {  // files written before metrics were stored track accuracy
+        const json& metrics = settings["metrics"];
+        if (!metrics.is_array() ||
+            !std::all_of(metrics.begin(), metrics.end(), [](const json& m) { return m.is_string(); }))
+            check.fail("__metadata__.compile.metrics: expected a list of metric names, got " + json_text(metrics));
+        options.metrics = metrics.get<std::vector<std::string>>();
+    }
     try {
-        model.compile(make_optimizer(settings["optimizer"]), make_loss(settings["loss"].get<std::string>()));
+        model.compile(make_optimizer(settings["optimizer"]), make_loss(settings["loss"].get<std::string>()), options);
     } catch (const Error& e) {
         check.fail("__metadata__.compile: " + std::string(e.what()));
     }

@@ -40,6 +40,15 @@ int64_t count_correct(const Tensor& y_pred, const Tensor& y_true) {
     return correct;
 }
 
+// The loss and the metrics under prefix + name, in alphabetical order as Keras 3 logs them ("accuracy", "loss",
+// "top_k_accuracy").
+void set_sorted(Logs& logs, const std::string& prefix, double loss,
+                std::vector<std::pair<std::string, double>> metrics) {
+    metrics.emplace_back("loss", loss);
+    std::sort(metrics.begin(), metrics.end());
+    for (const auto& [name, value] : metrics) logs.set(prefix + name, value);
+}
+
 }  // namespace
 
 void Sequential::check_labels_match(const Dataset& data, const char* what) const {
@@ -130,7 +139,9 @@ void Sequential::build(uint64_t seed) {
 
 void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<Loss> loss, CompileOptions options) {
     build(options.seed);
+    MetricTracker(options.metrics).check_classes(output_shape().rank() == 2 ? output_shape()[1] : 0);
     optimizer->build(weights_.size());
+    metrics_ = std::move(options.metrics);
     optimizer_ = std::move(optimizer);
     loss_ = std::move(loss);
     fused_softmax_ = layers_.back()->ends_in_softmax() && loss_->fuses_with_softmax();
@@ -177,14 +188,14 @@ Tensor Sequential::forward(const Tensor& x, Mode mode) {
     return current;  // a view of the last output, valid until the next forward()
 }
 
-double Sequential::train_step(const Tensor& x, const Tensor& y, int64_t* correct) {
+double Sequential::train_step(const Tensor& x, const Tensor& y, MetricTracker* metrics) {
     if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
     const Tensor y_pred = forward(x, Mode::training);
     const int64_t rows = x.rows();
     Tensor grad = loss_grad_.first_rows(rows);
     const double loss =
         fused_softmax_ ? loss_->compute_from_softmax(y_pred, y, grad) : loss_->compute(y_pred, y, &grad);
-    if (correct != nullptr) *correct += count_correct(y_pred, y);
+    if (metrics != nullptr) metrics->add_batch(y_pred, y);
     gradients_.block().fill(0.0f);
     // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
     // previous layer's output-gradient buffer (none for the first layer).
@@ -200,9 +211,17 @@ double Sequential::train_step(const Tensor& x, const Tensor& y, int64_t* correct
     return loss;
 }
 
-double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, int64_t* correct) {
+double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, MetricTracker& metrics, int64_t& correct,
+                                  ConfusionMatrix* confusion) {
     const Tensor y_pred = forward(x, Mode::inference);
-    *correct += count_correct(y_pred, y);
+    correct += count_correct(y_pred, y);
+    metrics.add_batch(y_pred, y);
+    if (confusion != nullptr) {
+        std::vector<int32_t> labels(static_cast<size_t>(y.rows()));
+        for (int64_t r = 0; r < y.rows(); ++r)
+            labels[static_cast<size_t>(r)] = static_cast<int32_t>(argmax_row(y.data() + r * y.cols(), y.cols()));
+        confusion->add_batch(y_pred, labels.data());
+    }
     return loss_->compute(y_pred, y, nullptr);
 }
 
@@ -239,6 +258,7 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
                    .random_transforms = true,
                    .workers = options.workers});
     const int64_t steps = loader.steps_per_epoch();
+    MetricTracker metrics(metrics_);
     History history;
     stop_training = false;
     for (Callback* c : options.callbacks) c->set_model(this);
@@ -248,11 +268,12 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
         for (Callback* c : options.callbacks) c->on_epoch_begin(epoch);
         loader.start_epoch(epoch);
         double loss_sum = 0.0;
-        int64_t correct = 0, seen = 0;
+        int64_t seen = 0;
+        metrics.reset();
         logs = Logs();
         for (int64_t step = 0; const Batch* batch = loader.next(); ++step) {
             const int64_t rows = batch->x.rows();
-            const double loss = train_step(batch->x, batch->y, &correct);
+            const double loss = train_step(batch->x, batch->y, &metrics);
             if (!std::isfinite(loss)) {
                 throw Error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +
                                 ": loss is " + (std::isnan(loss) ? "nan" : "inf") +
@@ -262,14 +283,12 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
             // Running means over the epoch so far, weighted by batch size, as Keras reports them.
             loss_sum += loss * static_cast<double>(rows);
             seen += rows;
-            logs.set("accuracy", static_cast<double>(correct) / static_cast<double>(seen));
-            logs.set("loss", loss_sum / static_cast<double>(seen));
+            set_sorted(logs, "", loss_sum / static_cast<double>(seen), metrics.results());
             for (Callback* c : options.callbacks) c->on_batch_end(step, logs);
         }
         if (validation != nullptr) {
             const Evaluation val = evaluate(*validation, options.batch_size, options.augmenter);
-            logs.set("val_accuracy", val.accuracy);
-            logs.set("val_loss", val.loss);
+            set_sorted(logs, "val_", val.loss, val.metrics);
         }
         logs.set("learning_rate", optimizer_->learning_rate());
         history.append(epoch, logs);
@@ -279,10 +298,15 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
     return history;
 }
 
-Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const Augmenter* augmenter) {
+Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const Augmenter* augmenter,
+                                ConfusionMatrix* confusion) {
     if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
     if (data.size() == 0) throw Error("evaluate: the dataset is empty");
     check_labels_match(data, "evaluate");
+    if (confusion != nullptr && confusion->num_classes() != output_shape()[1]) {
+        throw Error("evaluate: the confusion matrix has " + std::to_string(confusion->num_classes()) +
+                    " classes but the model outputs " + std::to_string(output_shape()[1]));
+    }
     Loader loader(data, output_shape()[1],
                   {.batch_size = batch_size,
                    .shuffle = false,
@@ -293,11 +317,13 @@ Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const A
     loader.start_epoch(0);
     double loss_sum = 0.0;
     int64_t correct = 0;
+    MetricTracker metrics(metrics_);
     while (const Batch* batch = loader.next()) {
-        loss_sum += evaluate_batch(batch->x, batch->y, &correct) * static_cast<double>(batch->x.rows());
+        loss_sum +=
+            evaluate_batch(batch->x, batch->y, metrics, correct, confusion) * static_cast<double>(batch->x.rows());
     }
     const auto n = static_cast<double>(data.size());
-    return {loss_sum / n, static_cast<double>(correct) / n};
+    return {loss_sum / n, static_cast<double>(correct) / n, metrics.results()};
 }
 
 Tensor Sequential::predict(const Tensor& x, int64_t batch_size) {

@@ -12,10 +12,12 @@
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/losses/loss.hpp"
+#include "nnlab/metrics/confusion_matrix.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "nnlab/tensor/arena.hpp"
 #include "nnlab/train/callback.hpp"
 #include "nnlab/train/history.hpp"
+#include "nnlab/train/metric_tracker.hpp"
 
 namespace nnlab {
 
@@ -26,6 +28,9 @@ struct Input {
 
 struct CompileOptions {
     uint64_t seed = 0;  // weight initialisation and shuffling draw from streams derived from it
+    // Tracked during fit and evaluate, logged under these names (and val_<name>); see MetricTracker. Keras
+    // starts with none; nnlab starts with accuracy, which every classifier here reports.
+    std::vector<std::string> metrics = {"accuracy"};
 };
 
 struct FitOptions {
@@ -41,7 +46,8 @@ struct FitOptions {
 
 struct Evaluation {
     double loss = 0.0;
-    double accuracy = 0.0;
+    double accuracy = 0.0;                                // always counted, compiled metric or not
+    std::vector<std::pair<std::string, double>> metrics;  // the compiled metrics, in their order
 };
 
 class Sequential {
@@ -66,15 +72,17 @@ public:
     void build(uint64_t seed);
 
     History fit(const Dataset& train, const FitOptions& options);
-    // Loss and accuracy; an augmenter given here only standardises (no random transforms).
-    Evaluation evaluate(const Dataset& data, int64_t batch_size = 32, const Augmenter* augmenter = nullptr);
+    // Loss and metrics; an augmenter given here only standardises (no random transforms). With `confusion`, each
+    // prediction is also counted there (the same pass, so the matrix agrees with the accuracy).
+    Evaluation evaluate(const Dataset& data, int64_t batch_size = 32, const Augmenter* augmenter = nullptr,
+                        ConfusionMatrix* confusion = nullptr);
     // Class probabilities (or whatever the last layer outputs), (N, outputs).
     Tensor predict(const Dataset& data, int64_t batch_size = 32);
     Tensor predict(const Tensor& x, int64_t batch_size = 32);
 
-    // One optimisation step on a float batch; returns the batch's mean loss and counts correct
-    // predictions into `correct` when given.
-    double train_step(const Tensor& x, const Tensor& y, int64_t* correct = nullptr);
+    // One optimisation step on a float batch; returns the batch's mean loss and adds the batch to
+    // `metrics` when given.
+    double train_step(const Tensor& x, const Tensor& y, MetricTracker* metrics = nullptr);
 
     // The Keras table: layer names and types, output shapes, parameter counts and totals.
     std::string summary() const;
@@ -90,6 +98,7 @@ public:
     Optimizer& optimizer();
     const Optimizer& optimizer() const { return const_cast<Sequential*>(this)->optimizer(); }
     const Loss& loss() const;
+    const std::vector<std::string>& metrics() const { return metrics_; }
     Arena& weights() { return weights_; }
     Arena& gradients() { return gradients_; }
     uint64_t seed() const { return seed_; }
@@ -102,7 +111,8 @@ private:
     void check_labels_match(const Dataset& data, const char* what) const;
     void ensure_buffers(int64_t batch);
     std::string unique_layer_name(const std::string& type);
-    double evaluate_batch(const Tensor& x, const Tensor& y, int64_t* correct);
+    double evaluate_batch(const Tensor& x, const Tensor& y, MetricTracker& metrics, int64_t& correct,
+                          ConfusionMatrix* confusion);
 
     std::string name_;
     Shape input_shape_;
@@ -110,6 +120,7 @@ private:
     std::vector<Shape> output_shapes_;  // per layer, batch None
     std::unique_ptr<Optimizer> optimizer_;
     std::unique_ptr<Loss> loss_;
+    std::vector<std::string> metrics_;
     bool fused_softmax_ = false;  // last layer ends in softmax and the loss takes its logits' gradient
     bool built_ = false;
     uint64_t seed_ = 0;

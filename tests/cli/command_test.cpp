@@ -9,6 +9,10 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "nnlab/nnlab.hpp"
+#include "nnlab/report/figures.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -36,7 +40,8 @@ TEST(Command, SummaryPrintsTheSeedTable) {
 }
 
 TEST(Command, HelpWorksEverywhere) {
-    for (const char* args : {"--help", "train --help", "summary --help", "evaluate --help"}) {
+    for (const char* args :
+         {"--help", "train --help", "summary --help", "evaluate --help", "predict --help", "compare --help"}) {
         const Result result = run(args);
         EXPECT_EQ(result.exit_code, 0) << args << ": " << result.output;
         EXPECT_THAT(result.output, HasSubstr("Usage")) << args;
@@ -77,6 +82,77 @@ TEST(Command, EvaluateRejectsAMissingModelFile) {
     const Result result = run("evaluate /nonexistent/model.safetensors");
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_THAT(result.output, HasSubstr("/nonexistent/model.safetensors"));
+}
+
+// A small saved classifier of 8×8 RGB images into three named classes.
+std::filesystem::path tiny_model(const TempDir& dir) {
+    nnlab::Sequential model("tiny");
+    model.add(nnlab::Input{{8, 8, 3}});
+    model.add(nnlab::Flatten());
+    model.add(nnlab::Dense(3, "softmax"));
+    model.compile(nnlab::Adam(0.001), nnlab::CategoricalCrossentropy(), {.seed = 1});
+    const auto path = dir / "tiny.safetensors";
+    nnlab::save_model(model, path, {.class_names = {"cat", "dog", "ship"}});
+    return path;
+}
+
+TEST(Command, PredictPrintsTheTopClassesOfAnImageFile) {
+    TempDir dir;
+    const auto model = tiny_model(dir);
+    // A real PNG (400×400 or so), resized to the model's 8×8 on the way in.
+    const auto image = dir.write(
+        "figure.png", nnlab::render_confusion_matrix({3, 1, 0, 2}, {"a", "b"}, "t", nnlab::FigureFormat::png));
+    const Result text = run("predict " + model.string() + " " + image.string() + " --top-k 2");
+    ASSERT_EQ(text.exit_code, 0) << text.output;
+    EXPECT_THAT(text.output, HasSubstr("figure.png: "));
+    const Result json = run("predict " + model.string() + " " + image.string() + " --json");
+    ASSERT_EQ(json.exit_code, 0) << json.output;
+    const auto parsed = nlohmann::json::parse(json.output);
+    ASSERT_EQ(parsed.size(), 1u);
+    const auto& top = parsed[0]["top_k"];
+    ASSERT_EQ(top.size(), 3u);
+    double sum = 0;
+    for (size_t k = 0; k < top.size(); ++k) {
+        sum += top[k]["probability"].get<double>();
+        if (k > 0) {
+            EXPECT_GE(top[k - 1]["probability"].get<double>(), top[k]["probability"].get<double>());
+        }
+        EXPECT_THAT((std::vector<std::string>{"cat", "dog", "ship"}), ::testing::Contains(top[k]["class"]));
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-5);
+}
+
+TEST(Command, PredictNamesAnUnreadableImage) {
+    TempDir dir;
+    const auto model = tiny_model(dir);
+    const auto broken = dir.write("broken.png", "\x89PNG but not really");
+    const Result result = run("predict " + model.string() + " " + broken.string());
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("broken.png"));
+    EXPECT_EQ(run("predict " + model.string() + " " + broken.string() + " --top-k 4").exit_code, 2);
+    EXPECT_THAT(run("predict " + model.string()).output, HasSubstr("give image files or --dataset"));
+}
+
+TEST(Command, EvaluateNamesBothShapesWhenTheModelDoesNotFitTheData) {
+    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
+    }
+    TempDir dir;
+    const Result result = run("evaluate " + tiny_model(dir).string() + " --dataset fashion_mnist");
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("takes images (8, 8, 3) and outputs 3 classes"));
+    EXPECT_THAT(result.output, HasSubstr("has images (28, 28, 1) and 10 classes"));
+}
+
+TEST(Command, CompareNeedsASweepAndTrainRefusesOne) {
+    TempDir dir;
+    const Result compare = run("compare " + example("seed_mlp.toml"));
+    EXPECT_EQ(compare.exit_code, 2);
+    EXPECT_THAT(compare.output, HasSubstr("no [sweep] table"));
+    const Result train = run("train " + example("seed_losses.toml") + " --out " + (dir / "run").string());
+    EXPECT_EQ(train.exit_code, 2);
+    EXPECT_THAT(train.output, HasSubstr("nnlab compare"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "run"));
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ TEST(AugmentConfigCheck, EachOutOfRangeKeyIsNamed) {
     c = {}, c.cutout_size = 5;
     expect_key_error(c, "cutout_size", "[0, 4]", Shape{4, 10, 1});
     c = {}, c.zca_whitening = true;
-    expect_key_error(c, "zca_whitening", "(32, 32, 3) = 3072 values", Shape{32, 32, 3});
+    expect_key_error(c, "zca_whitening", "(64, 64, 3) = 12288 values", Shape{64, 64, 3});
 }
 
 TEST(AugmentConfigCheck, ImageShapeNeedsThreePositiveDimensions) {
@@ -262,14 +262,100 @@ TEST(AugmentStandardize, UnfittedAugmenterThatNeedsFitThrows) {
     EXPECT_THROW(augmenter.standardize(img.data(), out.data()), Error);
 }
 
-TEST(AugmentZca, JacobiFindsTheEigenpairsOfASymmetricMatrix) {
-    std::vector<double> a{2, 1, 0, 1, 2, 0, 0, 0, 5};  // eigenvalues 1, 3, 5
-    std::vector<double> values, vectors;
-    jacobi_eigen(a, 3, values, vectors);
-    std::sort(values.begin(), values.end());
+TEST(AugmentZca, EigenSolverFindsTheEigenpairsOfASymmetricMatrix) {
+    const std::vector<double> original{2, 1, 0, 1, 2, 0, 0, 0, 5};  // eigenvalues 1, 3, 5
+    std::vector<double> a = original, values;
+    symmetric_eigen(a, 3, values);
+    ASSERT_EQ(values.size(), 3u);
     EXPECT_NEAR(values[0], 1, 1e-12);
     EXPECT_NEAR(values[1], 3, 1e-12);
     EXPECT_NEAR(values[2], 5, 1e-12);
+    for (int k = 0; k < 3; ++k) {  // A·u = λ·u for the vector in column k, and |u| = 1
+        double norm = 0;
+        for (int i = 0; i < 3; ++i) {
+            double row = 0;
+            for (int j = 0; j < 3; ++j)
+                row += original[static_cast<size_t>(3 * i + j)] * a[static_cast<size_t>(3 * j + k)];
+            EXPECT_NEAR(row, values[static_cast<size_t>(k)] * a[static_cast<size_t>(3 * i + k)], 1e-12) << k;
+            norm += a[static_cast<size_t>(3 * i + k)] * a[static_cast<size_t>(3 * i + k)];
+        }
+        EXPECT_NEAR(norm, 1, 1e-12);
+    }
+    std::vector<double> not_square(5);
+    EXPECT_THROW(symmetric_eigen(not_square, 2, values), Error);
+}
+
+TEST(AugmentZca, MatrixMatchesKerasFormulaOnAHandComputedCase) {
+    // Four 1×1×2 images; the channels, centred, are ±10/255 and ±20/255 on different images, so xᵀx is
+    // diag(2·(10/255)², 2·(20/255)²) and Keras's matrix is diag(sqrt(4) / s) with s = sqrt(2)·10/255, sqrt(2)·20/255.
+    Dataset d;
+    d.image_shape = Shape{1, 1, 2};
+    d.images = {110, 100, 90, 100, 100, 120, 100, 80};
+    d.labels = {0, 0, 0, 0};
+    d.class_names = {"x"};
+    AugmentConfig c;
+    c.zca_whitening = true;
+    Augmenter augmenter(c, d.image_shape);
+    augmenter.fit(d);
+    const std::vector<float>& zca = augmenter.zca_matrix();
+    ASSERT_EQ(zca.size(), 4u);
+    EXPECT_NEAR(zca[0], 2.0 * 255.0 / (std::sqrt(2.0) * 10.0), 1e-3);
+    EXPECT_NEAR(zca[3], 2.0 * 255.0 / (std::sqrt(2.0) * 20.0), 1e-3);
+    EXPECT_NEAR(zca[1], 0.0, 1e-4);
+    EXPECT_NEAR(zca[2], 0.0, 1e-4);
+}
+
+TEST(AugmentZca, FewerImagesThanValuesKeepsOnlyTheirSpan) {
+    // Keras's economy svd keeps min(n, d) = 3 directions of 12: the matrix has rank 3 and whitens the three
+    // training images (centred) to an orthonormal-scaled set: (XZ)ᵀ(XZ)/n has eigenvalues 1, 1, 1 and the rest 0.
+    Dataset d;
+    d.image_shape = Shape{2, 2, 3};
+    Rng rng(5);
+    for (int i = 0; i < 3; ++i) {
+        for (int k = 0; k < 12; ++k) d.images.push_back(static_cast<uint8_t>(rng.below(256)));
+        d.labels.push_back(0);
+    }
+    d.class_names = {"x"};
+    AugmentConfig c;
+    c.zca_whitening = true;
+    c.zca_epsilon = 0.0;
+    Augmenter augmenter(c, d.image_shape);
+    augmenter.fit(d);
+    std::vector<double> second(144, 0.0);
+    std::vector<float> out(12);
+    for (int64_t i = 0; i < d.size(); ++i) {
+        augmenter.standardize(d.image(i), out.data());
+        for (size_t a = 0; a < 12; ++a)
+            for (size_t b = 0; b < 12; ++b) second[12 * a + b] += out[a] * out[b] / 3.0;
+    }
+    std::vector<double> values;
+    symmetric_eigen(second, 12, values);
+    for (int k = 0; k < 12; ++k) EXPECT_NEAR(values[static_cast<size_t>(k)], k < 9 ? 0.0 : 1.0, 1e-3) << k;
+}
+
+TEST(AugmentZca, BatchWhiteningEqualsPerImageWhitening) {
+    Dataset d;
+    d.image_shape = Shape{3, 3, 3};
+    Rng rng(11);
+    for (int i = 0; i < 40; ++i) {
+        for (int k = 0; k < 27; ++k) d.images.push_back(static_cast<uint8_t>(rng.below(256)));
+        d.labels.push_back(0);
+    }
+    d.class_names = {"x"};
+    AugmentConfig c;
+    c.zca_whitening = true;
+    c.horizontal_flip = true;
+    Augmenter augmenter(c, d.image_shape);
+    augmenter.fit(d);
+    std::vector<float> per_image(27 * 5), deferred(27 * 5);
+    for (int i = 0; i < 5; ++i) {
+        Rng a(100 + static_cast<uint64_t>(i)), b(100 + static_cast<uint64_t>(i));
+        augmenter.augment(d.image(i), per_image.data() + 27 * i, a);
+        augmenter.augment(d.image(i), deferred.data() + 27 * i, b, Whitening::deferred);
+    }
+    EXPECT_NE(per_image, deferred);  // not yet whitened
+    augmenter.whiten(deferred.data(), 5);
+    for (size_t i = 0; i < per_image.size(); ++i) EXPECT_NEAR(deferred[i], per_image[i], 1e-4) << i;
 }
 
 TEST(AugmentZca, WhitenedTrainingDataHasIdentityCovariance) {

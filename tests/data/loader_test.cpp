@@ -109,6 +109,28 @@ TEST(Loader, SameBatchesWhateverTheWorkersAndPrefetch) {
     }
 }
 
+TEST(Loader, WhitensWholeBatchesAsEachImageAloneWould) {
+    const Dataset data = synthetic_images(60, 3, Shape{4, 4, 3}, 3);
+    AugmentConfig config;
+    config.zca_whitening = true;
+    Augmenter augmenter(config, data.image_shape);
+    augmenter.fit(data);
+    const auto batched = epoch_values(data, {.batch_size = 16, .shuffle = false, .augmenter = &augmenter}, 0);
+    const auto threaded = epoch_values(
+        data, {.batch_size = 16, .shuffle = false, .augmenter = &augmenter, .workers = 2, .prefetch = 3}, 0);
+    EXPECT_EQ(batched, threaded);
+    // Batches of 16, 16, 16 and 12 images: x values then y values; compare the x part with per-image whitening.
+    std::vector<float> expected(48);
+    size_t at = 0;
+    for (int64_t i = 0; i < data.size(); ++i) {
+        augmenter.standardize(data.image(i), expected.data());
+        for (size_t v = 0; v < 48; ++v) EXPECT_NEAR(batched[at + v], expected[v], 1e-4) << i << ", " << v;
+        at += 48;
+        if ((i + 1) % 16 == 0 || i + 1 == data.size()) at += static_cast<size_t>(((i % 16) + 1) * 3);  // skip y
+    }
+    EXPECT_EQ(at, batched.size());
+}
+
 TEST(Loader, RejectsBadOptionsAndLabels) {
     const Dataset data = three_images();
     EXPECT_THROW(Loader(data, 3, {.batch_size = 0}), KeyError);

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "nnlab/nnlab.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/seed_model.hpp"
@@ -88,8 +90,14 @@ TEST(SeedMlpEndToEnd, CommandWritesARunFolderThatEvaluatesAgain) {
     EXPECT_THAT(train.output, HasSubstr("Total params: 1,707,274"));
     EXPECT_THAT(train.output, HasSubstr("Epoch 2/2"));
     EXPECT_THAT(train.output, HasSubstr("79/79"));  // 5,000 images at batch 64
-    for (const char* name : {"config.toml", "history.csv", "history.json", "model.safetensors"}) {
+    for (const char* name : {"config.toml", "history.csv", "history.json", "model.safetensors", "report.html",
+                             "training_curves.png", "training_curves.svg", "metrics.json", "classification_report.txt",
+                             "confusion_matrix.csv", "confusion_matrix.png", "confusion_matrix.svg"}) {
         EXPECT_TRUE(std::filesystem::exists(out / name)) << name;
+    }
+    // The seed's block and the scikit-learn report at the end of the run.
+    for (const char* line : {"\nAccuracy: ", "\nPrecision: ", "\nRecall: ", "\nF1-Score: ", "weighted avg"}) {
+        EXPECT_THAT(train.output, HasSubstr(line));
     }
     std::ifstream csv(out / "history.csv");
     std::string header, first, second, extra;
@@ -108,7 +116,31 @@ TEST(SeedMlpEndToEnd, CommandWritesARunFolderThatEvaluatesAgain) {
     const double reloaded = loaded.model->evaluate(cifar.test.take(2000), 64).accuracy;
     const double reported = std::stod(second.substr(second.find(',', second.find(',', second.find(',') + 1) + 1) + 1));
     EXPECT_NEAR(reloaded, reported, 1e-9);
-    EXPECT_THAT(evaluate.output, HasSubstr("Test accuracy: "));
+    // The run's metrics.json is the final model on the same 2,000 test images: the last val_accuracy.
+    std::ifstream metrics_file(out / "metrics.json");
+    const nlohmann::json metrics = nlohmann::json::parse(metrics_file);
+    EXPECT_NEAR(metrics["accuracy"].get<double>(), reported, 1e-9);
+    EXPECT_EQ(metrics["per_class"].size(), 10u);
+    EXPECT_EQ(metrics["micro"]["f1"].get<double>(), metrics["accuracy"].get<double>());
+    std::ifstream report_file(out / "report.html");
+    std::stringstream report;
+    report << report_file.rdbuf();
+    EXPECT_THAT(report.str(), HasSubstr("Classification report"));
+    EXPECT_THAT(report.str(), HasSubstr("data:image/png;base64,"));
+    EXPECT_THAT(evaluate.output, HasSubstr("Accuracy: "));
+    EXPECT_THAT(evaluate.output, HasSubstr("F1-Score: "));
+    // evaluate --out on the same 2,000 images writes the same accuracy and the files behind it.
+    const auto evaluation = dir / "evaluation";
+    const Result again = run("evaluate " + (out / "model.safetensors").string() + " --samples 2000 --out " +
+                             evaluation.string() + " --data " + cifar_root()->string());
+    ASSERT_EQ(again.exit_code, 0) << again.output;
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "Accuracy: %.4f\nPrecision: %.4f", reported, reported);
+    EXPECT_THAT(again.output, HasSubstr(expected));
+    for (const char* name : {"metrics.json", "classification_report.txt", "confusion_matrix.csv",
+                             "confusion_matrix.png", "confusion_matrix.svg"}) {
+        EXPECT_TRUE(std::filesystem::exists(evaluation / name)) << name;
+    }
 
     // The [augment] table takes effect: the same run without it trains on other batches.
     std::string plain = config;
@@ -151,6 +183,53 @@ TEST(SeedMlpEndToEnd, AugmentPreviewWritesAPngGrid) {
     EXPECT_EQ(big_endian(png, 20), 24u + 3u * (96u + 6u) + 6u);
 }
 
+TEST(SeedMlpEndToEnd, CompareRunsEveryVariantAndPredictReadsJpegs) {
+    SKIP_WITHOUT_CIFAR();
+    testing::TempDir dir;
+    const auto file = dir.write("losses.toml", R"(name = "two_losses"
+seed = 5
+[data]
+dataset = "cifar10"
+train_samples = 2000
+test_samples = 500
+[model]
+layers = [{ type = "Flatten" }, { type = "Dense", units = 32, activation = "relu" },
+          { type = "Dense", units = 10, activation = "softmax" }]
+[train]
+batch_size = 64
+epochs = 2
+verbose = 0
+[sweep]
+train.loss = ["categorical_crossentropy", "hinge"]
+)");
+    const auto out = dir / "compare";
+    const Result result =
+        run("compare " + file.string() + " --out " + out.string() + " --data " + cifar_root()->string());
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("loss=categorical_crossentropy"));
+    EXPECT_THAT(result.output, HasSubstr("loss=hinge"));
+    std::ifstream csv(out / "comparison.csv");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(csv, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0], "variant,final_val_accuracy,best_val_accuracy,best_epoch,test_accuracy,seconds,folder");
+    EXPECT_EQ(lines[2].rfind("loss=hinge,", 0), 0u) << lines[2];
+    for (const char* name : {"comparison.png", "comparison.svg", "report.html",
+                             "1-loss_categorical_crossentropy/report.html", "2-loss_hinge/model.safetensors"}) {
+        EXPECT_TRUE(std::filesystem::exists(out / name)) << name;
+    }
+    // The hinge variant's model, on real JPEG files from the sample folder.
+    const auto jpeg = *cifar_root() / "cifar10-jpeg-sample" / "test" / "cat" / "0000.jpg";
+    if (!std::filesystem::exists(jpeg)) GTEST_SKIP() << jpeg << " is missing";
+    const Result predicted =
+        run("predict " + (out / "2-loss_hinge" / "model.safetensors").string() + " " + jpeg.string() + " --json");
+    ASSERT_EQ(predicted.exit_code, 0) << predicted.output;
+    const auto json = nlohmann::json::parse(predicted.output);
+    ASSERT_EQ(json.size(), 1u);
+    EXPECT_EQ(json[0]["top_k"].size(), 3u);
+    EXPECT_EQ(json[0]["source"], jpeg.string());
+}
+
 TEST(FashionMnistEndToEnd, SmallMlpReachesEightyFivePercentInTwoEpochs) {
     if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) {
         GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
@@ -160,9 +239,9 @@ TEST(FashionMnistEndToEnd, SmallMlpReachesEightyFivePercentInTwoEpochs) {
                               (dir / "run").string());
     ASSERT_EQ(result.exit_code, 0) << result.output;
     EXPECT_THAT(result.output, HasSubstr("1875/1875"));  // 60,000 images at batch 32
-    const size_t at = result.output.find("Test accuracy: ");
+    const size_t at = result.output.find("\nAccuracy: ");
     ASSERT_NE(at, std::string::npos) << result.output;
-    const double accuracy = std::stod(result.output.substr(at + 15));
+    const double accuracy = std::stod(result.output.substr(at + 11));
     std::printf("Fashion-MNIST MLP, 2 epochs: test accuracy %.4f\n", accuracy);
     EXPECT_GE(accuracy, 0.85);
 }

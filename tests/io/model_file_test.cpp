@@ -190,6 +190,16 @@ TEST_F(ModelFile, LoadedModelKeepsTraining) {
     EXPECT_EQ(loaded.model->optimizer().iterations(), 1);
 }
 
+TEST_F(ModelFile, CompiledMetricsRoundTrip) {
+    auto model = std::make_unique<Sequential>("small");
+    model->add(Input{{4}});
+    model->add(Dense(3, "softmax"));
+    model->compile(make_optimizer({{"type", "sgd"}}), make_loss("categorical_crossentropy"),
+                   {.seed = 3, .metrics = {"top_2_accuracy", "accuracy"}});
+    save_model(*model, path_);
+    EXPECT_EQ(load_model(path_).model->metrics(), (std::vector<std::string>{"top_2_accuracy", "accuracy"}));
+}
+
 TEST_F(ModelFile, HeaderIsReadableAsSafetensors) {
     const auto model = seed_model();
     save_model(*model, path_, {cifar10_classes});

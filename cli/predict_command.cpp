@@ -1,0 +1,128 @@
+// nnlab predict MODEL IMAGE… — the most likely classes of images (PNG/JPEG, resized to the model's input) or of
+// the first images of a dataset's test split, with their probabilities; --json for other programs.
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "nnlab/core/error.hpp"
+#include "nnlab/data/dataset_lookup.hpp"
+#include "nnlab/data/image_decode.hpp"
+#include "nnlab/io/model_file.hpp"
+
+namespace nnlab::cli {
+namespace {
+
+struct PredictArguments {
+    std::string model;
+    std::vector<std::string> images;
+    std::optional<std::string> dataset;
+    std::optional<std::string> data;
+    int64_t samples = 10;
+    int top_k = 3;
+    bool json = false;
+};
+
+// The files as one dataset of the model's input shape; labels are unknown (0).
+Dataset images_as_dataset(const std::vector<std::string>& files, const Shape& input) {
+    if (input.rank() != 3 || (input[2] != 1 && input[2] != 3)) {
+        throw Error("this model takes inputs " + input.to_string() +
+                    "; predict reads image files only for models of (height, width, 1 or 3) images");
+    }
+    Dataset data;
+    data.image_shape = input;
+    for (const std::string& file : files) {
+        Image image = decode_image(file, input[2] == 1 ? ColorMode::grayscale : ColorMode::rgb);
+        if (image.height != input[0] || image.width != input[1]) image = resize_bilinear(image, input[0], input[1]);
+        data.images.insert(data.images.end(), image.pixels.begin(), image.pixels.end());
+        data.labels.push_back(0);
+    }
+    return data;
+}
+
+int run_predict(const PredictArguments& args) {
+    if (args.images.empty() == !args.dataset.has_value()) {
+        throw Error("predict: give image files or --dataset NAME (one of the two), found " +
+                    std::string(args.images.empty() ? "neither" : "both"));
+    }
+    if (args.samples <= 0) throw Error("--samples: expected a positive integer, found " + std::to_string(args.samples));
+    LoadedModel loaded = load_model(args.model);
+    Sequential& model = *loaded.model;
+    const int64_t classes = model.output_shape()[1];
+    if (args.top_k < 1 || args.top_k > classes) {
+        throw Error("--top-k: expected an integer from 1 to " + std::to_string(classes) +
+                    " (the model's classes), found " + std::to_string(args.top_k));
+    }
+    std::vector<std::string> names = loaded.metadata.class_names;
+    if (names.empty()) {
+        for (int64_t i = 0; i < classes; ++i) names.push_back(std::to_string(i));
+    }
+
+    Dataset data;
+    std::vector<std::string> sources;
+    if (args.dataset) {
+        DatasetSplits splits =
+            load_dataset(*args.dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+        data = splits.test.take(args.samples);
+        if (data.image_shape != model.input_shape().without_batch()) {
+            throw Error(args.model + " takes images " + model.input_shape().without_batch().to_string() + " but the " +
+                        *args.dataset + " test split has images " + data.image_shape.to_string());
+        }
+        for (int64_t i = 0; i < data.size(); ++i) sources.push_back(*args.dataset + " test image " + std::to_string(i));
+    } else {
+        data = images_as_dataset(args.images, model.input_shape().without_batch());
+        sources = args.images;
+    }
+    const Tensor probabilities = model.predict(data);
+
+    nlohmann::json results = nlohmann::json::array();
+    for (int64_t i = 0; i < data.size(); ++i) {
+        const float* row = probabilities.data() + i * classes;
+        std::vector<int64_t> order(static_cast<size_t>(classes));
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return row[a] > row[b]; });
+        nlohmann::json top = nlohmann::json::array();
+        std::string line = sources[static_cast<size_t>(i)] + ":";
+        for (int k = 0; k < args.top_k; ++k) {
+            const int64_t c = order[static_cast<size_t>(k)];
+            top.push_back({{"class", names[static_cast<size_t>(c)]}, {"index", c}, {"probability", row[c]}});
+            char text[64];
+            std::snprintf(text, sizeof text, " %.4f", static_cast<double>(row[c]));
+            line += (k == 0 ? " " : ", ") + names[static_cast<size_t>(c)] + text;
+        }
+        nlohmann::json entry{{"source", sources[static_cast<size_t>(i)]}, {"top_k", top}};
+        if (args.dataset) {
+            const std::string truth = data.class_names.empty()
+                                          ? std::to_string(data.labels[static_cast<size_t>(i)])
+                                          : data.class_names[static_cast<size_t>(data.labels[static_cast<size_t>(i)])];
+            entry["true_class"] = truth;
+            line += "  (true: " + truth + ")";
+        }
+        results.push_back(entry);
+        if (!args.json) std::printf("%s\n", line.c_str());
+    }
+    if (args.json) std::printf("%s\n", results.dump(2).c_str());
+    return exit_ok;
+}
+
+}  // namespace
+
+void add_predict_command(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<PredictArguments>();
+    CLI::App* command =
+        app.add_subcommand("predict", "The top classes a saved model predicts for image files or dataset images");
+    command->add_option("model", args->model, "Model file written by nnlab train (model.safetensors)")->required();
+    command->add_option("images", args->images, "PNG or JPEG files, resized to the model's input");
+    command->add_option("--dataset", args->dataset, "Predict the first --samples images of this dataset's test split");
+    command->add_option("--data", args->data,
+                        "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
+    command->add_option("--samples", args->samples, "How many test images with --dataset")->capture_default_str();
+    command->add_option("--top-k", args->top_k, "How many classes to show per image")->capture_default_str();
+    command->add_flag("--json", args->json, "Print JSON instead of text");
+    command->callback([args, &exit_code] { exit_code = run_predict(*args); });
+}
+
+}  // namespace nnlab::cli

@@ -1,0 +1,93 @@
+// MetricTracker — accuracy and top-k accuracy counted per batch, as compile(metrics=[...]) asks.
+#include "nnlab/train/metric_tracker.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/metrics/top_k_accuracy.hpp"
+
+namespace nnlab {
+namespace {
+
+// k for a metric name, or 0 when the name is not one we know.
+int metric_k(const std::string& name) {
+    if (name == "accuracy" || name == "acc" || name == "categorical_accuracy") return 1;
+    if (name == "top_k_accuracy" || name == "top_k_categorical_accuracy") return 5;
+    constexpr std::string_view prefix = "top_", suffix = "_accuracy";
+    if (name.size() > prefix.size() + suffix.size() && name.starts_with(prefix) && name.ends_with(suffix)) {
+        const char* begin = name.data() + prefix.size();
+        const char* end = name.data() + name.size() - suffix.size();
+        int k = 0;
+        const auto [at, error] = std::from_chars(begin, end, k);
+        if (error == std::errc() && at == end && k >= 1) return k;
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::string MetricTracker::known_names() {
+    return "\"accuracy\" (or \"acc\", \"categorical_accuracy\"), \"top_k_accuracy\" (or "
+           "\"top_k_categorical_accuracy\"; k = 5) or \"top_<k>_accuracy\" with k ≥ 1";
+}
+
+MetricTracker::MetricTracker(std::vector<std::string> names) : names_(std::move(names)) {
+    for (size_t i = 0; i < names_.size(); ++i) {
+        const int k = metric_k(names_[i]);
+        if (k == 0) {
+            throw KeyError("metrics", "metrics: expected " + known_names() + ", found \"" + names_[i] + "\"");
+        }
+        if (std::find(names_.begin(), names_.begin() + static_cast<std::ptrdiff_t>(i), names_[i]) !=
+            names_.begin() + static_cast<std::ptrdiff_t>(i)) {
+            throw KeyError("metrics", "metrics: \"" + names_[i] + "\" is listed twice");
+        }
+        k_.push_back(k);
+    }
+    correct_.assign(names_.size(), 0);
+}
+
+void MetricTracker::check_classes(int64_t classes) const {
+    for (size_t i = 0; i < names_.size(); ++i) {
+        if (k_[i] > classes) {
+            throw KeyError("metrics", "metrics: \"" + names_[i] + "\" needs k = " + std::to_string(k_[i]) +
+                                          " classes or more, but the model outputs " + std::to_string(classes));
+        }
+    }
+}
+
+void MetricTracker::reset() {
+    std::fill(correct_.begin(), correct_.end(), 0);
+    seen_ = 0;
+}
+
+void MetricTracker::add_batch(const Tensor& y_pred, const Tensor& y_true) {
+    if (names_.empty()) return;
+    const int64_t rows = y_pred.rows(), classes = y_pred.cols();
+    labels_.resize(static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* row = y_true.data() + r * classes;
+        labels_[static_cast<size_t>(r)] = static_cast<int32_t>(std::max_element(row, row + classes) - row);
+    }
+    for (size_t i = 0; i < names_.size(); ++i) {
+        if (k_[i] == 1) {  // argmax equality, first maximum on ties (Keras's categorical_accuracy)
+            for (int64_t r = 0; r < rows; ++r) {
+                const float* row = y_pred.data() + r * classes;
+                correct_[i] += std::max_element(row, row + classes) - row == labels_[static_cast<size_t>(r)];
+            }
+        } else {
+            correct_[i] += count_top_k_correct(y_pred.data(), labels_.data(), rows, classes, k_[i]);
+        }
+    }
+    seen_ += rows;
+}
+
+std::vector<std::pair<std::string, double>> MetricTracker::results() const {
+    std::vector<std::pair<std::string, double>> out;
+    for (size_t i = 0; i < names_.size(); ++i) {
+        out.emplace_back(names_[i], seen_ == 0 ? 0.0 : static_cast<double>(correct_[i]) / static_cast<double>(seen_));
+    }
+    return out;
+}
+
+}  // namespace nnlab

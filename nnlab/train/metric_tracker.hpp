@@ -1,0 +1,42 @@
+// MetricTracker — the metrics compile() asks for (Keras: compile(metrics=[...])), counted batch by batch
+// over an epoch or an evaluation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nnlab/tensor/tensor.hpp"
+
+namespace nnlab {
+
+class MetricTracker {
+public:
+    // Names as Keras spells them: "accuracy" (also "acc", "categorical_accuracy"), "top_k_accuracy" and
+    // "top_k_categorical_accuracy" (k = 5, Keras's default), "top_<k>_accuracy" for another k. Each result is
+    // logged under the name given. Throws nnlab::KeyError("metrics") naming an unknown or repeated one.
+    explicit MetricTracker(std::vector<std::string> names);
+
+    // The names every top-k metric accepts, and the range of k; for error messages and docs.
+    static std::string known_names();
+    // Throws KeyError("metrics") when a top-k metric asks for more classes than the model outputs.
+    void check_classes(int64_t classes) const;
+
+    void reset();
+    // y_pred (n, classes) scores, y_true (n, classes) one-hot.
+    void add_batch(const Tensor& y_pred, const Tensor& y_true);
+
+    const std::vector<std::string>& names() const { return names_; }
+    // (name, value) in the order given; 0 for every metric before any example.
+    std::vector<std::pair<std::string, double>> results() const;
+
+private:
+    std::vector<std::string> names_;
+    std::vector<int> k_;  // per metric: 1 for accuracy, else its k
+    std::vector<int64_t> correct_;
+    int64_t seen_ = 0;
+    std::vector<int32_t> labels_;  // scratch: the batch's labels, read from the one-hot rows
+};
+
+}  // namespace nnlab
