@@ -16,6 +16,7 @@ git ls-files -- '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 echo "== unit tests under ASan + UBSan"
 "$root/scripts/build.sh" sanitize
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan_suppressions.txt:print_suppressions=0" \
   ctest --test-dir "$root/build-asan" -L unit --output-on-failure -j 2
 
 echo "== all tests, release build"

@@ -9,6 +9,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
+#include "nnlab/report/cairo_handles.hpp"
 
 namespace nnlab {
 namespace {
@@ -17,14 +18,9 @@ constexpr int label_width = 120;  // pixels for the class-name column
 constexpr int header_height = 24;
 constexpr int gap = 6;
 
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-    void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using Context = std::unique_ptr<cairo_t, ContextDeleter>;
+using cairo::append_to_string;
+using cairo::Context;
+using cairo::Surface;
 
 // One image (H, W, C floats) as a cairo surface; values are mapped from [low, high] to 0–255.
 Surface image_surface(const float* pixels, const Shape& shape, bool stretch) {
@@ -52,11 +48,6 @@ Surface image_surface(const float* pixels, const Shape& shape, bool stretch) {
     }
     cairo_surface_mark_dirty(surface.get());
     return surface;
-}
-
-cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
-    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-    return CAIRO_STATUS_SUCCESS;
 }
 
 }  // namespace

@@ -13,47 +13,16 @@
 #include <numbers>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/report/cairo_handles.hpp"
 #include "nnlab/report/chart.hpp"
+#include "nnlab/report/html_report.hpp"
 
 namespace nnlab {
 namespace {
 
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-    void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using Context = std::unique_ptr<cairo_t, ContextDeleter>;
-
-cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
-    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-    return CAIRO_STATUS_SUCCESS;
-}
-
-std::string xml_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+using cairo::append_to_string;
+using cairo::Context;
+using cairo::Surface;
 
 // A white drawing surface that ends up as the bytes of a PNG or an SVG file.
 class Canvas {
@@ -97,7 +66,7 @@ public:
         }
         const size_t svg = svg_.find("<svg");
         const size_t open_end = svg == std::string::npos ? std::string::npos : svg_.find('>', svg);
-        if (open_end != std::string::npos) svg_.insert(open_end + 1, "\n<title>" + xml_escape(title) + "</title>");
+        if (open_end != std::string::npos) svg_.insert(open_end + 1, "\n<title>" + html_escape(title) + "</title>");
         return std::move(svg_);
     }
 

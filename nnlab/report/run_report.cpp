@@ -106,9 +106,9 @@ std::string render_run_report(const RunReport& r) {
             epochs.rows.push_back(std::move(row));
         }
         page.sections.push_back({.heading = "Training curves",
-                                 .table = std::move(epochs),
                                  .figures = {{"Loss and metrics per epoch, training and validation",
                                               render_training_curves(h, FigureFormat::png)}}});
+        page.sections.push_back({.heading = "History", .table = std::move(epochs)});
     }
     if (!r.model_summary.empty()) page.sections.push_back({.heading = "Model", .preformatted = r.model_summary});
     if (!r.config.empty()) page.sections.push_back({.heading = "Configuration", .preformatted = r.config});
