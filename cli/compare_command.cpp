@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <sstream>
 
@@ -13,6 +12,7 @@
 #include "cli/run_experiment.hpp"
 #include "cli/sweep.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 #include "nnlab/report/atomic_write.hpp"
 #include "nnlab/report/figures.hpp"
 #include "nnlab/report/html_report.hpp"
@@ -45,20 +45,6 @@ std::string slug(const std::string& label) {
     return out;
 }
 
-std::string fixed(double value, int digits) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", digits, value);
-    return text;
-}
-
-// RFC 4180 quoting for labels that hold commas or quotes.
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
 int run_compare(const CompareArguments& args) {
     // Every variant is checked before the first one trains.
     Sweep sweep = load_sweep(args.config);
@@ -67,15 +53,8 @@ int run_compare(const CompareArguments& args) {
             throw Error("--epochs: expected a positive integer, found " + std::to_string(*args.epochs));
         for (SweepVariant& v : sweep.variants) v.experiment.epochs = *args.epochs;
     }
-    std::filesystem::path folder;
-    if (args.out) {
-        folder = *args.out;
-    } else {
-        const std::time_t now = std::time(nullptr);
-        char stamp[32];
-        std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-        folder = std::filesystem::path("runs") / (sweep.name + "-compare-" + stamp);
-    }
+    const std::filesystem::path folder =
+        args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(sweep.name + "-compare");
     std::filesystem::create_directories(folder);
     const std::optional<std::filesystem::path> root =
         args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt;

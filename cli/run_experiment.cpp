@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "cli/run_recorder.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/report/atomic_write.hpp"
@@ -27,22 +29,14 @@ std::string duration_text(double seconds) {
     return text;
 }
 
-std::string thousands(int64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
-std::string accuracy_text(double accuracy) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.4f", accuracy);
-    return text;
-}
-
 }  // namespace
+
+std::filesystem::path timestamped_run_folder(const std::string& name) {
+    const std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    return std::filesystem::path("runs") / (name + "-" + stamp);
+}
 
 double peak_rss_mb() {
     rusage usage{};
@@ -100,7 +94,7 @@ RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& dat
     save_model(*model, folder / "model.safetensors", {.class_names = data.train.class_names});
 
     // The seed's evaluation: the trained model on the test split, every prediction counted.
-    const std::string split = experiment.dataset + " test split (" + thousands(data.test.size()) + " images)";
+    const std::string split = experiment.dataset + " test split (" + with_thousands(data.test.size()) + " images)";
     RunOutcome outcome{.history = recorder.history(),
                        .seconds = seconds,
                        .median_epoch_seconds = median(recorder.epoch_seconds()),
@@ -111,13 +105,13 @@ RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& dat
     const RunReport report{
         .title = experiment.name,
         .facts = {{"Experiment file", experiment.file.string()},
-                  {"Dataset", experiment.dataset + " (" + thousands(data.train.size()) + " training images, " +
-                                  thousands(data.test.size()) + " test images)"},
+                  {"Dataset", experiment.dataset + " (" + with_thousands(data.train.size()) + " training images, " +
+                                  with_thousands(data.test.size()) + " test images)"},
                   {"Epochs", std::to_string(outcome.history.size())},
                   {"Training time", duration_text(outcome.seconds) + " (median " +
                                         duration_text(outcome.median_epoch_seconds) + " per epoch)"},
-                  {"Parameters", thousands(model->count_params())},
-                  {"Test accuracy", accuracy_text(outcome.evaluation.metrics.accuracy)}},
+                  {"Parameters", with_thousands(model->count_params())},
+                  {"Test accuracy", fixed(outcome.evaluation.metrics.accuracy, 4)}},
         .config = config,
         .model_summary = summary,
         .history = &outcome.history,

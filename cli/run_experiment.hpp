@@ -29,6 +29,9 @@ struct RunOutcome {
 RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& data, const std::filesystem::path& folder,
                           std::ostream& out, bool live);
 
+// runs/<name>-<date>-<time>, the default folder of a run.
+std::filesystem::path timestamped_run_folder(const std::string& name);
+
 double peak_rss_mb();
 double median(std::vector<double> values);
 

@@ -11,8 +11,8 @@ namespace {
 
 struct SweptKey {
     std::vector<std::string> path;  // {"train", "loss"} or {"seed"}
+    std::string dotted;             // "train.loss"
     const toml::array* values;
-    const toml::node* node;  // for the error's line
 };
 
 // The leaves of [sweep]: nested tables are path components, an array is a list of values.
@@ -27,7 +27,7 @@ void collect(const ConfigReader& sweep, const toml::table& table, std::vector<st
             collect(sweep, *inner, path, out);
         } else if (const toml::array* values = value.as_array()) {
             if (values->empty()) sweep.fail(dotted, "expected a non-empty array of values to compare, found []");
-            out.push_back({std::move(path), values, &value});
+            out.push_back({std::move(path), dotted, values});
         } else {
             sweep.fail(dotted, "expected an array of values to compare, found " + describe(value));
         }
@@ -60,11 +60,9 @@ Sweep load_sweep(const std::filesystem::path& file) {
     base.erase("sweep");
     Sweep sweep;
     for (const SweptKey& key : keys) {
-        std::string dotted;
-        for (const std::string& part : key.path) dotted += (dotted.empty() ? "" : ".") + part;
-        sweep.keys.push_back(dotted);
+        sweep.keys.push_back(key.dotted);
         // Only [table].key or a top-level key: those are the settings an experiment has.
-        if (key.path.size() > 2) sweep_table->fail(dotted, "expected a setting such as train.loss or seed");
+        if (key.path.size() > 2) sweep_table->fail(key.dotted, "expected a setting such as train.loss or seed");
     }
     // Every combination, the last key varying fastest.
     std::vector<size_t> index(keys.size(), 0);

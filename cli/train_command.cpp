@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -23,13 +22,6 @@ struct TrainArguments {
     std::optional<uint64_t> seed;
 };
 
-std::filesystem::path default_run_folder(const std::string& name) {
-    const std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    return std::filesystem::path("runs") / (name + "-" + stamp);
-}
-
 int run_train(const TrainArguments& args) {
     // Everything that can be wrong with the input is checked before anything is written.
     Experiment experiment = load_experiment(args.config);
@@ -42,7 +34,7 @@ int run_train(const TrainArguments& args) {
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
     const std::filesystem::path folder =
-        args.out ? std::filesystem::path(*args.out) : default_run_folder(experiment.name);
+        args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name);
 
     const RunOutcome run = run_experiment(experiment, data, folder, std::cout, isatty(STDOUT_FILENO) == 1);
     std::printf(

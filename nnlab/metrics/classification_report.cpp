@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 
 namespace nnlab {
 namespace {
@@ -21,13 +22,6 @@ size_t characters(const std::string& text) {
 std::string right(const std::string& text, size_t width) {
     const size_t length = characters(text);
     return length >= width ? text : std::string(width - length, ' ') + text;
-}
-
-// Python's "{:.{digits}f}"; both it and printf round the exact binary value half to even.
-std::string fixed(double value, int digits) {
-    std::vector<char> buffer(static_cast<size_t>(digits) + 32);
-    std::snprintf(buffer.data(), buffer.size(), "%.*f", digits, value);
-    return buffer.data();
 }
 
 // row_fmt = "{:>{width}s} " + " {:>9.{digits}f}" * 3 + " {:>9}\n"

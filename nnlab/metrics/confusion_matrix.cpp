@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 
 namespace nnlab {
 namespace {
@@ -16,16 +17,6 @@ int64_t argmax(const float* row, int64_t n) {
         if (row[j] > row[best]) best = j;
     }
     return best;
-}
-
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (char c : text) {
-        if (c == '"') quoted += '"';
-        quoted += c;
-    }
-    return quoted + "\"";
 }
 
 }  // namespace

@@ -5,22 +5,14 @@
 #include <cstdio>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 #include "nnlab/metrics/classification_report.hpp"
 #include "nnlab/report/atomic_write.hpp"
 #include "nnlab/report/figures.hpp"
 #include "nnlab/report/html_report.hpp"
 
 namespace nnlab {
-namespace {
-
-std::string fixed(double value, int digits) {
-    if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", digits, value);
-    return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 ClassifierEvaluation evaluate_classifier(Sequential& model, const Dataset& data, const std::string& split,
                                          int64_t batch_size, const Augmenter* augmenter) {

@@ -82,11 +82,13 @@ void MetricTracker::add_batch(const Tensor& y_pred, const Tensor& y_true) {
     seen_ += rows;
 }
 
+double MetricTracker::result(int index) const {
+    return seen_ == 0 ? 0.0 : static_cast<double>(correct_[static_cast<size_t>(index)]) / static_cast<double>(seen_);
+}
+
 std::vector<std::pair<std::string, double>> MetricTracker::results() const {
     std::vector<std::pair<std::string, double>> out;
-    for (size_t i = 0; i < names_.size(); ++i) {
-        out.emplace_back(names_[i], seen_ == 0 ? 0.0 : static_cast<double>(correct_[i]) / static_cast<double>(seen_));
-    }
+    for (size_t i = 0; i < names_.size(); ++i) out.emplace_back(names_[i], result(static_cast<int>(i)));
     return out;
 }
 

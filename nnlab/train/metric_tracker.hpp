@@ -28,7 +28,9 @@ public:
     void add_batch(const Tensor& y_pred, const Tensor& y_true);
 
     const std::vector<std::string>& names() const { return names_; }
-    // (name, value) in the order given; 0 for every metric before any example.
+    // The metric at `index` (in the order given) over the examples added since reset(); 0 before any.
+    double result(int index) const;
+    // (name, value) in the order given.
     std::vector<std::pair<std::string, double>> results() const;
 
 private:

@@ -40,13 +40,19 @@ int64_t count_correct(const Tensor& y_pred, const Tensor& y_true) {
     return correct;
 }
 
+// One logged value: the loss (metric < 0) or the compiled metric at that index, under its log key.
+struct LogKey {
+    std::string key;
+    int metric;
+};
+
 // The loss and the metrics under prefix + name, in alphabetical order as Keras 3 logs them ("accuracy", "loss",
-// "top_k_accuracy").
-void set_sorted(Logs& logs, const std::string& prefix, double loss,
-                std::vector<std::pair<std::string, double>> metrics) {
-    metrics.emplace_back("loss", loss);
-    std::sort(metrics.begin(), metrics.end());
-    for (const auto& [name, value] : metrics) logs.set(prefix + name, value);
+// "top_k_accuracy"); worked out once per fit, so the step only stores numbers.
+std::vector<LogKey> log_keys(const std::string& prefix, const std::vector<std::string>& metrics) {
+    std::vector<LogKey> keys{{prefix + "loss", -1}};
+    for (size_t i = 0; i < metrics.size(); ++i) keys.push_back({prefix + metrics[i], static_cast<int>(i)});
+    std::sort(keys.begin(), keys.end(), [](const LogKey& a, const LogKey& b) { return a.key < b.key; });
+    return keys;
 }
 
 }  // namespace
@@ -259,6 +265,7 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
                    .workers = options.workers});
     const int64_t steps = loader.steps_per_epoch();
     MetricTracker metrics(metrics_);
+    const std::vector<LogKey> train_keys = log_keys("", metrics_), validation_keys = log_keys("val_", metrics_);
     History history;
     stop_training = false;
     for (Callback* c : options.callbacks) c->set_model(this);
@@ -283,12 +290,16 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
             // Running means over the epoch so far, weighted by batch size, as Keras reports them.
             loss_sum += loss * static_cast<double>(rows);
             seen += rows;
-            set_sorted(logs, "", loss_sum / static_cast<double>(seen), metrics.results());
+            for (const LogKey& k : train_keys) {
+                logs.set(k.key, k.metric < 0 ? loss_sum / static_cast<double>(seen) : metrics.result(k.metric));
+            }
             for (Callback* c : options.callbacks) c->on_batch_end(step, logs);
         }
         if (validation != nullptr) {
             const Evaluation val = evaluate(*validation, options.batch_size, options.augmenter);
-            set_sorted(logs, "val_", val.loss, val.metrics);
+            for (const LogKey& k : validation_keys) {
+                logs.set(k.key, k.metric < 0 ? val.loss : val.metrics[static_cast<size_t>(k.metric)].second);
+            }
         }
         logs.set("learning_rate", optimizer_->learning_rate());
         history.append(epoch, logs);

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/core/text_format.hpp"
 #include "nnlab/train/sequential.hpp"
 
 namespace nnlab {
@@ -11,16 +12,6 @@ namespace {
 // Keras's column widths for a Sequential model (line_length 88 as rich draws it); a column grows
 // when a name does not fit.
 constexpr size_t default_widths[3] = {31, 22, 13};
-
-std::string with_thousands(int64_t n) {
-    std::string digits = std::to_string(n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 // Keras's readable_memory_size: powers of 1024, two decimals.
 std::string readable_memory_size(double bytes) {
