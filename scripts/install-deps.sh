@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config    # the toolchain
   libdnnl-dev                         # oneDNN: the CPU matmul kernels
+  ocl-icd-opencl-dev                  # Debian's oneDNN CMake config asks for OpenCL (its GPU runtime)
   libtomlplusplus-dev                 # experiment files (TOML)
   libcli11-dev                        # the command line
   nlohmann-json3-dev                  # model-file headers, history.json

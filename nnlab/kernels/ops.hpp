@@ -12,7 +12,14 @@ struct GemmOptions {
     bool accumulate = false;  // c += op(a)·op(b) instead of c = op(a)·op(b)
 };
 
-enum class ActivationKind { linear, relu, tanh, sigmoid, softmax };
+// Keras's activations. leaky_relu uses Keras's function default (negative_slope 0.2), elu alpha 1, gelu the exact
+// erf form (approximate=False), swish is silu.
+enum class ActivationKind { linear, relu, tanh, sigmoid, softmax, leaky_relu, elu, gelu, swish, softplus };
+
+// True when the derivative needs the activation's input x, not only its output y (gelu, swish).
+constexpr bool activation_needs_input(ActivationKind kind) {
+    return kind == ActivationKind::gelu || kind == ActivationKind::swish;
+}
 
 #define NNLAB_KERNEL_SIGNATURES                                                                \
     /* c (m, n) = op(a) (m, k) · op(b) (k, n); tensors are seen as (rows, everything else) */ \
@@ -23,8 +30,9 @@ enum class ActivationKind { linear, relu, tanh, sigmoid, softmax };
     void sum_rows(const Tensor& x, Tensor& out, bool accumulate);                              \
     /* y = f(x), same shape; softmax over the last axis */                                     \
     void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y);                  \
-    /* dx = f'(x)·dy, computed from the forward output y (all five kinds can be) */           \
-    void activation_backward(ActivationKind kind, const Tensor& y, const Tensor& dy, Tensor& dx);
+    /* dx = f'(x)·dy from the forward output y; x (the input) is read only when            \
+       activation_needs_input(kind), else it may be empty */                               \
+    void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
 
 NNLAB_KERNEL_SIGNATURES
 

@@ -10,12 +10,19 @@
 namespace nnlab {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ActivationKind>, 5> activation_names{{
+// "silu" is Keras's other name for swish; it reads back as "swish".
+constexpr std::array<std::pair<std::string_view, ActivationKind>, 11> activation_names{{
     {"linear", ActivationKind::linear},
     {"relu", ActivationKind::relu},
     {"tanh", ActivationKind::tanh},
     {"sigmoid", ActivationKind::sigmoid},
     {"softmax", ActivationKind::softmax},
+    {"leaky_relu", ActivationKind::leaky_relu},
+    {"elu", ActivationKind::elu},
+    {"gelu", ActivationKind::gelu},
+    {"swish", ActivationKind::swish},
+    {"silu", ActivationKind::swish},
+    {"softplus", ActivationKind::softplus},
 }};
 
 }  // namespace
@@ -24,7 +31,8 @@ ActivationKind activation_from_name(std::string_view name) {
     for (const auto& [known, kind] : activation_names)
         if (known == name) return kind;
     throw KeyError("activation", "activation: unknown activation '" + std::string(name) +
-                                     "'; expected one of linear, relu, tanh, sigmoid, softmax");
+                                     "'; expected one of linear, relu, tanh, sigmoid, softmax, leaky_relu, elu, gelu, "
+                                     "swish (silu), softplus");
 }
 
 std::string activation_name(ActivationKind kind) {
@@ -35,12 +43,13 @@ std::string activation_name(ActivationKind kind) {
 
 void Activation::forward(const Tensor& x, Tensor& y, Mode) {
     activation_forward(kind_, x, y);
+    x_ = x.view();
     y_ = y.view();
 }
 
 void Activation::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
-    activation_backward(kind_, y_, dy, dx);
+    activation_backward(kind_, x_, y_, dy, dx);
 }
 
 void Activation::backward_from_logits(const Tensor& dlogits, Tensor& dx) {

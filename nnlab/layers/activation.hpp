@@ -8,7 +8,7 @@
 
 namespace nnlab {
 
-// Keras names: "relu", "tanh", "sigmoid", "softmax", "linear". Throws KeyError("activation").
+// Keras names ("relu", "gelu", "silu", …; see ActivationKind). Throws KeyError("activation") naming them all.
 ActivationKind activation_from_name(std::string_view name);
 std::string activation_name(ActivationKind kind);
 
@@ -30,7 +30,8 @@ public:
 
 private:
     ActivationKind kind_;
-    Tensor y_;  // the forward output: every supported derivative is a function of it
+    Tensor x_;  // the forward input: gelu's and swish's derivatives need it
+    Tensor y_;  // the forward output: every other derivative is a function of it
 };
 
 }  // namespace nnlab

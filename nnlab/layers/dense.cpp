@@ -6,8 +6,8 @@
 
 namespace nnlab {
 
-Dense::Dense(int64_t units, std::string_view activation)
-    : units_(units), activation_(activation_from_name(activation)) {
+Dense::Dense(int64_t units, std::string_view activation, WeightOptions options)
+    : units_(units), options_(std::move(options)), activation_(activation_from_name(activation)) {
     if (units <= 0) throw KeyError("units", "units: expected a positive integer, got " + std::to_string(units));
 }
 
@@ -16,51 +16,37 @@ Shape Dense::build(const Shape& input) {
         throw Error(error_prefix() + "expected input (batch, features), got " + input.to_string() +
                     "; add a Flatten before it");
     }
-    const int64_t in = input[1];
-    kernel_ = Param{.name = "kernel",
-                    .shape = Shape{in, units_},
-                    .initializer = "glorot_uniform",
-                    .fan_in = in,
-                    .fan_out = units_,
-                    .value = {},
-                    .grad = {}};
-    bias_ = Param{.name = "bias",
-                  .shape = Shape{units_},
-                  .initializer = "zeros",
-                  .fan_in = in,
-                  .fan_out = units_,
-                  .value = {},
-                  .grad = {}};
+    kernel_ = kernel_param(options_, Shape{input[1], units_});
+    bias_ = bias_param(options_, Shape{units_});
     return Shape{input[0], units_};
+}
+
+std::vector<Param*> Dense::params() {
+    if (options_.use_bias) return {&kernel_, &bias_};
+    return {&kernel_};
 }
 
 void Dense::forward(const Tensor& x, Tensor& y, Mode) {
     x_ = x.view();
     gemm(x, kernel_.value, y);  // (N, units) = (N, in)·(in, units)
-    add_row_bias(y, bias_.value);
-    activation_forward(activation_, y, y);
-    y_ = y.view();
+    if (options_.use_bias) add_row_bias(y, bias_.value);
+    activation_.forward(y);
 }
 
 void Dense::backward(const Tensor& dy, Tensor& dx) {
-    if (activation_ == ActivationKind::linear) {
-        backward_from_logits(dy, dx);
-        return;
-    }
-    if (dz_.empty() || dz_.rows() < dy.rows()) dz_ = Tensor(dy.shape());
-    Tensor dz = dz_.first_rows(dy.rows());
-    activation_backward(activation_, y_, dy, dz);
-    backward_from_logits(dz, dx);
+    backward_from_logits(activation_.backward(dy), dx);
 }
 
 void Dense::backward_from_logits(const Tensor& dz, Tensor& dx) {
     gemm(x_, dz, kernel_.grad, {.trans_a = true, .accumulate = true});  // dW += xᵀ·dz
-    sum_rows(dz, bias_.grad, /*accumulate=*/true);                      // db += Σₙ dz
+    if (options_.use_bias) sum_rows(dz, bias_.grad, /*accumulate=*/true);  // db += Σₙ dz
     if (!dx.empty()) gemm(dz, kernel_.value, dx, {.trans_b = true});    // dx  = dz·Wᵀ
 }
 
 nlohmann::json Dense::config() const {
-    return {{"units", units_}, {"activation", activation_name(activation_)}};
+    nlohmann::json config{{"units", units_}, {"activation", activation_name(activation_.kind())}};
+    add_weight_options(options_, config);
+    return config;
 }
 
 }  // namespace nnlab

@@ -4,23 +4,25 @@
 #include <string_view>
 
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/layers/fused_activation.hpp"
 #include "nnlab/layers/layer.hpp"
+#include "nnlab/layers/weight_options.hpp"
 
 namespace nnlab {
 
 class Dense final : public Layer {
 public:
     // Keras defaults: no activation (linear), glorot_uniform kernel, zero bias.
-    explicit Dense(int64_t units, std::string_view activation = "linear");
+    explicit Dense(int64_t units, std::string_view activation = "linear", WeightOptions options = {});
 
     std::string type() const override { return "Dense"; }
     Shape build(const Shape& input) override;  // (N, in) -> (N, units); throws if rank != 2
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
-    std::vector<Param*> params() override { return {&kernel_, &bias_}; }
+    std::vector<Param*> params() override;
     nlohmann::json config() const override;
 
-    bool ends_in_softmax() const override { return activation_ == ActivationKind::softmax; }
+    bool ends_in_softmax() const override { return activation_.kind() == ActivationKind::softmax; }
     void backward_from_logits(const Tensor& dlogits, Tensor& dx) override;
 
     int64_t units() const { return units_; }
@@ -29,12 +31,11 @@ public:
 
 private:
     int64_t units_;
-    ActivationKind activation_;
+    WeightOptions options_;
+    FusedActivation activation_;
     Param kernel_;  // (in, units)
-    Param bias_;    // (units)
+    Param bias_;    // (units); absent without use_bias
     Tensor x_;      // the forward input, kept for backward
-    Tensor y_;      // the forward output, for the activation's derivative
-    Tensor dz_;     // scratch: dL/d(x·W + b), sized for the largest batch seen
 };
 
 }  // namespace nnlab

@@ -34,7 +34,11 @@ public:
     // Uses what the last forward() kept.
     virtual void backward(const Tensor& dy, Tensor& dx) = 0;
 
+    // Every tensor of the layer's state, trainable or not (Param::trainable), in a fixed order.
     virtual std::vector<Param*> params() { return {}; }
+    // Layers that draw random numbers in training (Dropout) derive their own stream from the run's seed
+    // here; Sequential::build calls it once per layer.
+    virtual void seed_randomness(uint64_t /*run_seed*/) {}
     // Keras get_config(): the keys that rebuild this layer (the name and type are added by the caller).
     virtual nlohmann::json config() const { return nlohmann::json::object(); }
 

@@ -13,6 +13,7 @@
 #include "nnlab/layers/activation.hpp"
 #include "nnlab/layers/dense.hpp"
 #include "nnlab/layers/flatten.hpp"
+#include "nnlab/layers/weight_options.hpp"
 
 namespace nnlab {
 namespace {
@@ -73,18 +74,23 @@ std::unique_ptr<Layer> build_activation(const json& spec) {
 
 std::unique_ptr<Layer> build_dense(const json& spec) {
     const int64_t units = positive_integer("units", required(spec, "units", "Dense", "a positive integer"));
-    return std::make_unique<Dense>(units, optional_string(spec, "activation", "linear"));
+    return std::make_unique<Dense>(units, optional_string(spec, "activation", "linear"), weight_options_from_json(spec));
 }
 
 std::unique_ptr<Layer> build_flatten(const json&) {
     return std::make_unique<Flatten>();
 }
 
+std::vector<std::string_view> with_weight_options(std::vector<std::string_view> keys) {
+    keys.insert(keys.end(), weight_option_keys().begin(), weight_option_keys().end());
+    return keys;
+}
+
 // In alphabetical order, the order error messages list them in. A constant table, built once.
 const std::vector<LayerType>& layer_types() {
     static const std::vector<LayerType> types{
         {"Activation", {"activation"}, build_activation},
-        {"Dense", {"units", "activation"}, build_dense},
+        {"Dense", with_weight_options({"units", "activation"}), build_dense},
         {"Flatten", {}, build_flatten},
     };
     return types;

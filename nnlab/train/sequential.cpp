@@ -130,23 +130,37 @@ void Sequential::build(uint64_t seed) {
     if (built_) return;
     if (layers_.empty()) throw Error("model " + name_ + ": has no layers");
     seed_ = seed;
+    // Trainable parameters first, so that the optimizer's update is one loop over the front of the arena and
+    // never touches the non-trainable state (moving statistics) behind it.
+    std::vector<Param*> ordered;
+    for (Param* p : params())
+        if (p->trainable) ordered.push_back(p);
+    trainable_size_ = 0;
+    for (const Param* p : ordered) trainable_size_ += Arena::padded_size(p->shape.numel());
+    for (Param* p : params())
+        if (!p->trainable) ordered.push_back(p);
     int64_t size = 0;
-    for (const Param* p : params()) size += Arena::padded_size(p->shape.numel());
+    for (const Param* p : ordered) size += Arena::padded_size(p->shape.numel());
     weights_ = Arena(std::max<int64_t>(size, Arena::floats_per_line));
     gradients_ = Arena(std::max<int64_t>(size, Arena::floats_per_line));
-    Rng rng(seed, "init");
-    for (Param* p : params()) {
+    for (Param* p : ordered) {
         p->value = weights_.take(p->shape);
         p->grad = gradients_.take(p->shape);
-        initialize(*p, rng);
     }
+    // Initialised in layer order (not arena order), so adding a non-trainable tensor never changes the draws.
+    Rng rng(seed, "init");
+    for (Param* p : params()) initialize(*p, rng);
+    regularized_.clear();
+    for (Param* p : params())
+        if (p->trainable && p->regularizer.active()) regularized_.push_back(p);
+    for (const auto& layer : layers_) layer->seed_randomness(seed);
     built_ = true;
 }
 
 void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<Loss> loss, CompileOptions options) {
     build(options.seed);
     MetricTracker(options.metrics).check_classes(output_shape().rank() == 2 ? output_shape()[1] : 0);
-    optimizer->build(weights_.size());
+    optimizer->build(std::max<int64_t>(trainable_size_, Arena::floats_per_line));
     metrics_ = std::move(options.metrics);
     optimizer_ = std::move(optimizer);
     loss_ = std::move(loss);
@@ -213,8 +227,33 @@ double Sequential::train_step(const Tensor& x, const Tensor& y, MetricTracker* m
             layers_[i]->backward(grad, dx);
         grad = std::move(dx);
     }
-    optimizer_->step(weights_.block(), gradients_.block());
-    return loss;
+    const double penalty = add_regularization_gradients();
+    Tensor trainable = trainable_weights(), trainable_grads = trainable_gradients();
+    optimizer_->step(trainable, trainable_grads);
+    return loss + penalty;
+}
+
+Tensor Sequential::trainable_weights() {
+    return Tensor::view_of(weights_.data(), Shape{std::max<int64_t>(trainable_size_, Arena::floats_per_line)});
+}
+
+Tensor Sequential::trainable_gradients() {
+    return Tensor::view_of(gradients_.data(), Shape{std::max<int64_t>(trainable_size_, Arena::floats_per_line)});
+}
+
+double Sequential::regularization_penalty() const {
+    double penalty = 0.0;
+    for (const Param* p : regularized_) penalty += p->regularizer.penalty(p->value);
+    return penalty;
+}
+
+double Sequential::add_regularization_gradients() {
+    double penalty = 0.0;
+    for (Param* p : regularized_) {
+        penalty += p->regularizer.penalty(p->value);
+        p->regularizer.add_gradient(p->value, p->grad);
+    }
+    return penalty;
 }
 
 double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, MetricTracker& metrics, int64_t& correct,
@@ -281,12 +320,6 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
         for (int64_t step = 0; const Batch* batch = loader.next(); ++step) {
             const int64_t rows = batch->x.rows();
             const double loss = train_step(batch->x, batch->y, &metrics);
-            if (!std::isfinite(loss)) {
-                throw Error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +
-                                ": loss is " + (std::isnan(loss) ? "nan" : "inf") +
-                                "; training stopped (try a lower learning rate)",
-                            ErrorKind::failure);
-            }
             // Running means over the epoch so far, weighted by batch size, as Keras reports them.
             loss_sum += loss * static_cast<double>(rows);
             seen += rows;
@@ -294,6 +327,15 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
                 logs.set(k.key, k.metric < 0 ? loss_sum / static_cast<double>(seen) : metrics.result(k.metric));
             }
             for (Callback* c : options.callbacks) c->on_batch_end(step, logs);
+            // A callback may end training here (Keras checks stop_training after every batch); a loss gone
+            // non-finite that no callback handled (TerminateOnNaN) is an error rather than wasted epochs.
+            if (stop_training) break;
+            if (!std::isfinite(loss)) {
+                throw Error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +
+                                ": loss is " + (std::isnan(loss) ? "nan" : "inf") +
+                                "; training stopped (try a lower learning rate)",
+                            ErrorKind::failure);
+            }
         }
         if (validation != nullptr) {
             const Evaluation val = evaluate(*validation, options.batch_size, options.augmenter);
@@ -334,7 +376,8 @@ Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const A
             evaluate_batch(batch->x, batch->y, metrics, correct, confusion) * static_cast<double>(batch->x.rows());
     }
     const auto n = static_cast<double>(data.size());
-    return {loss_sum / n, static_cast<double>(correct) / n, metrics.results()};
+    // Keras adds the weight penalties to every batch's loss, so the mean carries them once.
+    return {loss_sum / n + regularization_penalty(), static_cast<double>(correct) / n, metrics.results()};
 }
 
 Tensor Sequential::predict(const Tensor& x, int64_t batch_size) {

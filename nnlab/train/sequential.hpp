@@ -111,6 +111,12 @@ private:
     void check_labels_match(const Dataset& data, const char* what) const;
     void ensure_buffers(int64_t batch);
     std::string unique_layer_name(const std::string& type);
+    // The front of the arenas the optimizer updates (every trainable parameter).
+    Tensor trainable_weights();
+    Tensor trainable_gradients();
+    // Σ of the regularizers' penalties (Keras: sum(model.losses)); the second also adds their gradients.
+    double regularization_penalty() const;
+    double add_regularization_gradients();
     double evaluate_batch(const Tensor& x, const Tensor& y, MetricTracker& metrics, int64_t& correct,
                           ConfusionMatrix* confusion);
 
@@ -124,6 +130,8 @@ private:
     bool fused_softmax_ = false;  // last layer ends in softmax and the loss takes its logits' gradient
     bool built_ = false;
     uint64_t seed_ = 0;
+    int64_t trainable_size_ = 0;      // floats at the front of the arenas that the optimizer updates
+    std::vector<Param*> regularized_;  // trainable parameters with an active regularizer
     Arena weights_;
     Arena gradients_;
     // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.

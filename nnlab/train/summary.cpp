@@ -81,11 +81,14 @@ std::string Sequential::summary() const {
         text += line("│", rows[i]);
         text += i + 1 < rows.size() ? rule("├", "─", "┼", "┤") : rule("└", "─", "┴", "┘");
     }
-    const int64_t total = count_params();
-    const std::string size = readable_memory_size(static_cast<double>(total) * sizeof(float));
-    text += " Total params: " + with_thousands(total) + " (" + size + ")\n";
-    text += " Trainable params: " + with_thousands(total) + " (" + size + ")\n";
-    text += " Non-trainable params: 0 (0.00 B)\n";
+    int64_t trainable = 0, frozen = 0;
+    for (const Param* p : params()) (p->trainable ? trainable : frozen) += p->shape.numel();
+    auto count = [](int64_t n) {
+        return with_thousands(n) + " (" + readable_memory_size(static_cast<double>(n) * sizeof(float)) + ")";
+    };
+    text += " Total params: " + count(trainable + frozen) + "\n";
+    text += " Trainable params: " + count(trainable) + "\n";
+    text += " Non-trainable params: " + count(frozen) + "\n";
     return text;
 }
 

@@ -30,8 +30,27 @@ TEST(Activation, HandComputedValues) {
     EXPECT_THAT(values(forward_once(linear, Shape{1, 2}, {-3, 4})), ElementsAre(-3.0f, 4.0f));
 }
 
+// Keras's functions: leaky_relu slope 0.2, elu alpha 1, exact gelu x·Φ(x), swish x·σ(x), softplus log(1 + eˣ).
+TEST(Activation, HandComputedValuesOfTheSmoothOnes) {
+    Activation leaky("leaky_relu");
+    EXPECT_THAT(values(forward_once(leaky, Shape{1, 2}, {-1, 2})), ElementsAre(FloatNear(-0.2f, 1e-7), 2.0f));
+    Activation elu("elu");
+    EXPECT_THAT(values(forward_once(elu, Shape{1, 2}, {-1, 2})), ElementsAre(FloatNear(-0.6321206f, 1e-6), 2.0f));
+    Activation gelu("gelu");
+    EXPECT_THAT(values(forward_once(gelu, Shape{1, 2}, {1, -1})),
+                ElementsAre(FloatNear(0.8413447f, 1e-6), FloatNear(-0.1586553f, 1e-6)));
+    Activation swish("silu");
+    EXPECT_EQ(swish.kind(), ActivationKind::swish);
+    EXPECT_THAT(values(forward_once(swish, Shape{1, 2}, {1, -2})),
+                ElementsAre(FloatNear(0.7310586f, 1e-6), FloatNear(-0.2384058f, 1e-6)));
+    Activation softplus("softplus");
+    EXPECT_THAT(values(forward_once(softplus, Shape{1, 3}, {0, 2, -100})),
+                ElementsAre(FloatNear(0.6931472f, 1e-6), FloatNear(2.1269280f, 1e-6), FloatNear(0.0f, 1e-30)));
+}
+
 TEST(Activation, GradientsMatchCentralDifferences) {
-    for (const char* name : {"linear", "relu", "tanh", "sigmoid", "softmax"}) {
+    for (const char* name :
+         {"linear", "relu", "tanh", "sigmoid", "softmax", "leaky_relu", "elu", "gelu", "swish", "softplus"}) {
         Activation layer(name);
         EXPECT_LAYER_GRADIENTS_OK(layer, Shape{3, 17}) << name;
     }

@@ -39,9 +39,9 @@ TEST(Dense, DeclaresKerasDefaults) {
     Dense dense(512);
     EXPECT_EQ(dense.build(Shape{Shape::unknown, 3072}), (Shape{Shape::unknown, 512}));
     EXPECT_EQ(dense.kernel().shape, (Shape{3072, 512}));
-    EXPECT_EQ(dense.kernel().initializer, "glorot_uniform");
+    EXPECT_EQ(dense.kernel().initializer.name, "glorot_uniform");
     EXPECT_EQ(dense.bias().shape, (Shape{512}));
-    EXPECT_EQ(dense.bias().initializer, "zeros");
+    EXPECT_EQ(dense.bias().initializer.name, "zeros");
     EXPECT_EQ(dense.config()["activation"], "linear");
 }
 
@@ -62,7 +62,7 @@ TEST(Dense, GlorotUniformStaysWithinItsLimit) {
 }
 
 TEST(Dense, GradientsMatchCentralDifferences) {
-    for (const char* activation : {"linear", "relu", "tanh", "sigmoid", "softmax"}) {
+    for (const char* activation : {"linear", "relu", "tanh", "sigmoid", "softmax", "gelu", "swish"}) {
         Dense dense(4, activation);
         EXPECT_LAYER_GRADIENTS_OK(dense, Shape{3, 5}) << activation;
     }

@@ -11,6 +11,9 @@ namespace {
 
 // Below this many elements a parallel region costs more than it saves.
 constexpr int64_t parallel_threshold = 1 << 15;
+constexpr float leaky_slope = 0.2f;  // keras.activations.leaky_relu's default
+constexpr float inv_sqrt2 = 0.70710678118654752f;
+constexpr float inv_sqrt_2pi = 0.39894228040143268f;
 
 }  // namespace
 
@@ -78,13 +81,36 @@ void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
             }
             return;
         }
+        case ActivationKind::leaky_relu:
+#pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) out[i] = in[i] > 0.0f ? in[i] : leaky_slope * in[i];
+            return;
+        case ActivationKind::elu:
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) out[i] = in[i] > 0.0f ? in[i] : std::expm1(in[i]);
+            return;
+        case ActivationKind::gelu:
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) out[i] = 0.5f * in[i] * (1.0f + std::erf(in[i] * inv_sqrt2));
+            return;
+        case ActivationKind::swish:
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) out[i] = in[i] / (1.0f + std::exp(-in[i]));
+            return;
+        case ActivationKind::softplus:
+            // log(1 + eˣ) = max(x, 0) + log1p(e^−|x|), which neither overflows nor loses small values.
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) out[i] = std::max(in[i], 0.0f) + std::log1p(std::exp(-std::abs(in[i])));
+            return;
     }
 }
 
-void activation_backward(ActivationKind kind, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
     check_same_shape("activation_backward", y, dy);
     check_same_shape("activation_backward", y, dx);
+    if (activation_needs_input(kind)) check_same_shape("activation_backward", y, x);
     const int64_t count = y.numel();
+    const float* in = x.data();
     const float* out = y.data();
     const float* g = dy.data();
     float* d = dx.data();
@@ -113,6 +139,36 @@ void activation_backward(ActivationKind kind, const Tensor& y, const Tensor& dy,
             }
             return;
         }
+        case ActivationKind::leaky_relu:
+#pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) d[i] = out[i] > 0.0f ? g[i] : leaky_slope * g[i];
+            return;
+        case ActivationKind::elu:
+#pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) d[i] = out[i] > 0.0f ? g[i] : (out[i] + 1.0f) * g[i];
+            return;
+        case ActivationKind::gelu:
+            // Φ(x) + x·φ(x)
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) {
+                const float cdf = 0.5f * (1.0f + std::erf(in[i] * inv_sqrt2));
+                const float pdf = inv_sqrt_2pi * std::exp(-0.5f * in[i] * in[i]);
+                d[i] = (cdf + in[i] * pdf) * g[i];
+            }
+            return;
+        case ActivationKind::swish:
+            // σ(x)·(1 + x·(1 − σ(x)))
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) {
+                const float s = 1.0f / (1.0f + std::exp(-in[i]));
+                d[i] = s * (1.0f + in[i] * (1.0f - s)) * g[i];
+            }
+            return;
+        case ActivationKind::softplus:
+            // σ(x) = 1 − e^−y
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+            for (int64_t i = 0; i < count; ++i) d[i] = -std::expm1(-out[i]) * g[i];
+            return;
     }
 }
 

@@ -1,12 +1,23 @@
 // Plain loops in double precision: the oracle every fast kernel is tested against.
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/kernels/ops.hpp"
 
 namespace nnlab::reference {
+namespace {
+
+double sigmoid(double x) {
+    return 1.0 / (1.0 + std::exp(-x));
+}
+double normal_cdf(double x) {
+    return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
+
+}  // namespace
 
 void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
     const auto [m, n, k] = check_gemm(a, b, c, options);
@@ -73,12 +84,28 @@ void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
             }
             return;
         }
+        case ActivationKind::leaky_relu:
+            for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : static_cast<float>(0.2 * x[i]);
+            return;
+        case ActivationKind::elu:
+            for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : static_cast<float>(std::exp(double{x[i]}) - 1.0);
+            return;
+        case ActivationKind::gelu:
+            for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(x[i] * normal_cdf(x[i]));
+            return;
+        case ActivationKind::swish:
+            for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(x[i] * sigmoid(x[i]));
+            return;
+        case ActivationKind::softplus:
+            for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(std::log(1.0 + std::exp(double{x[i]})));
+            return;
     }
 }
 
-void activation_backward(ActivationKind kind, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
     check_same_shape("activation_backward", y, dy);
     check_same_shape("activation_backward", y, dx);
+    if (activation_needs_input(kind)) check_same_shape("activation_backward", y, x);
     const int64_t count = y.numel();
     switch (kind) {
         case ActivationKind::linear:
@@ -104,6 +131,27 @@ void activation_backward(ActivationKind kind, const Tensor& y, const Tensor& dy,
             }
             return;
         }
+        case ActivationKind::leaky_relu:
+            for (int64_t i = 0; i < count; ++i) dx[i] = y[i] > 0.0f ? dy[i] : static_cast<float>(0.2 * dy[i]);
+            return;
+        case ActivationKind::elu:
+            for (int64_t i = 0; i < count; ++i) dx[i] = y[i] > 0.0f ? dy[i] : static_cast<float>((y[i] + 1.0) * dy[i]);
+            return;
+        case ActivationKind::gelu:
+            for (int64_t i = 0; i < count; ++i) {
+                const double v = x[i];
+                dx[i] = static_cast<float>((normal_cdf(v) + v * std::exp(-0.5 * v * v) / std::sqrt(2.0 * std::numbers::pi)) * dy[i]);
+            }
+            return;
+        case ActivationKind::swish:
+            for (int64_t i = 0; i < count; ++i) {
+                const double s = sigmoid(x[i]);
+                dx[i] = static_cast<float>(s * (1.0 + x[i] * (1.0 - s)) * dy[i]);
+            }
+            return;
+        case ActivationKind::softplus:
+            for (int64_t i = 0; i < count; ++i) dx[i] = static_cast<float>((1.0 - std::exp(-double{y[i]})) * dy[i]);
+            return;
     }
 }
 

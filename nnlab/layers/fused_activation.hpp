@@ -1,0 +1,30 @@
+// FusedActivation — the activation a Dense or Conv2D layer applies to its own output, in place
+// (Keras: the `activation` argument of those layers).
+#pragma once
+
+#include "nnlab/kernels/ops.hpp"
+#include "nnlab/tensor/tensor.hpp"
+
+namespace nnlab {
+
+class FusedActivation {
+public:
+    explicit FusedActivation(ActivationKind kind) : kind_(kind) {}
+
+    ActivationKind kind() const { return kind_; }
+    bool is_linear() const { return kind_ == ActivationKind::linear; }
+
+    // y holds the layer's pre-activation z on entry and f(z) on return; what backward needs is kept.
+    void forward(Tensor& y);
+    // dL/dz from dL/dy for the last forward; a view of dy itself when the activation is linear, else of a
+    // scratch buffer sized for the largest batch seen.
+    Tensor backward(const Tensor& dy);
+
+private:
+    ActivationKind kind_;
+    Tensor z_;   // a copy of the pre-activation, only for activations whose derivative needs it
+    Tensor y_;   // view of the forward output
+    Tensor dz_;  // scratch
+};
+
+}  // namespace nnlab

@@ -1,0 +1,169 @@
+// Initializer — how a parameter gets its first values (Keras: keras.initializers), by Keras name.
+#include "nnlab/layers/initializer.hpp"
+
+#include <lapacke.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include "nnlab/core/error.hpp"
+
+namespace nnlab {
+namespace {
+
+constexpr std::array<std::string_view, 13> known_names{
+    "zeros",        "ones",           "constant",         "glorot_uniform", "glorot_normal",
+    "he_uniform",   "he_normal",      "lecun_uniform",    "lecun_normal",   "orthogonal",
+    "random_normal", "random_uniform", "truncated_normal",
+};
+
+std::string known_list() {
+    std::string text;
+    for (std::string_view name : known_names) text += (text.empty() ? "" : ", ") + std::string(name);
+    return text;
+}
+
+// Keras's compute_fans: a vector is its own fan; a kernel (…, in, out) multiplies by its receptive field.
+std::pair<double, double> fans(const Shape& shape) {
+    if (shape.rank() == 0) return {1.0, 1.0};
+    if (shape.rank() == 1) return {double(shape[0]), double(shape[0])};
+    double receptive = 1.0;
+    for (int i = 0; i + 2 < shape.rank(); ++i) receptive *= double(shape[i]);
+    return {double(shape[shape.rank() - 2]) * receptive, double(shape[shape.rank() - 1]) * receptive};
+}
+
+// A normal draw redrawn outside ±2 standard deviations, as Keras's truncated_normal.
+double truncated_normal(Rng& rng) {
+    for (;;) {
+        const double z = rng.normal();
+        if (std::abs(z) <= 2.0) return z;
+    }
+}
+
+// Keras VarianceScaling: scale / n with n the fan the mode picks; uniform in ±sqrt(3·scale/n), or a truncated
+// normal whose standard deviation after truncation is sqrt(scale/n) (0.8796… corrects for the truncation).
+void variance_scaling(double scale, bool fan_average, bool uniform, const Shape& shape, Tensor& values, Rng& rng) {
+    const auto [fan_in, fan_out] = fans(shape);
+    const double n = fan_average ? (fan_in + fan_out) / 2.0 : fan_in;
+    if (uniform) {
+        const double limit = std::sqrt(3.0 * scale / n);
+        for (float& v : values.values()) v = static_cast<float>(rng.uniform(-limit, limit));
+    } else {
+        const double stddev = std::sqrt(scale / n) / 0.87962566103423978;
+        for (float& v : values.values()) v = static_cast<float>(stddev * truncated_normal(rng));
+    }
+}
+
+// Keras Orthogonal: the kernel seen as (rows = Π shape[:-1], cols = shape[-1]); Q of the QR of a normal matrix,
+// signs fixed by R's diagonal so the result is uniformly distributed, transposed when rows < cols.
+void orthogonal(double gain, const Shape& shape, Tensor& values, Rng& rng) {
+    if (shape.rank() < 2) {
+        throw KeyError("initializer", "initializer: orthogonal needs a kernel of rank 2 or more, got shape " +
+                                          shape.to_string());
+    }
+    const int64_t cols = shape[shape.rank() - 1];
+    const int64_t rows = shape.numel() / cols;
+    const int64_t tall = std::max(rows, cols), wide = std::min(rows, cols);
+    std::vector<double> a(static_cast<size_t>(tall * wide));  // row-major (tall, wide)
+    for (double& v : a) v = rng.normal();
+    std::vector<double> tau(static_cast<size_t>(wide));
+    if (LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, tall, wide, a.data(), wide, tau.data()) != 0)
+        throw Error("orthogonal initializer: the QR factorisation failed", ErrorKind::failure);
+    std::vector<double> diagonal(static_cast<size_t>(wide));
+    for (int64_t i = 0; i < wide; ++i) diagonal[size_t(i)] = a[size_t(i * wide + i)];
+    if (LAPACKE_dorgqr(LAPACK_ROW_MAJOR, tall, wide, wide, a.data(), wide, tau.data()) != 0)
+        throw Error("orthogonal initializer: forming Q failed", ErrorKind::failure);
+    for (int64_t r = 0; r < tall; ++r) {
+        for (int64_t c = 0; c < wide; ++c) {
+            const double q = a[size_t(r * wide + c)] * (diagonal[size_t(c)] < 0 ? -1.0 : 1.0) * gain;
+            // (tall, wide) is (rows, cols) unless rows < cols, where the result is its transpose.
+            const int64_t index = rows >= cols ? r * cols + c : c * cols + r;
+            values[index] = static_cast<float>(q);
+        }
+    }
+}
+
+double number(const std::string& key, const nlohmann::json& table, const char* field, double fallback) {
+    const auto it = table.find(field);
+    if (it == table.end()) return fallback;
+    if (!it->is_number()) throw KeyError(key, key + "." + field + ": expected a number, got " + it->dump());
+    return it->get<double>();
+}
+
+}  // namespace
+
+void initialize(const Initializer& init, const Shape& shape, Tensor& values, Rng& rng) {
+    const std::string& name = init.name;
+    if (name == "zeros") {
+        values.fill(0.0f);
+    } else if (name == "ones") {
+        values.fill(1.0f);
+    } else if (name == "constant") {
+        values.fill(static_cast<float>(init.value));
+    } else if (name == "glorot_uniform" || name == "glorot_normal") {
+        variance_scaling(1.0, true, name == "glorot_uniform", shape, values, rng);
+    } else if (name == "he_uniform" || name == "he_normal") {
+        variance_scaling(2.0, false, name == "he_uniform", shape, values, rng);
+    } else if (name == "lecun_uniform" || name == "lecun_normal") {
+        variance_scaling(1.0, false, name == "lecun_uniform", shape, values, rng);
+    } else if (name == "orthogonal") {
+        orthogonal(init.gain, shape, values, rng);
+    } else if (name == "random_normal") {
+        for (float& v : values.values()) v = static_cast<float>(init.mean + init.stddev * rng.normal());
+    } else if (name == "truncated_normal") {
+        for (float& v : values.values()) v = static_cast<float>(init.mean + init.stddev * truncated_normal(rng));
+    } else if (name == "random_uniform") {
+        for (float& v : values.values()) v = static_cast<float>(rng.uniform(init.minval, init.maxval));
+    } else {
+        throw KeyError("initializer", "initializer: unknown initializer '" + name + "'; expected one of " + known_list());
+    }
+}
+
+Initializer initializer_from_json(const std::string& key, const nlohmann::json& value) {
+    Initializer init;
+    if (value.is_string()) {
+        init.name = value.get<std::string>();
+    } else if (value.is_object()) {
+        const auto type = value.find("type");
+        if (type == value.end() || !type->is_string())
+            throw KeyError(key, key + ": expected a type such as \"constant\" in the table, got " + value.dump());
+        init.name = type->get<std::string>();
+        for (const auto& [field, unused] : value.items()) {
+            if (field != "type" && field != "value" && field != "gain" && field != "mean" && field != "stddev" &&
+                field != "minval" && field != "maxval")
+                throw KeyError(key, key + ": unknown key '" + field +
+                                        "'; expected type, value, gain, mean, stddev, minval or maxval");
+        }
+        init.value = number(key, value, "value", init.value);
+        init.gain = number(key, value, "gain", init.gain);
+        init.mean = number(key, value, "mean", init.mean);
+        init.stddev = number(key, value, "stddev", init.stddev);
+        init.minval = number(key, value, "minval", init.minval);
+        init.maxval = number(key, value, "maxval", init.maxval);
+    } else {
+        throw KeyError(key, key + ": expected an initializer name or a table, got " + value.dump());
+    }
+    if (std::ranges::find(known_names, init.name) == known_names.end())
+        throw KeyError(key, key + ": unknown initializer '" + init.name + "'; expected one of " + known_list());
+    if (init.stddev < 0) throw KeyError(key, key + ".stddev: expected a non-negative number");
+    if (init.minval > init.maxval) throw KeyError(key, key + ": minval is above maxval");
+    return init;
+}
+
+nlohmann::json initializer_to_json(const Initializer& init) {
+    const Initializer defaults;
+    nlohmann::json table{{"type", init.name}};
+    if (init.value != defaults.value) table["value"] = init.value;
+    if (init.gain != defaults.gain) table["gain"] = init.gain;
+    if (init.mean != defaults.mean) table["mean"] = init.mean;
+    if (init.stddev != defaults.stddev) table["stddev"] = init.stddev;
+    if (init.minval != defaults.minval) table["minval"] = init.minval;
+    if (init.maxval != defaults.maxval) table["maxval"] = init.maxval;
+    if (table.size() == 1) return init.name;
+    return table;
+}
+
+}  // namespace nnlab
