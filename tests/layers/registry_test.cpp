@@ -105,7 +105,8 @@ TEST(LayerRegistry, LowerCaseTypeGetsASuggestion) {
 
 TEST(LayerRegistry, MisspeltKeyIsAnErrorNotASilentDefault) {
     expect_key_error({{"type", "Dense"}, {"unit", 3}}, "unit",
-                     "unknown key 'unit' for layer Dense; expected one of name, type, units, activation");
+                     "unknown key 'unit' for layer Dense; expected one of name, type, units, activation, "
+                     "kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, use_bias");
     expect_key_error({{"type", "Flatten"}, {"units", 3}}, "units",
                      "unknown key 'units' for layer Flatten; expected one of name, type");
     expect_key_error({{"type", "Activation"}, {"activation", "relu"}, {"activaton", "relu"}}, "activaton",
