@@ -30,8 +30,8 @@ constexpr bool activation_needs_input(ActivationKind kind) {
     void sum_rows(const Tensor& x, Tensor& out, bool accumulate);                              \
     /* y = f(x), same shape; softmax over the last axis */                                     \
     void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y);                  \
-    /* dx = f'(x)·dy from the forward output y; x (the input) is read only when            \
-       activation_needs_input(kind), else it may be empty */                               \
+    /* dx = f'(x)·dy from the forward output y; x (the input) is read only when               \
+       activation_needs_input(kind), else it may be empty */                                   \
     void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
 
 NNLAB_KERNEL_SIGNATURES

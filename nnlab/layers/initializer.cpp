@@ -15,9 +15,8 @@ namespace nnlab {
 namespace {
 
 constexpr std::array<std::string_view, 13> known_names{
-    "zeros",        "ones",           "constant",         "glorot_uniform", "glorot_normal",
-    "he_uniform",   "he_normal",      "lecun_uniform",    "lecun_normal",   "orthogonal",
-    "random_normal", "random_uniform", "truncated_normal",
+    "zeros",         "ones",         "constant",   "glorot_uniform", "glorot_normal",  "he_uniform",       "he_normal",
+    "lecun_uniform", "lecun_normal", "orthogonal", "random_normal",  "random_uniform", "truncated_normal",
 };
 
 std::string known_list() {
@@ -61,8 +60,8 @@ void variance_scaling(double scale, bool fan_average, bool uniform, const Shape&
 // signs fixed by R's diagonal so the result is uniformly distributed, transposed when rows < cols.
 void orthogonal(double gain, const Shape& shape, Tensor& values, Rng& rng) {
     if (shape.rank() < 2) {
-        throw KeyError("initializer", "initializer: orthogonal needs a kernel of rank 2 or more, got shape " +
-                                          shape.to_string());
+        throw KeyError("initializer",
+                       "initializer: orthogonal needs a kernel of rank 2 or more, got shape " + shape.to_string());
     }
     const int64_t cols = shape[shape.rank() - 1];
     const int64_t rows = shape.numel() / cols;
@@ -118,7 +117,8 @@ void initialize(const Initializer& init, const Shape& shape, Tensor& values, Rng
     } else if (name == "random_uniform") {
         for (float& v : values.values()) v = static_cast<float>(rng.uniform(init.minval, init.maxval));
     } else {
-        throw KeyError("initializer", "initializer: unknown initializer '" + name + "'; expected one of " + known_list());
+        throw KeyError("initializer",
+                       "initializer: unknown initializer '" + name + "'; expected one of " + known_list());
     }
 }
 

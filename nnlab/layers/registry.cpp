@@ -13,6 +13,7 @@
 #include "nnlab/layers/activation.hpp"
 #include "nnlab/layers/dense.hpp"
 #include "nnlab/layers/flatten.hpp"
+#include "nnlab/layers/residual.hpp"
 #include "nnlab/layers/weight_options.hpp"
 
 namespace nnlab {
@@ -74,7 +75,34 @@ std::unique_ptr<Layer> build_activation(const json& spec) {
 
 std::unique_ptr<Layer> build_dense(const json& spec) {
     const int64_t units = positive_integer("units", required(spec, "units", "Dense", "a positive integer"));
-    return std::make_unique<Dense>(units, optional_string(spec, "activation", "linear"), weight_options_from_json(spec));
+    return std::make_unique<Dense>(units, optional_string(spec, "activation", "linear"),
+                                   weight_options_from_json(spec));
+}
+
+// A nested list of layer specs; an error inside names its place ("layers[2]: units: …") under the list's key, so
+// the config reader can still point at the block.
+LayerList layer_list(const json& spec, const std::string& key, bool required_key) {
+    const auto it = spec.find(key);
+    if (it == spec.end()) {
+        if (required_key)
+            throw KeyError(key, key + ": missing; a Residual block needs its main branch as a list of layers");
+        return {};
+    }
+    if (!it->is_array()) throw KeyError(key, key + ": expected a list of layer tables, got " + shown(*it));
+    LayerList layers;
+    for (size_t i = 0; i < it->size(); ++i) {
+        try {
+            layers.push_back(make_layer((*it)[i]));
+        } catch (const KeyError& error) {
+            throw KeyError(key, key + "[" + std::to_string(i) + "]: " + error.what());
+        }
+    }
+    return layers;
+}
+
+std::unique_ptr<Layer> build_residual(const json& spec) {
+    return std::make_unique<Residual>(layer_list(spec, "layers", true), layer_list(spec, "shortcut", false),
+                                      optional_string(spec, "activation", "linear"));
 }
 
 std::unique_ptr<Layer> build_flatten(const json&) {
@@ -92,6 +120,7 @@ const std::vector<LayerType>& layer_types() {
         {"Activation", {"activation"}, build_activation},
         {"Dense", with_weight_options({"units", "activation"}), build_dense},
         {"Flatten", {}, build_flatten},
+        {"Residual", {"layers", "shortcut", "activation"}, build_residual},
     };
     return types;
 }

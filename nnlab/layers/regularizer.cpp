@@ -43,7 +43,8 @@ Regularizer regularizer_from_json(const std::string& key, const nlohmann::json& 
         throw KeyError(key, key + ": expected l1, l2, l1_l2 or a table such as {l2 = 1e-4}, got " + value.dump());
     }
     for (const auto& [field, amount] : value.items()) {
-        if (field != "l1" && field != "l2") throw KeyError(key, key + ": unknown key '" + field + "'; expected l1 or l2");
+        if (field != "l1" && field != "l2")
+            throw KeyError(key, key + ": unknown key '" + field + "'; expected l1 or l2");
         if (!amount.is_number() || amount.get<double>() < 0 || !std::isfinite(amount.get<double>()))
             throw KeyError(key, key + "." + field + ": expected a non-negative number, got " + amount.dump());
         (field == "l1" ? r.l1 : r.l2) = amount.get<double>();

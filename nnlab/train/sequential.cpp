@@ -2,7 +2,6 @@
 #include "nnlab/train/sequential.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <numeric>
 
@@ -12,21 +11,6 @@
 
 namespace nnlab {
 namespace {
-
-// Keras names layers by type in snake case: Dense → dense, MaxPooling2D → max_pooling2d.
-std::string snake_case(const std::string& type) {
-    std::string name;
-    for (size_t i = 0; i < type.size(); ++i) {
-        const char c = type[i];
-        if (std::isupper(static_cast<unsigned char>(c))) {
-            if (i > 0 && !std::isupper(static_cast<unsigned char>(type[i - 1]))) name += '_';
-            name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else {
-            name += c;
-        }
-    }
-    return name;
-}
 
 int64_t argmax_row(const float* row, int64_t cols) {
     return std::max_element(row, row + cols) - row;
@@ -89,24 +73,17 @@ void Sequential::add(std::unique_ptr<Layer> layer) {
                     ": give the input shape first (add(Input{{32, 32, 3}}), or "
                     "input_shape in the config)");
     }
-    if (layer->name().empty()) layer->set_name(unique_layer_name(layer->type()));
+    if (layer->name().empty()) {
+        std::vector<std::string> taken;
+        for (const auto& other : layers_) taken.push_back(other->name());
+        layer->set_name(unique_layer_name(layer->type(), taken));
+    }
     for (const auto& other : layers_)
         if (other->name() == layer->name())
             throw Error("model " + name_ + ": two layers are named '" + layer->name() + "'");
     const Shape& input = output_shapes_.empty() ? input_shape_ : output_shapes_.back();
     output_shapes_.push_back(layer->build(input));
     layers_.push_back(std::move(layer));
-}
-
-// Keras's scheme: dense, dense_1, dense_2, … — the first of them not already taken.
-std::string Sequential::unique_layer_name(const std::string& type) {
-    const std::string base = snake_case(type);
-    auto taken = [this](const std::string& name) {
-        return std::any_of(layers_.begin(), layers_.end(), [&](const auto& layer) { return layer->name() == name; });
-    };
-    if (!taken(base)) return base;
-    for (int i = 1;; ++i)
-        if (!taken(base + "_" + std::to_string(i))) return base + "_" + std::to_string(i);
 }
 
 Shape Sequential::output_shape() const {

@@ -110,7 +110,6 @@ private:
     Tensor forward(const Tensor& x, Mode mode);
     void check_labels_match(const Dataset& data, const char* what) const;
     void ensure_buffers(int64_t batch);
-    std::string unique_layer_name(const std::string& type);
     // The front of the arenas the optimizer updates (every trainable parameter).
     Tensor trainable_weights();
     Tensor trainable_gradients();

@@ -31,6 +31,9 @@ KeyError key_error_of(const json& spec) {
     return KeyError("", "");
 }
 
+// Every layer type, in the order error messages list them.
+const std::string known_types = "Activation, Dense, Flatten, Residual";
+
 void expect_key_error(const json& spec, const std::string& key, const std::string& message) {
     const KeyError e = key_error_of(spec);
     EXPECT_EQ(e.key(), key) << spec.dump();
@@ -80,7 +83,7 @@ TEST(LayerRegistry, LayerWithoutNameLeavesTheNameToTheModel) {
 }
 
 TEST(LayerRegistry, MissingTypeIsAnError) {
-    expect_key_error({{"units", 3}}, "type", "type: missing; expected one of Activation, Dense, Flatten");
+    expect_key_error({{"units", 3}}, "type", "type: missing; expected one of " + known_types);
 }
 
 TEST(LayerRegistry, TypeMustBeAString) {
@@ -93,14 +96,14 @@ TEST(LayerRegistry, SpecMustBeAnObject) {
 }
 
 TEST(LayerRegistry, UnknownTypeListsTheKnownTypes) {
-    expect_key_error({{"type", "Conv3D"}}, "type",
-                     "type: unknown layer type 'Conv3D'; expected one of Activation, Dense, Flatten");
+    expect_key_error({{"type", "Conv3D"}}, "type", "type: unknown layer type 'Conv3D'; expected one of " + known_types);
 }
 
 TEST(LayerRegistry, LowerCaseTypeGetsASuggestion) {
     expect_key_error({{"type", "dense"}, {"units", 3}}, "type",
-                     "type: unknown layer type 'dense'; expected one of Activation, Dense, Flatten "
-                     "(did you mean 'Dense'?)");
+                     "type: unknown layer type 'dense'; expected one of " + known_types +
+                         " "
+                         "(did you mean 'Dense'?)");
 }
 
 TEST(LayerRegistry, MisspeltKeyIsAnErrorNotASilentDefault) {

@@ -13,8 +13,10 @@
 #include "nnlab/layers/dense.hpp"
 #include "nnlab/layers/flatten.hpp"
 #include "nnlab/losses/categorical_crossentropy.hpp"
+#include "nnlab/losses/loss.hpp"
 #include "nnlab/losses/mean_squared_error.hpp"
 #include "nnlab/optim/adam.hpp"
+#include "nnlab/optim/optimizer.hpp"
 #include "nnlab/optim/schedules.hpp"
 #include "nnlab/optim/sgd.hpp"
 #include "nnlab/train/callbacks/learning_rate_scheduler.hpp"
@@ -39,6 +41,51 @@ std::unique_ptr<Sequential> small_mlp(uint64_t seed, bool fused_softmax = true) 
     }
     model->compile(Adam(0.01), CategoricalCrossentropy(), {.seed = seed});
     return model;
+}
+
+// y = x · scale, with a non-trainable tensor beside the trainable one, as batch norm's moving statistics sit.
+class ScaleWithState final : public Layer {
+public:
+    std::string type() const override { return "ScaleWithState"; }
+    Shape build(const Shape& input) override {
+        scale_ = Param{.name = "scale", .shape = Shape{1}, .initializer = "ones"};
+        state_ = Param{.name = "state", .shape = Shape{3}, .initializer = "ones", .trainable = false};
+        return input;
+    }
+    void forward(const Tensor& x, Tensor& y, Mode) override {
+        x_ = x.view();
+        for (int64_t i = 0; i < x.numel(); ++i) y[i] = x[i] * scale_.value[0];
+    }
+    void backward(const Tensor& dy, Tensor& dx) override {
+        for (int64_t i = 0; i < dy.numel(); ++i) scale_.grad[0] += dy[i] * x_[i];
+        if (!dx.empty())
+            for (int64_t i = 0; i < dy.numel(); ++i) dx[i] = dy[i] * scale_.value[0];
+    }
+    std::vector<Param*> params() override { return {&state_, &scale_}; }
+
+private:
+    Param scale_, state_;
+    Tensor x_;
+};
+
+TEST(Sequential, OptimizerNeverTouchesNonTrainableState) {
+    Sequential model;
+    model.add(Input{{4, 4, 3}});
+    model.add(std::make_unique<ScaleWithState>());
+    model.add(Flatten());
+    model.add(Dense(3, "softmax"));
+    // AdamW decays every weight it updates, so a non-trainable tensor inside its span would shrink.
+    model.compile(make_optimizer({{"type", "adamw"}, {"learning_rate", 0.1}, {"weight_decay", 0.5}}),
+                  make_loss("categorical_crossentropy"), {.seed = 2});
+    const Param& state = *model.layers()[0]->params()[0];
+    ASSERT_EQ(state.name, "state");
+    const float scale_before = model.layers()[0]->params()[1]->value[0];
+    const Dataset train = synthetic_images(64, 3, Shape{4, 4, 3}, 4);
+    model.fit(train, {.batch_size = 16, .epochs = 2});
+    for (float v : state.value.values()) EXPECT_EQ(v, 1.0f);
+    EXPECT_NE(model.layers()[0]->params()[1]->value[0], scale_before);
+    EXPECT_THAT(model.summary(), HasSubstr("Trainable params: 148 (592.00 B)"));
+    EXPECT_THAT(model.summary(), HasSubstr("Non-trainable params: 3 (12.00 B)"));
 }
 
 TEST(Sequential, LearnsASeparableProblem) {

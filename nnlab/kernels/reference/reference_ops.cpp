@@ -88,7 +88,8 @@ void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
             for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : static_cast<float>(0.2 * x[i]);
             return;
         case ActivationKind::elu:
-            for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : static_cast<float>(std::exp(double{x[i]}) - 1.0);
+            for (int64_t i = 0; i < count; ++i)
+                y[i] = x[i] > 0.0f ? x[i] : static_cast<float>(std::exp(double{x[i]}) - 1.0);
             return;
         case ActivationKind::gelu:
             for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(x[i] * normal_cdf(x[i]));
@@ -140,7 +141,8 @@ void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, 
         case ActivationKind::gelu:
             for (int64_t i = 0; i < count; ++i) {
                 const double v = x[i];
-                dx[i] = static_cast<float>((normal_cdf(v) + v * std::exp(-0.5 * v * v) / std::sqrt(2.0 * std::numbers::pi)) * dy[i]);
+                dx[i] = static_cast<float>(
+                    (normal_cdf(v) + v * std::exp(-0.5 * v * v) / std::sqrt(2.0 * std::numbers::pi)) * dy[i]);
             }
             return;
         case ActivationKind::swish:

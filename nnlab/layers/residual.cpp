@@ -1,0 +1,149 @@
+// Residual — activation(main(x) + shortcut(x)), a container of two layer chains.
+#include "nnlab/layers/residual.hpp"
+
+#include <algorithm>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/rng.hpp"
+#include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/registry.hpp"
+
+namespace nnlab {
+namespace {
+
+void add_into(Tensor& target, const Tensor& addend) {
+    float* t = target.data();
+    const float* a = addend.data();
+    for (int64_t i = 0; i < target.numel(); ++i) t[i] += a[i];
+}
+
+nlohmann::json specs(const LayerList& layers) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& layer : layers) list.push_back(layer_spec(*layer));
+    return list;
+}
+
+}  // namespace
+
+Residual::Residual(LayerList main, LayerList shortcut, std::string_view activation)
+    : main_(std::move(main)), shortcut_(std::move(shortcut)), activation_(activation_from_name(activation)) {
+    if (main_.empty()) throw KeyError("layers", "layers: a Residual block needs at least one layer in its main branch");
+    std::vector<std::string> taken;
+    for (LayerList* list : {&main_, &shortcut_}) {
+        for (auto& layer : *list) {
+            if (layer->name().empty()) layer->set_name(unique_layer_name(layer->type(), taken));
+            if (std::ranges::find(taken, layer->name()) != taken.end())
+                throw KeyError("layers", "layers: two layers of one Residual block are named '" + layer->name() + "'");
+            taken.push_back(layer->name());
+        }
+    }
+}
+
+Shape Residual::build_branch(Branch& branch, const Shape& input) {
+    branch.shapes.clear();
+    Shape shape = input;
+    for (auto& layer : *branch.layers) {
+        shape = layer->build(shape);
+        branch.shapes.push_back(shape);
+        for (Param* p : layer->params()) p->name = layer->name() + "/" + p->name;
+    }
+    return shape;
+}
+
+Shape Residual::build(const Shape& input) {
+    input_shape_ = input;
+    const Shape main = build_branch(main_branch_, input);
+    const Shape shortcut = build_branch(shortcut_branch_, input);
+    if (main != shortcut) {
+        throw Error(error_prefix() + "the main branch outputs " + main.to_string() + " but the shortcut " +
+                    (shortcut_.empty() ? "(the identity) " : "") + "outputs " + shortcut.to_string() +
+                    "; they must agree to be added (give a shortcut such as a 1×1 Conv2D with the same strides)");
+    }
+    buffer_rows_ = 0;
+    return main;
+}
+
+void Residual::ensure_buffers(int64_t rows) {
+    if (rows <= buffer_rows_) return;
+    for (Branch* branch : {&main_branch_, &shortcut_branch_}) {
+        branch->outputs.clear();
+        branch->grads.clear();
+        for (const Shape& shape : branch->shapes) {
+            branch->outputs.emplace_back(shape.with_batch(rows));
+            branch->grads.emplace_back(shape.with_batch(rows));
+        }
+    }
+    shortcut_dx_ = Tensor(input_shape_.with_batch(rows));
+    buffer_rows_ = rows;
+}
+
+Tensor Residual::forward_branch(Branch& branch, const Tensor& x, Mode mode, int64_t rows) {
+    Tensor current = x.view();
+    for (size_t i = 0; i < branch.layers->size(); ++i) {
+        Tensor out = branch.outputs[i].first_rows(rows);
+        (*branch.layers)[i]->forward(current, out, mode);
+        current = std::move(out);
+    }
+    return current;
+}
+
+void Residual::forward(const Tensor& x, Tensor& y, Mode mode) {
+    const int64_t rows = x.rows();
+    ensure_buffers(rows);
+    const Tensor main = forward_branch(main_branch_, x, mode, rows);
+    const Tensor shortcut = forward_branch(shortcut_branch_, x, mode, rows);
+    const float* a = main.data();
+    const float* b = shortcut.data();
+    float* out = y.data();
+    for (int64_t i = 0; i < y.numel(); ++i) out[i] = a[i] + b[i];
+    activation_.forward(y);
+}
+
+void Residual::backward_branch(Branch& branch, const Tensor& dy, Tensor& dx, int64_t rows) {
+    Tensor grad = dy.view();
+    for (size_t i = branch.layers->size(); i-- > 0;) {
+        Tensor d = i == 0 ? dx.view() : branch.grads[i - 1].first_rows(rows);
+        (*branch.layers)[i]->backward(grad, d);
+        grad = std::move(d);
+    }
+}
+
+void Residual::backward(const Tensor& dy, Tensor& dx) {
+    const int64_t rows = dy.rows();
+    const Tensor dz = activation_.backward(dy);
+    // Parameter gradients need both branches walked even when no dx is wanted; the input gradient then goes to
+    // scratch.
+    Tensor main_dx = dx.empty() ? shortcut_dx_.first_rows(rows) : dx.view();
+    backward_branch(main_branch_, dz, main_dx, rows);
+    if (shortcut_.empty()) {
+        if (!dx.empty()) add_into(dx, dz);
+        return;
+    }
+    Tensor shortcut_dx = shortcut_dx_.first_rows(rows);
+    backward_branch(shortcut_branch_, dz, shortcut_dx, rows);
+    if (!dx.empty()) add_into(dx, shortcut_dx);
+}
+
+std::vector<Param*> Residual::params() {
+    std::vector<Param*> all;
+    for (LayerList* list : {&main_, &shortcut_})
+        for (auto& layer : *list)
+            for (Param* p : layer->params()) all.push_back(p);
+    return all;
+}
+
+void Residual::seed_randomness(uint64_t run_seed) {
+    // Sub-layer names are unique only within the block, so the block's own name goes into their seed: two blocks'
+    // dropouts must not draw the same masks.
+    const uint64_t block_seed = Rng(run_seed, "residual/" + name()).next_u64();
+    for (LayerList* list : {&main_, &shortcut_})
+        for (auto& layer : *list) layer->seed_randomness(block_seed);
+}
+
+nlohmann::json Residual::config() const {
+    nlohmann::json config{{"layers", specs(main_)}, {"activation", activation_name(activation_.kind())}};
+    if (!shortcut_.empty()) config["shortcut"] = specs(shortcut_);
+    return config;
+}
+
+}  // namespace nnlab

@@ -1,0 +1,61 @@
+// Residual — a block whose output is activation(main(x) + shortcut(x)), the shortcut being the identity unless
+// given: what Keras builds with the functional API and layers.Add() in every ResNet. A container, so that a
+// Sequential stays a straight line and ResNet-style models need no graph.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "nnlab/layers/fused_activation.hpp"
+#include "nnlab/layers/layer.hpp"
+
+namespace nnlab {
+
+using LayerList = std::vector<std::unique_ptr<Layer>>;
+
+class Residual final : public Layer {
+public:
+    // `main` must not be empty; an empty `shortcut` is the identity. Sub-layers without a name get Keras-style ones
+    // unique within the block (conv2d, conv2d_1, …); their parameters are named "<sub-layer>/<param>".
+    explicit Residual(LayerList main, LayerList shortcut = {}, std::string_view activation = "linear");
+
+    std::string type() const override { return "Residual"; }
+    // Builds both branches on the input; their output shapes must agree (else an Error naming both).
+    Shape build(const Shape& input) override;
+    void forward(const Tensor& x, Tensor& y, Mode mode) override;
+    void backward(const Tensor& dy, Tensor& dx) override;
+    std::vector<Param*> params() override;
+    void seed_randomness(uint64_t run_seed) override;
+    // {"layers": [specs], "shortcut": [specs] (when not the identity), "activation"}
+    nlohmann::json config() const override;
+
+    const LayerList& main_layers() const { return main_; }
+    const LayerList& shortcut_layers() const { return shortcut_; }
+
+private:
+    // One branch: its layers, their output shapes (batch None) and buffers sized for the largest batch seen.
+    struct Branch {
+        LayerList* layers;
+        std::vector<Shape> shapes;
+        std::vector<Tensor> outputs;
+        std::vector<Tensor> grads;
+    };
+    Shape build_branch(Branch& branch, const Shape& input);
+    void ensure_buffers(int64_t rows);
+    // Runs a branch forward on x; returns a view of its last output.
+    Tensor forward_branch(Branch& branch, const Tensor& x, Mode mode, int64_t rows);
+    // Runs a branch backward from dy (the gradient of its last output), writing dL/dx into dx.
+    void backward_branch(Branch& branch, const Tensor& dy, Tensor& dx, int64_t rows);
+
+    LayerList main_;
+    LayerList shortcut_;
+    FusedActivation activation_;
+    Branch main_branch_{&main_, {}, {}, {}};
+    Branch shortcut_branch_{&shortcut_, {}, {}, {}};
+    Shape input_shape_;
+    int64_t buffer_rows_ = 0;
+    Tensor shortcut_dx_;  // dL/dx through the shortcut, added to the main branch's
+};
+
+}  // namespace nnlab
