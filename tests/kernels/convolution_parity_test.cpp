@@ -102,9 +102,15 @@ TEST_P(ConvolutionParity, AllPassesMatchReference) {
     expect_parity(g, false);
 }
 
+std::string case_name(const ::testing::TestParamInfo<std::tuple<int, int, Padding>>& param_info) {
+    const auto& [kernel, stride, padding] = param_info.param;
+    return "kernel" + std::to_string(kernel) + "_stride" + std::to_string(stride) + "_" + padding_name(padding);
+}
+
 INSTANTIATE_TEST_SUITE_P(OddShapes, ConvolutionParity,
                          ::testing::Combine(::testing::Values(1, 3, 5), ::testing::Values(1, 2),
-                                            ::testing::Values(Padding::same, Padding::valid)));
+                                            ::testing::Values(Padding::same, Padding::valid)),
+                         case_name);
 
 TEST(ConvolutionParity, DilatedAndAsymmetric) {
     expect_parity(keras_geometry(Shape{3, 7, 5, 3}, 5, 3, 1, 2, Padding::same), true);

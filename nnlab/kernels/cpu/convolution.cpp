@@ -2,11 +2,18 @@
 // per geometry and cached per thread; a depthwise convolution is the grouped one with groups = in_channels.
 //
 // Layouts. Activations stay NHWC (the layer boundary), so no activation is ever reordered. Weights are given
-// to oneDNN as format_tag::any: it picks a blocked layout (e.g. Acdb16a for the 3×3 layers) and we reorder the
-// Keras HWIO kernel into it on each call (a few µs; the weights change every step). For backward-weights the
-// primitive writes into its own layout and a reorder with a sum post-op adds the result into the HWIO gradient.
-// Measured on this machine (2 Zen 5 cores, batch 64, bench/conv_bench, brgconv picked either way):
-// TODO(measure) fill in the any-vs-hwio figures.
+// to oneDNN as format_tag::any: it picks a blocked layout and we reorder the Keras HWIO kernel into it on each
+// call (small next to the convolution; the weights change every step). For backward-weights the primitive writes
+// into its own layout and a reorder with a sum post-op adds the result into the HWIO gradient.
+//
+// Why format_tag::any for the weights: with the weights pinned to HWIO oneDNN 2.6 finds no direct kernel and
+// falls back to im2col + GEMM ("gemm:jit") for all three passes. Measured with bench/conv_bench (batch 64, 2 Zen 5
+// cores shared with other jobs, so rough), ms per call, any → hwio:
+//   32×32×32→32 valid: forward 49 → 76, backward-data 53 → 2076, backward-weights 69 → 384
+//   16×16×32→32 same:  forward 33 → 34, backward-data 31 → 1617, backward-weights 41 → 32
+// With any, every pass gets a JIT direct kernel: forward "brgconv:avx512_core" (brgemm-based, NHWC-native;
+// "brgconv_1x1" for 1×1 kernels), backward-data and backward-weights "jit:avx512_core", depthwise "brdgmm_dw" /
+// "jit_dw"; the tests check that the CIFAR-sized layers never get a "ref" implementation.
 #include <map>
 #include <optional>
 #include <string>
