@@ -1,0 +1,244 @@
+// 2-D convolution on the CPU through oneDNN's convolution primitives (algorithm::convolution_direct), built once
+// per geometry and cached per thread; a depthwise convolution is the grouped one with groups = in_channels.
+//
+// Layouts. Activations stay NHWC (the layer boundary), so no activation is ever reordered. Weights are given
+// to oneDNN as format_tag::any: it picks a blocked layout and we reorder the Keras HWIO kernel into it on each
+// call (small next to the convolution; the weights change every step). For backward-weights the primitive writes
+// into its own layout and a reorder with a sum post-op adds the result into the HWIO gradient.
+//
+// Why format_tag::any for the weights: with the weights pinned to HWIO oneDNN 2.6 finds no direct kernel and
+// falls back to im2col + GEMM ("gemm:jit") for all three passes. Measured with bench/conv_bench (batch 64, 2 Zen 5
+// cores shared with other jobs, so rough), ms per call, any → hwio:
+//   32×32×32→32 valid: forward 49 → 76, backward-data 53 → 2076, backward-weights 69 → 384
+//   16×16×32→32 same:  forward 33 → 34, backward-data 31 → 1617, backward-weights 41 → 32
+// With any, every pass gets a JIT direct kernel: forward "brgconv:avx512_core" (brgemm-based, NHWC-native;
+// "brgconv_1x1" for 1×1 kernels), backward-data and backward-weights "jit:avx512_core", depthwise "brdgmm_dw" /
+// "jit_dw"; the tests check that the CIFAR-sized layers never get a "ref" implementation.
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/cpu/dnnl_context.hpp"
+
+namespace nnlab {
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+constexpr auto f32 = memory::data_type::f32;
+
+memory::desc activations_md(int64_t n, int64_t c, int64_t h, int64_t w) {
+    return memory::desc({n, c, h, w}, f32, tag::nhwc);
+}
+
+memory::dims weights_dims(const ConvGeometry& g) {
+    if (g.groups == 1) return {g.out_c, g.in_c, g.kernel_h, g.kernel_w};
+    return {g.groups, g.out_c / g.groups, g.in_c / g.groups, g.kernel_h, g.kernel_w};
+}
+
+// The Keras kernel (KH, KW, IC/G, OC) seen through oneDNN's (G,) OC/G, IC/G, KH, KW dimensions.
+memory::desc keras_weights_md(const ConvGeometry& g) {
+    if (g.groups == 1) return memory::desc(weights_dims(g), f32, tag::hwio);
+    const int64_t icg = g.in_c / g.groups, ocg = g.out_c / g.groups;
+    return memory::desc(weights_dims(g), f32, memory::dims{ocg, 1, g.out_c, g.kernel_w * icg * g.out_c, icg * g.out_c});
+}
+
+memory::desc chosen_weights_md(const ConvGeometry& g) {
+    return memory::desc(weights_dims(g), f32, tag::any);
+}
+
+memory::desc bias_md(const ConvGeometry& g, bool with_bias) {
+    return with_bias ? memory::desc({g.out_c}, f32, tag::x) : memory::desc();
+}
+
+struct Window {
+    memory::dims strides, dilates, padding_l, padding_r;
+};
+
+Window window_of(const ConvGeometry& g) {
+    // oneDNN counts dilation from 0 (0 = dense kernel), Keras from 1.
+    return {{g.stride_h, g.stride_w},
+            {g.dilation_h - 1, g.dilation_w - 1},
+            {g.pad_top, g.pad_left},
+            {g.pad_bottom, g.pad_right}};
+}
+
+dnnl::convolution_forward::primitive_desc forward_pd(const ConvGeometry& g, bool with_bias) {
+    const Window win = window_of(g);
+    const dnnl::convolution_forward::desc desc(
+        dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+        activations_md(g.batch, g.in_c, g.in_h, g.in_w), chosen_weights_md(g), bias_md(g, with_bias),
+        activations_md(g.batch, g.out_c, g.out_h, g.out_w), win.strides, win.dilates, win.padding_l, win.padding_r);
+    return {desc, cpu_engine()};
+}
+
+dnnl::convolution_backward_data::primitive_desc backward_data_pd(const ConvGeometry& g) {
+    const Window win = window_of(g);
+    const dnnl::convolution_backward_data::desc desc(
+        dnnl::algorithm::convolution_direct, activations_md(g.batch, g.in_c, g.in_h, g.in_w), chosen_weights_md(g),
+        activations_md(g.batch, g.out_c, g.out_h, g.out_w), win.strides, win.dilates, win.padding_l, win.padding_r);
+    return {desc, cpu_engine(), forward_pd(g, false)};
+}
+
+dnnl::convolution_backward_weights::primitive_desc backward_weights_pd(const ConvGeometry& g, bool with_bias) {
+    const Window win = window_of(g);
+    const dnnl::convolution_backward_weights::desc desc(
+        dnnl::algorithm::convolution_direct, activations_md(g.batch, g.in_c, g.in_h, g.in_w), chosen_weights_md(g),
+        bias_md(g, with_bias), activations_md(g.batch, g.out_c, g.out_h, g.out_w), win.strides, win.dilates,
+        win.padding_l, win.padding_r);
+    return {desc, cpu_engine(), forward_pd(g, with_bias)};
+}
+
+// The Keras kernel as the primitive reads it: a reorder into the primitive's layout, or the tensor itself.
+struct WeightsIn {
+    memory keras, chosen;
+    std::optional<dnnl::reorder> reorder;
+
+    WeightsIn(const ConvGeometry& g, const memory::desc& chosen_md)
+        : keras(keras_weights_md(g), cpu_engine(), DNNL_MEMORY_NONE) {
+        if (chosen_md == keras.get_desc()) {
+            chosen = keras;
+        } else {
+            chosen = memory(chosen_md, cpu_engine());
+            reorder.emplace(keras, chosen);
+        }
+    }
+    void load(const Tensor& w, dnnl::stream& stream) {
+        keras.set_data_handle(const_cast<float*>(w.data()));
+        if (reorder) reorder->execute(stream, keras, chosen);
+    }
+};
+
+struct Forward {
+    dnnl::convolution_forward conv;
+    WeightsIn weights;
+    memory src, bias, dst;
+
+    Forward(const ConvGeometry& g, const dnnl::convolution_forward::primitive_desc& pd)
+        : conv(pd),
+          weights(g, pd.weights_desc()),
+          src(pd.src_desc(), cpu_engine(), DNNL_MEMORY_NONE),
+          bias(pd.bias_desc(), cpu_engine(), DNNL_MEMORY_NONE),
+          dst(pd.dst_desc(), cpu_engine(), DNNL_MEMORY_NONE) {}
+};
+
+struct BackwardData {
+    dnnl::convolution_backward_data conv;
+    WeightsIn weights;
+    memory diff_dst, diff_src;
+
+    BackwardData(const ConvGeometry& g, const dnnl::convolution_backward_data::primitive_desc& pd)
+        : conv(pd),
+          weights(g, pd.weights_desc()),
+          diff_dst(pd.diff_dst_desc(), cpu_engine(), DNNL_MEMORY_NONE),
+          diff_src(pd.diff_src_desc(), cpu_engine(), DNNL_MEMORY_NONE) {}
+};
+
+dnnl::primitive_attr accumulating() {
+    dnnl::post_ops ops;
+    ops.append_sum(1.0f);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    return attr;
+}
+
+// The primitive writes dL/dw into its own buffer (in its layout); a reorder with a sum post-op then adds it into
+// the Keras gradient, and dL/db is added by hand.
+struct BackwardWeights {
+    dnnl::convolution_backward_weights conv;
+    memory src, diff_dst, diff_weights, diff_bias, keras_dw;
+    dnnl::reorder add_into_keras;
+
+    BackwardWeights(const ConvGeometry& g, const dnnl::convolution_backward_weights::primitive_desc& pd)
+        : conv(pd),
+          src(pd.src_desc(), cpu_engine(), DNNL_MEMORY_NONE),
+          diff_dst(pd.diff_dst_desc(), cpu_engine(), DNNL_MEMORY_NONE),
+          diff_weights(pd.diff_weights_desc(), cpu_engine()),
+          diff_bias(pd.diff_bias_desc(), cpu_engine()),
+          keras_dw(keras_weights_md(g), cpu_engine(), DNNL_MEMORY_NONE),
+          add_into_keras(dnnl::reorder::primitive_desc(diff_weights, keras_dw, accumulating())) {}
+};
+
+// Every primitive of one geometry, each built the first time its pass runs.
+struct ConvPrimitives {
+    std::optional<Forward> forward[2];  // [with_bias]
+    std::optional<BackwardData> backward_data;
+    std::optional<BackwardWeights> backward_weights[2];  // [with_bias]
+};
+
+// Each thread keeps its own primitives, so callers need no lock.
+ConvPrimitives& primitives_for(const ConvGeometry& g) {
+    thread_local std::map<ConvGeometry, ConvPrimitives> cache;
+    return cache[g];
+}
+
+}  // namespace
+
+void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+    const bool with_bias = !bias.empty();
+    std::optional<Forward>& slot = primitives_for(g).forward[with_bias];
+    if (!slot) slot.emplace(g, forward_pd(g, with_bias));
+    Forward& p = *slot;
+    dnnl::stream& stream = cpu_stream();
+    p.weights.load(w, stream);
+    p.src.set_data_handle(const_cast<float*>(x.data()));
+    p.dst.set_data_handle(y.data());
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, p.src}, {DNNL_ARG_WEIGHTS, p.weights.chosen}, {DNNL_ARG_DST, p.dst}};
+    if (with_bias) {
+        p.bias.set_data_handle(const_cast<float*>(bias.data()));
+        args.emplace(DNNL_ARG_BIAS, p.bias);
+    }
+    p.conv.execute(stream, args);
+    stream.wait();
+}
+
+void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
+    check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
+    std::optional<BackwardData>& slot = primitives_for(g).backward_data;
+    if (!slot) slot.emplace(g, backward_data_pd(g));
+    BackwardData& p = *slot;
+    dnnl::stream& stream = cpu_stream();
+    p.weights.load(w, stream);
+    p.diff_dst.set_data_handle(const_cast<float*>(dy.data()));
+    p.diff_src.set_data_handle(dx.data());
+    p.conv.execute(
+        stream,
+        {{DNNL_ARG_DIFF_DST, p.diff_dst}, {DNNL_ARG_WEIGHTS, p.weights.chosen}, {DNNL_ARG_DIFF_SRC, p.diff_src}});
+    stream.wait();
+}
+
+void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+    check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
+    const bool with_bias = !db.empty();
+    std::optional<BackwardWeights>& slot = primitives_for(g).backward_weights[with_bias];
+    if (!slot) slot.emplace(g, backward_weights_pd(g, with_bias));
+    BackwardWeights& p = *slot;
+    dnnl::stream& stream = cpu_stream();
+    p.src.set_data_handle(const_cast<float*>(x.data()));
+    p.diff_dst.set_data_handle(const_cast<float*>(dy.data()));
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, p.src}, {DNNL_ARG_DIFF_DST, p.diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, p.diff_weights}};
+    if (with_bias) args.emplace(DNNL_ARG_DIFF_BIAS, p.diff_bias);
+    p.conv.execute(stream, args);
+    p.keras_dw.set_data_handle(dw.data());
+    p.add_into_keras.execute(stream, p.diff_weights, p.keras_dw);
+    stream.wait();
+    if (with_bias) {
+        const float* bias_sums = static_cast<const float*>(p.diff_bias.get_data_handle());
+        for (int64_t c = 0; c < g.out_c; ++c) db[c] += bias_sums[c];
+    }
+}
+
+ConvImplementations conv2d_implementations(const ConvGeometry& g) {
+    check_conv_geometry("conv2d_implementations", g);
+    return {forward_pd(g, true).impl_info_str(), backward_data_pd(g).impl_info_str(),
+            backward_weights_pd(g, true).impl_info_str()};
+}
+
+}  // namespace nnlab

@@ -1,0 +1,83 @@
+// Plain-loop convolutions in double precision: the oracle the oneDNN kernels are tested against.
+#include <vector>
+
+#include "nnlab/kernels/convolution.hpp"
+
+namespace nnlab::reference {
+namespace {
+
+// Index arithmetic for NHWC activations and (KH, KW, IC/G, OC) weights.
+struct Indexer {
+    const ConvGeometry& g;
+    int64_t in_per_group() const { return g.in_c / g.groups; }
+    int64_t out_per_group() const { return g.out_c / g.groups; }
+    int64_t x(int64_t n, int64_t h, int64_t w, int64_t c) const { return ((n * g.in_h + h) * g.in_w + w) * g.in_c + c; }
+    int64_t y(int64_t n, int64_t h, int64_t w, int64_t c) const {
+        return ((n * g.out_h + h) * g.out_w + w) * g.out_c + c;
+    }
+    int64_t w(int64_t kh, int64_t kw, int64_t ic, int64_t oc) const {
+        return ((kh * g.kernel_w + kw) * in_per_group() + ic) * g.out_c + oc;
+    }
+    // The input row/column output position o reads through kernel tap k; outside [0, size) is padding.
+    int64_t in_row(int64_t oh, int64_t kh) const { return oh * g.stride_h - g.pad_top + kh * g.dilation_h; }
+    int64_t in_col(int64_t ow, int64_t kw) const { return ow * g.stride_w - g.pad_left + kw * g.dilation_w; }
+};
+
+// Calls visit(x index, w index, y index) for every multiply-add of the convolution.
+template <typename Visit>
+void for_each_tap(const ConvGeometry& g, Visit visit) {
+    const Indexer at{g};
+    const int64_t icg = at.in_per_group(), ocg = at.out_per_group();
+    for (int64_t n = 0; n < g.batch; ++n)
+        for (int64_t oh = 0; oh < g.out_h; ++oh)
+            for (int64_t ow = 0; ow < g.out_w; ++ow)
+                for (int64_t oc = 0; oc < g.out_c; ++oc)
+                    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+                        const int64_t ih = at.in_row(oh, kh);
+                        if (ih < 0 || ih >= g.in_h) continue;
+                        for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+                            const int64_t iw = at.in_col(ow, kw);
+                            if (iw < 0 || iw >= g.in_w) continue;
+                            for (int64_t ic = 0; ic < icg; ++ic) {
+                                visit(at.x(n, ih, iw, (oc / ocg) * icg + ic), at.w(kh, kw, ic, oc),
+                                      at.y(n, oh, ow, oc));
+                            }
+                        }
+                    }
+}
+
+void store(const std::vector<double>& sums, Tensor& out) {
+    for (int64_t i = 0; i < out.numel(); ++i) out[i] = static_cast<float>(sums[static_cast<size_t>(i)]);
+}
+
+}  // namespace
+
+void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+    std::vector<double> sums(static_cast<size_t>(y.numel()), 0.0);
+    for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { sums[size_t(yi)] += double{x[xi]} * w[wi]; });
+    if (!bias.empty()) {
+        for (int64_t i = 0; i < y.numel(); ++i) sums[size_t(i)] += bias[i % g.out_c];
+    }
+    store(sums, y);
+}
+
+void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
+    check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
+    std::vector<double> sums(static_cast<size_t>(dx.numel()), 0.0);
+    for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { sums[size_t(xi)] += double{dy[yi]} * w[wi]; });
+    store(sums, dx);
+}
+
+void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+    check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
+    std::vector<double> sums(dw.values().begin(), dw.values().end());
+    for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { sums[size_t(wi)] += double{x[xi]} * dy[yi]; });
+    store(sums, dw);
+    if (db.empty()) return;
+    std::vector<double> bias_sums(db.values().begin(), db.values().end());
+    for (int64_t i = 0; i < dy.numel(); ++i) bias_sums[size_t(i % g.out_c)] += dy[i];
+    store(bias_sums, db);
+}
+
+}  // namespace nnlab::reference

@@ -1,0 +1,84 @@
+// Conv2D — 2-D convolution over NHWC images (Keras: layers.Conv2D).
+#include "nnlab/layers/conv2d.hpp"
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/layers/activation.hpp"
+
+namespace nnlab {
+
+Conv2D::Conv2D(int64_t filters, std::array<int64_t, 2> kernel_size, Conv2DOptions options)
+    : filters_(filters),
+      kernel_size_(kernel_size),
+      options_(std::move(options)),
+      padding_(padding_from_name(options_.padding)),
+      activation_(activation_from_name(options_.activation)) {
+    if (filters <= 0) throw KeyError("filters", "filters: expected a positive integer, got " + std::to_string(filters));
+    require_positive_pair("kernel_size", kernel_size_);
+    require_positive_pair("strides", options_.strides);
+    require_positive_pair("dilation_rate", options_.dilation_rate);
+    require_strides_or_dilation(options_.strides, options_.dilation_rate);
+    options_.padding = padding_name(padding_);
+}
+
+Shape Conv2D::build(const Shape& input) {
+    const HeightWidth in = image_size(input, error_prefix());
+    const SpatialDims out = out_size(in, kernel_size_, options_.strides, options_.dilation_rate, padding_);
+    require_output(out, in, kernel_size_, options_.dilation_rate, padding_, error_prefix());
+    geometry_ = {.batch = 0,
+                 .in_h = in[0],
+                 .in_w = in[1],
+                 .in_c = input[3],
+                 .out_h = out.height.size,
+                 .out_w = out.width.size,
+                 .out_c = filters_,
+                 .kernel_h = kernel_size_[0],
+                 .kernel_w = kernel_size_[1],
+                 .stride_h = options_.strides[0],
+                 .stride_w = options_.strides[1],
+                 .dilation_h = options_.dilation_rate[0],
+                 .dilation_w = options_.dilation_rate[1],
+                 .pad_top = out.height.pad_before,
+                 .pad_left = out.width.pad_before,
+                 .pad_bottom = out.height.pad_after,
+                 .pad_right = out.width.pad_after,
+                 .groups = 1};
+    kernel_ = kernel_param(options_.weights, Shape{kernel_size_[0], kernel_size_[1], input[3], filters_});
+    bias_ = bias_param(options_.weights, Shape{filters_});
+    return Shape{input[0], out.height.size, out.width.size, filters_};
+}
+
+std::vector<Param*> Conv2D::params() {
+    if (options_.weights.use_bias) return {&kernel_, &bias_};
+    return {&kernel_};
+}
+
+// The activation sees one row per pixel, so softmax runs over the channels as in Keras.
+void Conv2D::forward(const Tensor& x, Tensor& y, Mode) {
+    x_ = x.view();
+    geometry_.batch = x.rows();
+    const Tensor no_bias;
+    conv2d_forward(geometry_, x, kernel_.value, options_.weights.use_bias ? bias_.value : no_bias, y);
+    Tensor pixels = y.reshaped(Shape{y.numel() / filters_, filters_});
+    activation_.forward(pixels);
+}
+
+void Conv2D::backward(const Tensor& dy, Tensor& dx) {
+    const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / filters_, filters_}));
+    const Tensor dz_image = dz.reshaped(dy.shape());
+    Tensor no_bias;
+    conv2d_backward_weights(geometry_, x_, dz_image, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
+    if (!dx.empty()) conv2d_backward_data(geometry_, dz_image, kernel_.value, dx);
+}
+
+nlohmann::json Conv2D::config() const {
+    nlohmann::json config{{"filters", filters_},
+                          {"kernel_size", kernel_size_},
+                          {"strides", options_.strides},
+                          {"padding", options_.padding},
+                          {"dilation_rate", options_.dilation_rate},
+                          {"activation", activation_name(activation_.kind())}};
+    add_weight_options(options_.weights, config);
+    return config;
+}
+
+}  // namespace nnlab

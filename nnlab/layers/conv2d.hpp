@@ -1,0 +1,54 @@
+// Conv2D — 2-D convolution over NHWC images, y = activation(x ⋆ kernel + bias) (Keras: layers.Conv2D).
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "nnlab/kernels/convolution.hpp"
+#include "nnlab/layers/fused_activation.hpp"
+#include "nnlab/layers/layer.hpp"
+#include "nnlab/layers/spatial.hpp"
+#include "nnlab/layers/weight_options.hpp"
+
+namespace nnlab {
+
+// Keras's arguments and defaults: Conv2D(32, {3, 3}, {.padding = "same", .activation = "relu"}).
+struct Conv2DOptions {
+    std::array<int64_t, 2> strides{1, 1};
+    std::string padding = "valid";  // or "same"
+    std::array<int64_t, 2> dilation_rate{1, 1};
+    std::string activation = "linear";
+    WeightOptions weights;  // kernel glorot_uniform, bias zeros, use_bias
+};
+
+class Conv2D final : public Layer {
+public:
+    // Throws KeyError naming the argument for a non-positive size, strides > 1 with dilation_rate > 1, an unknown
+    // padding or activation.
+    Conv2D(int64_t filters, std::array<int64_t, 2> kernel_size, Conv2DOptions options = {});
+
+    std::string type() const override { return "Conv2D"; }
+    Shape build(const Shape& input) override;  // (N, H, W, C) -> (N, OH, OW, filters)
+    void forward(const Tensor& x, Tensor& y, Mode mode) override;
+    void backward(const Tensor& dy, Tensor& dx) override;
+    std::vector<Param*> params() override;
+    nlohmann::json config() const override;
+
+    int64_t filters() const { return filters_; }
+    std::array<int64_t, 2> kernel_size() const { return kernel_size_; }
+    Param& kernel() { return kernel_; }
+    Param& bias() { return bias_; }
+
+private:
+    int64_t filters_;
+    std::array<int64_t, 2> kernel_size_;
+    Conv2DOptions options_;
+    Padding padding_;
+    FusedActivation activation_;
+    Param kernel_;           // (kh, kw, in_channels, filters)
+    Param bias_;             // (filters); absent without use_bias
+    ConvGeometry geometry_;  // from build(); the batch is set by each forward
+    Tensor x_;               // the forward input, kept for backward
+};
+
+}  // namespace nnlab

@@ -1,0 +1,122 @@
+// DepthwiseConv2D — a grouped convolution with one group per input channel (Keras: layers.DepthwiseConv2D).
+#include "nnlab/layers/depthwise_conv2d.hpp"
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/layers/activation.hpp"
+
+namespace nnlab {
+
+const std::vector<std::string_view>& depthwise_weight_option_keys() {
+    static const std::vector<std::string_view> keys{"depthwise_initializer", "depthwise_regularizer",
+                                                    "bias_initializer", "bias_regularizer", "use_bias"};
+    return keys;
+}
+
+// WeightOptions speaks of a "kernel"; Keras calls this one the depthwise kernel, so its keys are renamed on the
+// way in and out.
+WeightOptions depthwise_weight_options_from_json(const nlohmann::json& spec) {
+    nlohmann::json renamed = nlohmann::json::object();
+    for (const auto& [key, value] : spec.items()) {
+        if (key == "kernel_initializer" || key == "kernel_regularizer") continue;  // not DepthwiseConv2D's keys
+        renamed[key] = value;
+    }
+    WeightOptions options = weight_options_from_json(renamed);
+    if (const auto it = spec.find("depthwise_initializer"); it != spec.end())
+        options.kernel_initializer = initializer_from_json("depthwise_initializer", *it);
+    if (const auto it = spec.find("depthwise_regularizer"); it != spec.end())
+        options.kernel_regularizer = regularizer_from_json("depthwise_regularizer", *it);
+    return options;
+}
+
+DepthwiseConv2D::DepthwiseConv2D(std::array<int64_t, 2> kernel_size, DepthwiseConv2DOptions options)
+    : kernel_size_(kernel_size),
+      options_(std::move(options)),
+      padding_(padding_from_name(options_.padding)),
+      activation_(activation_from_name(options_.activation)) {
+    require_positive_pair("kernel_size", kernel_size_);
+    require_positive_pair("strides", options_.strides);
+    require_positive_pair("dilation_rate", options_.dilation_rate);
+    require_strides_or_dilation(options_.strides, options_.dilation_rate);
+    if (options_.depth_multiplier <= 0) {
+        throw KeyError("depth_multiplier", "depth_multiplier: expected a positive integer, got " +
+                                               std::to_string(options_.depth_multiplier));
+    }
+    options_.padding = padding_name(padding_);
+}
+
+Shape DepthwiseConv2D::build(const Shape& input) {
+    const HeightWidth in = image_size(input, error_prefix());
+    const SpatialDims out = out_size(in, kernel_size_, options_.strides, options_.dilation_rate, padding_);
+    require_output(out, in, kernel_size_, options_.dilation_rate, padding_, error_prefix());
+    const int64_t channels = input[3], out_channels = input[3] * options_.depth_multiplier;
+    geometry_ = {.batch = 0,
+                 .in_h = in[0],
+                 .in_w = in[1],
+                 .in_c = channels,
+                 .out_h = out.height.size,
+                 .out_w = out.width.size,
+                 .out_c = out_channels,
+                 .kernel_h = kernel_size_[0],
+                 .kernel_w = kernel_size_[1],
+                 .stride_h = options_.strides[0],
+                 .stride_w = options_.strides[1],
+                 .dilation_h = options_.dilation_rate[0],
+                 .dilation_w = options_.dilation_rate[1],
+                 .pad_top = out.height.pad_before,
+                 .pad_left = out.width.pad_before,
+                 .pad_bottom = out.height.pad_after,
+                 .pad_right = out.width.pad_after,
+                 .groups = channels};
+    // Keras's depthwise kernel (kh, kw, C, multiplier) is the grouped kernel (kh, kw, 1, C·multiplier) in memory.
+    kernel_ =
+        kernel_param(options_.weights, Shape{kernel_size_[0], kernel_size_[1], channels, options_.depth_multiplier});
+    kernel_.name = "depthwise_kernel";
+    bias_ = bias_param(options_.weights, Shape{out_channels});
+    return Shape{input[0], out.height.size, out.width.size, out_channels};
+}
+
+std::vector<Param*> DepthwiseConv2D::params() {
+    if (options_.weights.use_bias) return {&kernel_, &bias_};
+    return {&kernel_};
+}
+
+// The activation sees one row per pixel, so softmax runs over the channels as in Keras.
+void DepthwiseConv2D::forward(const Tensor& x, Tensor& y, Mode) {
+    x_ = x.view();
+    geometry_.batch = x.rows();
+    const Tensor no_bias;
+    conv2d_forward(geometry_, x, kernel_.value, options_.weights.use_bias ? bias_.value : no_bias, y);
+    Tensor pixels = y.reshaped(Shape{y.numel() / geometry_.out_c, geometry_.out_c});
+    activation_.forward(pixels);
+}
+
+void DepthwiseConv2D::backward(const Tensor& dy, Tensor& dx) {
+    const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / geometry_.out_c, geometry_.out_c}));
+    const Tensor dz_image = dz.reshaped(dy.shape());
+    Tensor no_bias;
+    conv2d_backward_weights(geometry_, x_, dz_image, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
+    if (!dx.empty()) conv2d_backward_data(geometry_, dz_image, kernel_.value, dx);
+}
+
+nlohmann::json DepthwiseConv2D::config() const {
+    nlohmann::json config{{"kernel_size", kernel_size_},
+                          {"strides", options_.strides},
+                          {"padding", options_.padding},
+                          {"depth_multiplier", options_.depth_multiplier},
+                          {"dilation_rate", options_.dilation_rate},
+                          {"activation", activation_name(activation_.kind())}};
+    nlohmann::json weights = nlohmann::json::object();
+    add_weight_options(options_.weights, weights);
+    for (auto& [key, value] : weights.items()) {
+        if (key == "kernel_initializer") {
+            config["depthwise_initializer"] = value;
+        } else if (key == "kernel_regularizer") {
+            config["depthwise_regularizer"] = value;
+        } else {
+            config[key] = value;
+        }
+    }
+    return config;
+}
+
+}  // namespace nnlab

@@ -1,0 +1,192 @@
+// The oneDNN convolutions against the reference loops on odd shapes, all three passes; hand-computed reference
+// values; and the checks both implementations share.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <tuple>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/rng.hpp"
+#include "nnlab/kernels/convolution.hpp"
+#include "nnlab/layers/spatial.hpp"  // the Keras padding rule, to build realistic geometries
+
+namespace nnlab {
+namespace {
+
+Tensor random_tensor(Shape shape, uint64_t seed) {
+    Tensor t(std::move(shape));
+    Rng rng(seed);
+    for (float& v : t.values()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
+    return t;
+}
+
+void expect_close(const Tensor& fast, const Tensor& reference, double tolerance, const std::string& what) {
+    ASSERT_EQ(fast.numel(), reference.numel()) << what;
+    for (int64_t i = 0; i < fast.numel(); ++i) {
+        ASSERT_NEAR(fast[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i]))) << what << " at " << i;
+    }
+}
+
+// The geometry a Keras layer would build for an (N, H, W, C) batch.
+ConvGeometry keras_geometry(Shape input, int64_t out_c, int64_t kernel, int64_t stride, int64_t dilation,
+                            Padding padding, int64_t groups = 1) {
+    const SpatialDims out =
+        out_size({input[1], input[2]}, {kernel, kernel}, {stride, stride}, {dilation, dilation}, padding);
+    return {.batch = input[0],
+            .in_h = input[1],
+            .in_w = input[2],
+            .in_c = input[3],
+            .out_h = out.height.size,
+            .out_w = out.width.size,
+            .out_c = out_c,
+            .kernel_h = kernel,
+            .kernel_w = kernel,
+            .stride_h = stride,
+            .stride_w = stride,
+            .dilation_h = dilation,
+            .dilation_w = dilation,
+            .pad_top = out.height.pad_before,
+            .pad_left = out.width.pad_before,
+            .pad_bottom = out.height.pad_after,
+            .pad_right = out.width.pad_after,
+            .groups = groups};
+}
+
+// Runs all three passes both ways; the weight and bias gradients start from the same non-zero values, so the
+// comparison also shows that backward_weights adds into them.
+void expect_parity(const ConvGeometry& g, bool with_bias) {
+    const std::string what = g.input_shape().to_string() + " → " + g.output_shape().to_string() + " kernel " +
+                             std::to_string(g.kernel_h) + " stride " + std::to_string(g.stride_h) + " dilation " +
+                             std::to_string(g.dilation_h) + " groups " + std::to_string(g.groups) +
+                             (with_bias ? " with bias" : "");
+    const Tensor x = random_tensor(g.input_shape(), 1);
+    const Tensor w = random_tensor(g.weights_shape(), 2);
+    const Tensor bias = with_bias ? random_tensor(Shape{g.out_c}, 3) : Tensor();
+    const Tensor dy = random_tensor(g.output_shape(), 4);
+    const double tolerance = 1e-5 * std::sqrt(double(g.kernel_h * g.kernel_w * g.in_c + g.batch * g.out_h * g.out_w));
+
+    Tensor y_fast = random_tensor(g.output_shape(), 5), y_reference(g.output_shape());
+    conv2d_forward(g, x, w, bias, y_fast);
+    reference::conv2d_forward(g, x, w, bias, y_reference);
+    expect_close(y_fast, y_reference, tolerance, "forward " + what);
+
+    Tensor dx_fast = random_tensor(g.input_shape(), 6), dx_reference(g.input_shape());
+    conv2d_backward_data(g, dy, w, dx_fast);
+    reference::conv2d_backward_data(g, dy, w, dx_reference);
+    expect_close(dx_fast, dx_reference, tolerance, "backward_data " + what);
+
+    Tensor dw_fast = random_tensor(g.weights_shape(), 7), dw_reference = dw_fast.clone();
+    Tensor db_fast = with_bias ? random_tensor(Shape{g.out_c}, 8) : Tensor();
+    Tensor db_reference = with_bias ? db_fast.clone() : Tensor();
+    const Tensor dw_before = dw_fast.clone();
+    conv2d_backward_weights(g, x, dy, dw_fast, db_fast);
+    reference::conv2d_backward_weights(g, x, dy, dw_reference, db_reference);
+    expect_close(dw_fast, dw_reference, tolerance, "backward_weights dw " + what);
+    if (with_bias) expect_close(db_fast, db_reference, tolerance, "backward_weights db " + what);
+    // A second call adds the same gradient again (and uses the cached primitives).
+    conv2d_backward_weights(g, x, dy, dw_fast, db_fast);
+    reference::conv2d_backward_weights(g, x, dy, dw_reference, db_reference);
+    expect_close(dw_fast, dw_reference, tolerance, "backward_weights dw, second call " + what);
+    double moved = 0.0;
+    for (int64_t i = 0; i < dw_fast.numel(); ++i) moved += std::abs(dw_fast[i] - dw_before[i]);
+    EXPECT_GT(moved, 0.0) << what;
+}
+
+class ConvolutionParity : public ::testing::TestWithParam<std::tuple<int, int, Padding>> {};
+
+TEST_P(ConvolutionParity, AllPassesMatchReference) {
+    const auto [kernel, stride, padding] = GetParam();
+    const ConvGeometry g = keras_geometry(Shape{3, 7, 5, 3}, 5, kernel, stride, 1, padding);
+    expect_parity(g, true);
+    expect_parity(g, false);
+}
+
+std::string case_name(const ::testing::TestParamInfo<std::tuple<int, int, Padding>>& param_info) {
+    const auto& [kernel, stride, padding] = param_info.param;
+    return "kernel" + std::to_string(kernel) + "_stride" + std::to_string(stride) + "_" + padding_name(padding);
+}
+
+INSTANTIATE_TEST_SUITE_P(OddShapes, ConvolutionParity,
+                         ::testing::Combine(::testing::Values(1, 3, 5), ::testing::Values(1, 2),
+                                            ::testing::Values(Padding::same, Padding::valid)),
+                         case_name);
+
+TEST(ConvolutionParity, DilatedAndAsymmetric) {
+    expect_parity(keras_geometry(Shape{3, 7, 5, 3}, 5, 3, 1, 2, Padding::same), true);
+    expect_parity(keras_geometry(Shape{3, 7, 5, 3}, 5, 2, 1, 2, Padding::valid), true);
+    // A kernel of different height and width, with the odd padding pixel at the bottom/right.
+    ConvGeometry g = keras_geometry(Shape{3, 7, 5, 3}, 5, 1, 2, 1, Padding::same);
+    const SpatialDims out = out_size({7, 5}, {4, 3}, {2, 1}, {1, 1}, Padding::same);
+    g.kernel_h = 4, g.kernel_w = 3, g.stride_w = 1;
+    g.out_h = out.height.size, g.out_w = out.width.size;
+    g.pad_top = out.height.pad_before, g.pad_bottom = out.height.pad_after;
+    g.pad_left = out.width.pad_before, g.pad_right = out.width.pad_after;
+    expect_parity(g, true);
+}
+
+TEST(ConvolutionParity, DepthwiseAndGrouped) {
+    for (int stride : {1, 2}) {
+        for (Padding padding : {Padding::same, Padding::valid}) {
+            expect_parity(keras_geometry(Shape{3, 7, 5, 3}, 6, 3, stride, 1, padding, 3), true);  // multiplier 2
+            expect_parity(keras_geometry(Shape{3, 7, 5, 3}, 3, 5, stride, 1, padding, 3), false);
+        }
+    }
+    expect_parity(keras_geometry(Shape{2, 6, 5, 16}, 16, 3, 1, 1, Padding::same, 16), true);
+    expect_parity(keras_geometry(Shape{2, 6, 5, 4}, 6, 3, 1, 1, Padding::same, 2), true);  // two groups
+}
+
+TEST(ConvolutionParity, TypicalLayersRunOptimisedImplementations) {
+    // 3×3 "same" convolutions of the CIFAR models; a reference implementation there would cost 10–100×.
+    for (const ConvGeometry& g : {keras_geometry(Shape{8, 32, 32, 3}, 32, 3, 1, 1, Padding::same),
+                                  keras_geometry(Shape{8, 16, 16, 32}, 32, 3, 1, 1, Padding::same),
+                                  keras_geometry(Shape{8, 32, 32, 16}, 16, 3, 1, 1, Padding::same, 16)}) {
+        const ConvImplementations impl = conv2d_implementations(g);
+        for (const std::string& name : {impl.forward, impl.backward_data, impl.backward_weights}) {
+            EXPECT_EQ(name.find("ref"), std::string::npos) << name << " for " << g.input_shape().to_string();
+        }
+    }
+}
+
+TEST(ReferenceConvolution, HandComputedPasses) {
+    // x = [1 2; 3 4] (one channel), w = [1 −1] as a 1×2 kernel, valid: y = [1 − 2, 3 − 4].
+    const ConvGeometry g{
+        .batch = 1, .in_h = 2, .in_w = 2, .in_c = 1, .out_h = 2, .out_w = 1, .out_c = 1, .kernel_h = 1, .kernel_w = 2};
+    Tensor x(g.input_shape()), w(g.weights_shape()), y(g.output_shape()), bias(Shape{1});
+    for (int i = 0; i < 4; ++i) x[i] = float(i + 1);
+    w[0] = 1, w[1] = -1, bias[0] = 10;
+    reference::conv2d_forward(g, x, w, bias, y);
+    EXPECT_EQ(y[0], 9.0f);
+    EXPECT_EQ(y[1], 9.0f);
+    // dy = [1, 2]: dx = [1·1, 1·(−1); 2·1, 2·(−1)]; dw = [1·1 + 2·3, 1·2 + 2·4] added to 0.5; db = 3 + 0.5.
+    Tensor dy(g.output_shape()), dx(g.input_shape()), dw(g.weights_shape()), db(Shape{1});
+    dy[0] = 1, dy[1] = 2;
+    dw.fill(0.5f);
+    db.fill(0.5f);
+    reference::conv2d_backward_data(g, dy, w, dx);
+    EXPECT_EQ(dx[0], 1.0f);
+    EXPECT_EQ(dx[1], -1.0f);
+    EXPECT_EQ(dx[2], 2.0f);
+    EXPECT_EQ(dx[3], -2.0f);
+    reference::conv2d_backward_weights(g, x, dy, dw, db);
+    EXPECT_EQ(dw[0], 7.5f);
+    EXPECT_EQ(dw[1], 10.5f);
+    EXPECT_EQ(db[0], 3.5f);
+}
+
+TEST(ConvolutionChecks, RejectInconsistentGeometryAndTensors) {
+    ConvGeometry g = keras_geometry(Shape{2, 7, 5, 3}, 4, 3, 1, 1, Padding::valid);
+    Tensor x(g.input_shape()), w(g.weights_shape()), y(g.output_shape());
+    const Tensor no_bias;
+    Tensor wrong_w(Shape{3, 3, 4, 4});
+    EXPECT_THROW(conv2d_forward(g, x, wrong_w, no_bias, y), Error);
+    EXPECT_THROW(reference::conv2d_forward(g, x, wrong_w, no_bias, y), Error);
+    g.out_h += 1;  // not what the padding and kernel give
+    EXPECT_THROW(conv2d_forward(g, x, w, no_bias, y), Error);
+    EXPECT_THROW(reference::conv2d_forward(g, x, w, no_bias, y), Error);
+    g = keras_geometry(Shape{2, 7, 5, 3}, 4, 3, 1, 1, Padding::valid, 2);  // 3 channels in 2 groups
+    EXPECT_THROW(check_conv_geometry("test", g), Error);
+}
+
+}  // namespace
+}  // namespace nnlab

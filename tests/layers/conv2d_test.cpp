@@ -1,0 +1,204 @@
+// Conv2D: hand-computed outputs, Keras output shapes and defaults, gradients and errors.
+#include "nnlab/layers/conv2d.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "nnlab/core/error.hpp"
+#include "tests/support/error_message.hpp"
+#include "tests/support/gradcheck.hpp"
+#include "tests/support/layer_helpers.hpp"
+
+namespace nnlab {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using namespace nnlab::testing;
+
+// The 3×3 image 1..9 (one channel) and the 2×2 kernel [1 2; 3 4] used by the hand-computed cases.
+constexpr std::initializer_list<float> image_1_to_9 = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+
+TEST(Conv2D, ValidForwardMatchesHandComputedValues) {
+    Conv2D conv(1, {2, 2});
+    const Shape output = build_with_params(conv, Shape{1, 3, 3, 1});
+    ASSERT_EQ(output, (Shape{1, 2, 2, 1}));
+    set_values(conv.kernel().value, {1, 2, 3, 4});
+    set_values(conv.bias().value, {0.5f});
+    // top-left: 1·1 + 2·2 + 4·3 + 5·4 = 37, then 47, 67, 77 as the window moves; plus the bias.
+    EXPECT_THAT(values(forward_once(conv, Shape{1, 3, 3, 1}, image_1_to_9, output)),
+                ElementsAre(37.5f, 47.5f, 67.5f, 77.5f));
+}
+
+TEST(Conv2D, SamePaddingPutsTheOddPixelAtTheBottomRight) {
+    Conv2D conv(1, {2, 2}, {.padding = "same"});
+    const Shape output = build_with_params(conv, Shape{1, 3, 3, 1});
+    ASSERT_EQ(output, (Shape{1, 3, 3, 1}));
+    set_values(conv.kernel().value, {1, 2, 3, 4});
+    // One row and one column of zeros after the image (TensorFlow), none before: the last column sees
+    // [3 0; 6 0] → 3 + 18 = 21, the corner only 9.
+    EXPECT_THAT(values(forward_once(conv, Shape{1, 3, 3, 1}, image_1_to_9, output)),
+                ElementsAre(37, 47, 21, 67, 77, 33, 23, 26, 9));
+}
+
+TEST(Conv2D, StridesAndDilationPickTheRightPixels) {
+    Conv2D strided(1, {1, 1}, {.strides = {2, 2}});
+    Shape output = build_with_params(strided, Shape{1, 3, 3, 1});
+    set_values(strided.kernel().value, {1});
+    EXPECT_THAT(values(forward_once(strided, Shape{1, 3, 3, 1}, image_1_to_9, output)), ElementsAre(1, 3, 7, 9));
+
+    Conv2D dilated(1, {2, 2}, {.dilation_rate = {2, 2}});
+    output = build_with_params(dilated, Shape{1, 3, 3, 1});
+    ASSERT_EQ(output, (Shape{1, 1, 1, 1}));
+    set_values(dilated.kernel().value, {1, 2, 3, 4});
+    // The kernel taps the corners: 1·1 + 3·2 + 7·3 + 9·4.
+    EXPECT_THAT(values(forward_once(dilated, Shape{1, 3, 3, 1}, image_1_to_9, output)), ElementsAre(64));
+}
+
+TEST(Conv2D, EdgeAndBoxFiltersOnTwoChannels) {
+    // Channel 0 is a vertical edge (columns 0 0 1 1), channel 1 is all ones. Filter 0 is Sobel-x on channel 0,
+    // filter 1 sums channel 1 over the window, so every output pixel is [4, 9].
+    Conv2D conv(2, {3, 3});
+    const Shape output = build_with_params(conv, Shape{1, 4, 4, 2});
+    ASSERT_EQ(output, (Shape{1, 2, 2, 2}));
+    const float sobel_x[9] = {-1, 0, 1, -2, 0, 2, -1, 0, 1};
+    Tensor& w = conv.kernel().value;  // (3, 3, 2, 2): ((tap·2 + in)·2 + out)
+    for (int tap = 0; tap < 9; ++tap) {
+        w[(tap * 2 + 0) * 2 + 0] = sobel_x[tap];
+        w[(tap * 2 + 1) * 2 + 1] = 1.0f;
+    }
+    Tensor x(Shape{1, 4, 4, 2});
+    for (int pixel = 0; pixel < 16; ++pixel) {
+        x[pixel * 2] = pixel % 4 >= 2 ? 1.0f : 0.0f;
+        x[pixel * 2 + 1] = 1.0f;
+    }
+    Tensor y(output);
+    conv.forward(x, y, Mode::inference);
+    EXPECT_THAT(values(y), ElementsAre(4, 9, 4, 9, 4, 9, 4, 9));
+}
+
+TEST(Conv2D, AppliesItsActivationPerPixel) {
+    Conv2D relu(1, {2, 2}, {.activation = "relu"});
+    Shape output = build_with_params(relu, Shape{1, 3, 3, 1});
+    set_values(relu.kernel().value, {1, 0, 0, -1});  // x[i, j] − x[i + 1, j + 1] = −4 everywhere
+    set_values(relu.bias().value, {5});
+    EXPECT_THAT(values(forward_once(relu, Shape{1, 3, 3, 1}, image_1_to_9, output)), ElementsAre(1, 1, 1, 1));
+
+    // softmax over the two filters of each pixel, not over the whole image: equal logits give ½ each.
+    Conv2D softmax(2, {1, 1}, {.activation = "softmax"});
+    output = build_with_params(softmax, Shape{1, 2, 2, 1});
+    set_values(softmax.kernel().value, {1, 1});
+    EXPECT_THAT(values(forward_once(softmax, Shape{1, 2, 2, 1}, {1, 2, 3, 4}, output)),
+                ElementsAre(0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f));
+}
+
+TEST(Conv2D, OutputShapesFollowKeras) {
+    struct Case {
+        Conv2DOptions options;
+        std::array<int64_t, 2> kernel;
+        Shape expected;
+    };
+    const Case cases[] = {
+        {{.padding = "valid"}, {3, 3}, Shape{Shape::unknown, 5, 3, 8}},
+        {{.padding = "same"}, {3, 3}, Shape{Shape::unknown, 7, 5, 8}},
+        {{.strides = {2, 2}, .padding = "valid"}, {3, 3}, Shape{Shape::unknown, 3, 2, 8}},
+        {{.strides = {2, 2}, .padding = "same"}, {3, 3}, Shape{Shape::unknown, 4, 3, 8}},
+        {{.strides = {2, 1}, .padding = "same"}, {2, 2}, Shape{Shape::unknown, 4, 5, 8}},
+        {{.padding = "valid", .dilation_rate = {2, 2}}, {3, 3}, Shape{Shape::unknown, 3, 1, 8}},
+        {{.padding = "same", .dilation_rate = {2, 2}}, {3, 3}, Shape{Shape::unknown, 7, 5, 8}},
+        {{.padding = "valid"}, {1, 5}, Shape{Shape::unknown, 7, 1, 8}},
+    };
+    for (const Case& c : cases) {
+        Conv2D conv(8, c.kernel, c.options);
+        EXPECT_EQ(conv.build(Shape{Shape::unknown, 7, 5, 3}), c.expected) << conv.config().dump();
+    }
+}
+
+TEST(Conv2D, DeclaresKerasParametersAndConfig) {
+    Conv2D conv(32, {3, 3}, {.padding = "same", .activation = "relu"});
+    EXPECT_EQ(conv.type(), "Conv2D");
+    conv.build(Shape{Shape::unknown, 32, 32, 3});
+    ASSERT_EQ(conv.params().size(), 2u);
+    EXPECT_EQ(conv.kernel().name, "kernel");
+    EXPECT_EQ(conv.kernel().shape, (Shape{3, 3, 3, 32}));
+    EXPECT_EQ(conv.kernel().initializer.name, "glorot_uniform");
+    EXPECT_EQ(conv.bias().name, "bias");
+    EXPECT_EQ(conv.bias().shape, (Shape{32}));
+    EXPECT_EQ(conv.bias().initializer.name, "zeros");
+    EXPECT_EQ(conv.config(), (nlohmann::json{{"filters", 32},
+                                             {"kernel_size", {3, 3}},
+                                             {"strides", {1, 1}},
+                                             {"padding", "same"},
+                                             {"dilation_rate", {1, 1}},
+                                             {"activation", "relu"}}));
+
+    Conv2D no_bias(4, {1, 1}, {.padding = "SAME", .weights = {.kernel_initializer = "he_normal", .use_bias = false}});
+    no_bias.build(Shape{Shape::unknown, 5, 5, 2});
+    EXPECT_EQ(no_bias.params().size(), 1u);
+    EXPECT_EQ(no_bias.config()["padding"], "same");
+    EXPECT_EQ(no_bias.config()["kernel_initializer"], "he_normal");
+    EXPECT_EQ(no_bias.config()["use_bias"], false);
+}
+
+TEST(Conv2D, GradientsMatchCentralDifferences) {
+    Conv2D strided_same(4, {3, 3}, {.strides = {2, 2}, .padding = "same"});
+    EXPECT_LAYER_GRADIENTS_OK(strided_same, Shape{2, 7, 5, 3});
+    Conv2D strided_valid(3, {3, 2}, {.strides = {2, 2}});
+    EXPECT_LAYER_GRADIENTS_OK(strided_valid, Shape{2, 7, 5, 3});
+    Conv2D odd(5, {5, 3}, {.padding = "same"});
+    EXPECT_LAYER_GRADIENTS_OK(odd, Shape{3, 7, 5, 1});
+    Conv2D dilated(2, {3, 3}, {.padding = "same", .dilation_rate = {2, 2}});
+    EXPECT_LAYER_GRADIENTS_OK(dilated, Shape{1, 7, 5, 3});
+    Conv2D no_bias(3, {2, 2}, {.weights = {.use_bias = false}});
+    EXPECT_LAYER_GRADIENTS_OK(no_bias, Shape{2, 5, 4, 2});
+    for (const char* activation : {"relu", "tanh", "swish", "softmax"}) {
+        Conv2D activated(3, {3, 3}, {.padding = "same", .activation = activation});
+        EXPECT_LAYER_GRADIENTS_OK(activated, Shape{2, 5, 4, 2}) << activation;
+    }
+}
+
+TEST(Conv2D, RejectsInputThatIsNotAnImageBatch) {
+    Conv2D conv(8, {3, 3});
+    conv.set_name("conv2d");
+    const std::string message = error_message([&] { conv.build(Shape{Shape::unknown, 3072}); });
+    EXPECT_THAT(message, HasSubstr("conv2d (Conv2D)"));
+    EXPECT_THAT(message, HasSubstr("(batch, height, width, channels)"));
+    EXPECT_THAT(message, HasSubstr("(None, 3072)"));
+}
+
+TEST(Conv2D, RejectsAKernelLargerThanTheInput) {
+    Conv2D conv(8, {3, 3}, {.dilation_rate = {2, 2}});
+    conv.set_name("conv2d");
+    const std::string message = error_message([&] { conv.build(Shape{Shape::unknown, 4, 7, 1}); });
+    EXPECT_THAT(message, HasSubstr("conv2d (Conv2D)"));
+    EXPECT_THAT(message, HasSubstr("0×3"));  // the output
+    EXPECT_THAT(message, HasSubstr("4×7"));  // the input
+    EXPECT_THAT(message, HasSubstr("5×5"));  // the dilated kernel
+    Conv2D same(8, {3, 3}, {.padding = "same"});
+    EXPECT_EQ(same.build(Shape{Shape::unknown, 1, 1, 1}), (Shape{Shape::unknown, 1, 1, 8}));
+}
+
+TEST(Conv2D, RejectsBadArgumentsNamingThem) {
+    auto key_of = [](auto make) -> std::string {
+        try {
+            make();
+        } catch (const KeyError& error) {
+            return error.key();
+        }
+        return "no error";
+    };
+    EXPECT_EQ(key_of([] { Conv2D(8, {3, 3}, {.strides = {2, 2}, .dilation_rate = {2, 1}}); }), "dilation_rate");
+    EXPECT_EQ(key_of([] { Conv2D(8, {3, 3}, {.padding = "full"}); }), "padding");
+    EXPECT_EQ(key_of([] { Conv2D(8, {3, 3}, {.activation = "relux"}); }), "activation");
+    EXPECT_EQ(key_of([] { Conv2D(0, {3, 3}); }), "filters");
+    EXPECT_EQ(key_of([] { Conv2D(8, {3, 0}); }), "kernel_size");
+    EXPECT_EQ(key_of([] { Conv2D(8, {3, 3}, {.strides = {0, 1}}); }), "strides");
+    EXPECT_THAT(error_message([] { Conv2D(8, {3, 3}, {.padding = "full"}); }), HasSubstr("\"full\""));
+    EXPECT_THAT(error_message([] {
+                    Conv2D(8, {3, 3}, {.strides = {2, 2}, .dilation_rate = {2, 2}});
+                }),
+                HasSubstr("strides 2×2 and dilation_rate 2×2"));
+}
+
+}  // namespace
+}  // namespace nnlab
