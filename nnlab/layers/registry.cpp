@@ -2,6 +2,7 @@
 #include "nnlab/layers/registry.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <limits>
@@ -11,7 +12,9 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/conv2d.hpp"
 #include "nnlab/layers/dense.hpp"
+#include "nnlab/layers/depthwise_conv2d.hpp"
 #include "nnlab/layers/flatten.hpp"
 #include "nnlab/layers/residual.hpp"
 #include "nnlab/layers/weight_options.hpp"
@@ -68,6 +71,51 @@ std::string optional_string(const json& spec, const std::string& key, std::strin
     return it == spec.end() ? std::string(fallback) : string_value(key, *it);
 }
 
+// Keras takes an integer or a pair for kernel_size, strides, dilation_rate and pool_size.
+std::array<int64_t, 2> pair_value(const std::string& key, const json& value) {
+    if (value.is_array()) {
+        if (value.size() != 2)
+            throw KeyError(key, key + ": expected an integer or a pair [height, width], got " + shown(value));
+        return {positive_integer(key, value[0]), positive_integer(key, value[1])};
+    }
+    const int64_t both = positive_integer(key, value);
+    return {both, both};
+}
+
+std::array<int64_t, 2> optional_pair(const json& spec, const std::string& key, std::array<int64_t, 2> fallback) {
+    const auto it = spec.find(key);
+    return it == spec.end() ? fallback : pair_value(key, *it);
+}
+
+int64_t optional_positive(const json& spec, const std::string& key, int64_t fallback) {
+    const auto it = spec.find(key);
+    return it == spec.end() ? fallback : positive_integer(key, *it);
+}
+
+std::unique_ptr<Layer> build_conv2d(const json& spec) {
+    const int64_t filters = positive_integer("filters", required(spec, "filters", "Conv2D", "a positive integer"));
+    const auto kernel_size =
+        pair_value("kernel_size", required(spec, "kernel_size", "Conv2D", "an integer or a pair [height, width]"));
+    return std::make_unique<Conv2D>(filters, kernel_size,
+                                    Conv2DOptions{.strides = optional_pair(spec, "strides", {1, 1}),
+                                                  .padding = optional_string(spec, "padding", "valid"),
+                                                  .dilation_rate = optional_pair(spec, "dilation_rate", {1, 1}),
+                                                  .activation = optional_string(spec, "activation", "linear"),
+                                                  .weights = weight_options_from_json(spec)});
+}
+
+std::unique_ptr<Layer> build_depthwise_conv2d(const json& spec) {
+    const auto kernel_size = pair_value(
+        "kernel_size", required(spec, "kernel_size", "DepthwiseConv2D", "an integer or a pair [height, width]"));
+    return std::make_unique<DepthwiseConv2D>(
+        kernel_size, DepthwiseConv2DOptions{.strides = optional_pair(spec, "strides", {1, 1}),
+                                            .padding = optional_string(spec, "padding", "valid"),
+                                            .depth_multiplier = optional_positive(spec, "depth_multiplier", 1),
+                                            .dilation_rate = optional_pair(spec, "dilation_rate", {1, 1}),
+                                            .activation = optional_string(spec, "activation", "linear"),
+                                            .weights = depthwise_weight_options_from_json(spec)});
+}
+
 std::unique_ptr<Layer> build_activation(const json& spec) {
     return std::make_unique<Activation>(
         string_value("activation", required(spec, "activation", "Activation", "the name of an activation")));
@@ -114,11 +162,21 @@ std::vector<std::string_view> with_weight_options(std::vector<std::string_view> 
     return keys;
 }
 
+std::vector<std::string_view> depthwise_keys() {
+    std::vector<std::string_view> keys{"kernel_size",      "strides",       "padding",
+                                       "depth_multiplier", "dilation_rate", "activation"};
+    keys.insert(keys.end(), depthwise_weight_option_keys().begin(), depthwise_weight_option_keys().end());
+    return keys;
+}
+
 // In alphabetical order, the order error messages list them in. A constant table, built once.
 const std::vector<LayerType>& layer_types() {
     static const std::vector<LayerType> types{
         {"Activation", {"activation"}, build_activation},
+        {"Conv2D", with_weight_options({"filters", "kernel_size", "strides", "padding", "dilation_rate", "activation"}),
+         build_conv2d},
         {"Dense", with_weight_options({"units", "activation"}), build_dense},
+        {"DepthwiseConv2D", depthwise_keys(), build_depthwise_conv2d},
         {"Flatten", {}, build_flatten},
         {"Residual", {"layers", "shortcut", "activation"}, build_residual},
     };

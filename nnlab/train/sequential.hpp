@@ -129,7 +129,7 @@ private:
     bool fused_softmax_ = false;  // last layer ends in softmax and the loss takes its logits' gradient
     bool built_ = false;
     uint64_t seed_ = 0;
-    int64_t trainable_size_ = 0;      // floats at the front of the arenas that the optimizer updates
+    int64_t trainable_size_ = 0;       // floats at the front of the arenas that the optimizer updates
     std::vector<Param*> regularized_;  // trainable parameters with an active regularizer
     Arena weights_;
     Arena gradients_;

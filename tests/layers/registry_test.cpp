@@ -32,7 +32,7 @@ KeyError key_error_of(const json& spec) {
 }
 
 // Every layer type, in the order error messages list them.
-const std::string known_types = "Activation, Dense, Flatten, Residual";
+const std::string known_types = "Activation, Conv2D, Dense, DepthwiseConv2D, Flatten, Residual";
 
 void expect_key_error(const json& spec, const std::string& key, const std::string& message) {
     const KeyError e = key_error_of(spec);
@@ -158,6 +158,46 @@ TEST(LayerRegistry, UnknownActivationNamesTheKnownOnes) {
 TEST(LayerRegistry, NameMustBeANonEmptyString) {
     expect_key_error({{"type", "Flatten"}, {"name", 3}}, "name", "name: expected a non-empty string, got 3");
     expect_key_error({{"type", "Flatten"}, {"name", ""}}, "name", "name: expected a non-empty string, got \"\"");
+}
+
+}  // namespace
+}  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+TEST(LayerRegistry, Conv2DTakesAnIntegerOrAPairAndRoundTrips) {
+    const json spec = {{"type", "Conv2D"},
+                       {"filters", 8},
+                       {"kernel_size", 3},
+                       {"padding", "same"},
+                       {"strides", {2, 1}},
+                       {"activation", "relu"},
+                       {"use_bias", false},
+                       {"kernel_initializer", "he_normal"},
+                       {"kernel_regularizer", {{"l2", 0.0005}}}};
+    const auto layer = make_layer(spec);
+    const json back = layer_spec(*layer);
+    EXPECT_EQ(back["kernel_size"], json({3, 3}));
+    EXPECT_EQ(back["strides"], json({2, 1}));
+    EXPECT_EQ(back["kernel_initializer"], "he_normal");
+    EXPECT_EQ(back["kernel_regularizer"], json({{"l2", 0.0005}}));
+    EXPECT_EQ(back["use_bias"], false);
+    EXPECT_EQ(layer_spec(*make_layer(back)), back);
+    EXPECT_EQ(layer->build(Shape{Shape::unknown, 9, 9, 3}), (Shape{Shape::unknown, 5, 9, 8}));
+    ASSERT_EQ(layer->params().size(), 1u);
+    EXPECT_EQ(layer->params()[0]->regularizer.l2, 0.0005);
+}
+
+TEST(LayerRegistry, ConvolutionKeysAreChecked) {
+    expect_key_error({{"type", "Conv2D"}, {"kernel_size", 3}}, "filters",
+                     "filters: missing; layer Conv2D needs filters, a positive integer");
+    expect_key_error({{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", {3, 3, 3}}}, "kernel_size",
+                     "kernel_size: expected an integer or a pair [height, width], got [3,3,3]");
+    EXPECT_EQ(key_error_of({{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", 3}, {"padding", "full"}}).key(),
+              "padding");
+    EXPECT_EQ(key_error_of({{"type", "DepthwiseConv2D"}, {"kernel_size", 3}, {"depthwise_initializer", "nope"}}).key(),
+              "depthwise_initializer");
 }
 
 }  // namespace
