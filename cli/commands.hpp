@@ -13,5 +13,6 @@ void add_download_command(CLI::App& app, int& exit_code);
 void add_augment_preview_command(CLI::App& app, int& exit_code);
 void add_predict_command(CLI::App& app, int& exit_code);
 void add_compare_command(CLI::App& app, int& exit_code);
+void add_ensemble_command(CLI::App& app, int& exit_code);
 
 }  // namespace nnlab::cli

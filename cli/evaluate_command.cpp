@@ -1,14 +1,15 @@
 // nnlab evaluate MODEL — a saved model on a dataset's test split: the seed's metrics block, the
-// classification report, and (with --out) the files and figures behind them.
+// classification report, and (with --out) the files and figures behind them; --tta averages each image's
+// probabilities with its mirror image's.
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/evaluation_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
-#include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/io/model_file.hpp"
-#include "nnlab/metrics/classification_report.hpp"
 #include "nnlab/report/run_report.hpp"
+#include "nnlab/train/test_time_augmentation.hpp"
 
 namespace nnlab::cli {
 namespace {
@@ -20,39 +21,26 @@ struct EvaluateArguments {
     std::optional<std::string> out;
     std::optional<int64_t> samples;
     int64_t batch_size = 32;
+    bool tta = false;
 };
 
 int run_evaluate(const EvaluateArguments& args) {
-    if (args.batch_size <= 0)
-        throw Error("--batch-size: expected a positive integer, found " + std::to_string(args.batch_size));
-    if (args.samples && *args.samples <= 0)
-        throw Error("--samples: expected a positive integer, found " + std::to_string(*args.samples));
+    check_positive("--batch-size", args.batch_size);
+    if (args.samples) check_positive("--samples", *args.samples);
     LoadedModel loaded = load_model(args.model);
     Sequential& model = *loaded.model;
     if (!model.is_compiled()) throw Error(args.model + ": the model was saved without a loss; cannot evaluate it");
-    DatasetSplits data =
-        load_dataset(args.dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
-    if (args.samples) data.test = data.test.take(*args.samples);
-    const Shape expected = model.input_shape().without_batch();
-    if (expected != data.test.image_shape || model.output_shape()[1] != data.test.num_classes()) {
-        throw Error(args.model + " takes images " + expected.to_string() + " and outputs " +
-                    std::to_string(model.output_shape()[1]) + " classes, but the " + args.dataset +
-                    " test split has images " + data.test.image_shape.to_string() + " and " +
-                    std::to_string(data.test.num_classes()) + " classes");
-    }
-    const std::string split = args.dataset + " test split (" + std::to_string(data.test.size()) + " images)";
-    const ClassifierEvaluation result = evaluate_classifier(model, data.test, split, args.batch_size);
-    std::printf("Evaluated %s on the %s\nLoss: %.4f\n%s\n%s", args.model.c_str(), split.c_str(), result.summary.loss,
-                format_metrics_summary(result.metrics).c_str(),
-                classification_report(result.metrics, result.class_names, 4).c_str());
-    if (args.out) {
-        std::filesystem::create_directories(*args.out);
-        write_evaluation_files(*args.out, result);
-        std::printf(
-            "\nWrote %s: metrics.json, classification_report.txt, confusion_matrix.csv, confusion_matrix.png, "
-            "confusion_matrix.svg\n",
-            args.out->c_str());
-    }
+    const Dataset test = load_test_split(args.dataset, args.data, args.samples);
+    check_model_fits(args.model, model, test, args.dataset);
+    const std::string split = test_split_name(args.dataset, test);
+    const ClassifierEvaluation result =
+        args.tta ? evaluate_probabilities(
+                       predict_probabilities(model, test, {.batch_size = args.batch_size, .horizontal_flip_tta = true}),
+                       test, split + ", horizontal-flip TTA", &model.loss(), model.metrics())
+                 : evaluate_classifier(model, test, split, args.batch_size);
+    std::printf("Evaluated %s on the %s\n", args.model.c_str(), result.split.c_str());
+    print_evaluation(result);
+    if (args.out) write_evaluation_out(*args.out, result);
     return exit_ok;
 }
 
@@ -70,6 +58,9 @@ void add_evaluate_command(CLI::App& app, int& exit_code) {
     command->add_option("--out", args->out,
                         "Folder for metrics.json, classification_report.txt and the confusion matrix (CSV, PNG, SVG)");
     command->add_option("--batch-size", args->batch_size, "Batch size")->capture_default_str();
+    command->add_flag("--tta", args->tta,
+                      "Test-time augmentation: average each image's probabilities with its mirror image's (the "
+                      "loss is then that of the averaged probabilities)");
     command->callback([args, &exit_code] { exit_code = run_evaluate(*args); });
 }
 

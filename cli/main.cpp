@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     add_summary_command(app, exit_code);
     add_evaluate_command(app, exit_code);
     add_predict_command(app, exit_code);
+    add_ensemble_command(app, exit_code);
     add_compare_command(app, exit_code);
     add_download_command(app, exit_code);
     add_augment_preview_command(app, exit_code);

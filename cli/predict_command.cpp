@@ -1,5 +1,6 @@
 // nnlab predict MODEL IMAGE… — the most likely classes of images (PNG/JPEG, resized to the model's input) or of
-// the first images of a dataset's test split, with their probabilities; --json for other programs.
+// the first images of a dataset's test split, with their probabilities; --json for other programs, --tta to average
+// each image with its mirror image.
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -12,6 +13,7 @@
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/data/image_decode.hpp"
 #include "nnlab/io/model_file.hpp"
+#include "nnlab/train/test_time_augmentation.hpp"
 
 namespace nnlab::cli {
 namespace {
@@ -24,6 +26,7 @@ struct PredictArguments {
     int64_t samples = 10;
     int top_k = 3;
     bool json = false;
+    bool tta = false;
 };
 
 // The files as one dataset of the model's input shape; labels are unknown (0).
@@ -76,7 +79,7 @@ int run_predict(const PredictArguments& args) {
         data = images_as_dataset(args.images, model.input_shape().without_batch());
         sources = args.images;
     }
-    const Tensor probabilities = model.predict(data);
+    const Tensor probabilities = predict_probabilities(model, data, {.horizontal_flip_tta = args.tta});
 
     nlohmann::json results = nlohmann::json::array();
     for (int64_t i = 0; i < data.size(); ++i) {
@@ -122,6 +125,8 @@ void add_predict_command(CLI::App& app, int& exit_code) {
     command->add_option("--samples", args->samples, "How many test images with --dataset")->capture_default_str();
     command->add_option("--top-k", args->top_k, "How many classes to show per image")->capture_default_str();
     command->add_flag("--json", args->json, "Print JSON instead of text");
+    command->add_flag("--tta", args->tta,
+                      "Test-time augmentation: average each image's probabilities with its mirror image's");
     command->callback([args, &exit_code] { exit_code = run_predict(*args); });
 }
 

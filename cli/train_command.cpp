@@ -1,4 +1,5 @@
-// nnlab train CONFIG — runs one experiment and writes its run folder.
+// nnlab train CONFIG — runs one experiment and writes its run folder; with --repeat N, N runs with seeds seed,
+// seed + 1, … and a summary of their test accuracy (mean ± sample std).
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,9 +8,11 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/experiment.hpp"
+#include "cli/repeat_summary.hpp"
 #include "cli/run_experiment.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/metrics/classification_report.hpp"
+#include "nnlab/report/atomic_write.hpp"
 
 namespace nnlab::cli {
 namespace {
@@ -20,23 +23,12 @@ struct TrainArguments {
     std::optional<std::string> data;
     std::optional<std::string> out;
     std::optional<uint64_t> seed;
+    int repeat = 1;
 };
 
-int run_train(const TrainArguments& args) {
-    // Everything that can be wrong with the input is checked before anything is written.
-    Experiment experiment = load_experiment(args.config);
-    if (args.epochs) {
-        if (*args.epochs <= 0)
-            throw Error("--epochs: expected a positive integer, found " + std::to_string(*args.epochs));
-        experiment.epochs = *args.epochs;
-    }
-    if (args.seed) experiment.seed = *args.seed;
-    const DatasetSplits data =
-        load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
-    const std::filesystem::path folder =
-        args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name);
-
-    const RunOutcome run = run_experiment(experiment, data, folder, std::cout, isatty(STDOUT_FILENO) == 1);
+// One run into `folder`, with the closing lines a person reads.
+RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, const std::filesystem::path& folder) {
+    RunOutcome run = run_experiment(experiment, data, folder, std::cout, isatty(STDOUT_FILENO) == 1);
     std::printf(
         "\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; "
         "peak memory %.0f MB\n",
@@ -50,6 +42,55 @@ int run_train(const TrainArguments& args) {
         "\nRun folder: %s\n  report.html, training_curves.png, confusion_matrix.png, classification_report.txt,\n"
         "  metrics.json, history.csv, model.safetensors, config.toml\n",
         folder.c_str());
+    return run;
+}
+
+// --repeat N: run i (from 1) trains with seed + i − 1 into <parent>/<i>-seed<seed>.
+void train_repeated(const Experiment& experiment, const DatasetSplits& data, int repeat,
+                    const std::filesystem::path& parent) {
+    std::filesystem::create_directories(parent);
+    RepeatSummary summary{.experiment = experiment.name, .runs = {}};
+    for (int i = 0; i < repeat; ++i) {
+        Experiment seeded = experiment;
+        seeded.seed = experiment.seed + static_cast<uint64_t>(i);
+        const std::filesystem::path folder = parent / (std::to_string(i + 1) + "-seed" + std::to_string(seeded.seed));
+        std::printf("\n=== Run %d/%d: seed %llu ===\n", i + 1, repeat, static_cast<unsigned long long>(seeded.seed));
+        std::fflush(stdout);
+        const RunOutcome run = train_one(seeded, data, folder);
+        summary.runs.push_back({.seed = seeded.seed,
+                                .test_accuracy = run.evaluation.metrics.accuracy,
+                                .seconds = run.seconds,
+                                .folder = folder});
+    }
+    write_file_atomically(parent / "repeat_summary.csv", summary.csv());
+    write_file_atomically(parent / "repeat_summary.json", summary.json().dump(2) + "\n");
+    std::printf(
+        "\n%d runs of %s (seeds %llu to %llu), final test accuracy:\n%s\nWrote %s: repeat_summary.csv, "
+        "repeat_summary.json and one run folder per seed\n",
+        repeat, experiment.name.c_str(), static_cast<unsigned long long>(summary.runs.front().seed),
+        static_cast<unsigned long long>(summary.runs.back().seed), summary.table().c_str(), parent.c_str());
+}
+
+int run_train(const TrainArguments& args) {
+    // Everything that can be wrong with the input is checked before anything is written.
+    if (args.repeat <= 0) throw Error("--repeat: expected a positive integer, found " + std::to_string(args.repeat));
+    Experiment experiment = load_experiment(args.config);
+    if (args.epochs) {
+        if (*args.epochs <= 0)
+            throw Error("--epochs: expected a positive integer, found " + std::to_string(*args.epochs));
+        experiment.epochs = *args.epochs;
+    }
+    if (args.seed) experiment.seed = *args.seed;
+    const DatasetSplits data =
+        load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+    if (args.repeat == 1) {
+        train_one(experiment, data,
+                  args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name));
+    } else {
+        train_repeated(
+            experiment, data, args.repeat,
+            args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name + "-repeat"));
+    }
     return exit_ok;
 }
 
@@ -63,8 +104,15 @@ void add_train_command(CLI::App& app, int& exit_code) {
     command->add_option("--epochs", args->epochs, "Override [train] epochs");
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
-    command->add_option("--out", args->out, "Run folder to write (default runs/<name>-<date>-<time>)");
+    command->add_option("--out", args->out,
+                        "Run folder to write (default runs/<name>-<date>-<time>); with --repeat, the folder holding "
+                        "the runs (default runs/<name>-repeat-<date>-<time>)");
     command->add_option("--seed", args->seed, "Override the experiment's seed");
+    command
+        ->add_option("--repeat", args->repeat,
+                     "Train N runs with seeds seed, seed+1, …, each in its own folder, and summarise their test "
+                     "accuracy (mean ± sample std) in repeat_summary.csv/.json")
+        ->capture_default_str();
     command->callback([args, &exit_code] { exit_code = run_train(*args); });
 }
 

@@ -31,6 +31,8 @@
 #include "nnlab/report/run_report.hpp"
 #include "nnlab/train/callbacks/learning_rate_scheduler.hpp"
 #include "nnlab/train/callbacks/progress_bar.hpp"
+#include "nnlab/train/ensemble.hpp"
 #include "nnlab/train/history.hpp"
 #include "nnlab/train/metric_tracker.hpp"
 #include "nnlab/train/sequential.hpp"
+#include "nnlab/train/test_time_augmentation.hpp"

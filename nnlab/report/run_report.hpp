@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "nnlab/losses/loss.hpp"
 #include "nnlab/metrics/classification_metrics.hpp"
 #include "nnlab/metrics/confusion_matrix.hpp"
 #include "nnlab/train/history.hpp"
@@ -28,6 +29,14 @@ struct ClassifierEvaluation {
 // not fit (input shape, class count), naming both.
 ClassifierEvaluation evaluate_classifier(Sequential& model, const Dataset& data, const std::string& split,
                                          int64_t batch_size = 32, const Augmenter* augmenter = nullptr);
+
+// The same figures from outputs already computed (an ensemble's mean, test-time augmentation): `probabilities`
+// (N, classes), row i for example i of `data`. summary.loss is `loss` on these probabilities (no weight penalty; NaN
+// without a loss), summary.metrics the MetricTracker metrics named in `metrics`. Throws nnlab::Error when the rows
+// or classes do not match the data.
+ClassifierEvaluation evaluate_probabilities(const Tensor& probabilities, const Dataset& data, const std::string& split,
+                                            const Loss* loss = nullptr,
+                                            const std::vector<std::string>& metrics = {"accuracy"});
 
 // The seed notebook's block: "Accuracy: 0.5452\nPrecision: 0.5452\nRecall: …\nF1-Score: …\n" (micro averages,
 // as it computes them), then the macro averages.

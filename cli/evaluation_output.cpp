@@ -1,0 +1,54 @@
+// What nnlab evaluate and nnlab ensemble share.
+#include "cli/evaluation_output.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/data/dataset_lookup.hpp"
+#include "nnlab/metrics/classification_report.hpp"
+
+namespace nnlab::cli {
+
+void check_positive(const std::string& option, int64_t value) {
+    if (value <= 0) throw Error(option + ": expected a positive integer, found " + std::to_string(value));
+}
+
+Dataset load_test_split(const std::string& dataset, const std::optional<std::string>& data_dir,
+                        std::optional<int64_t> samples) {
+    DatasetSplits data =
+        load_dataset(dataset, data_dir ? std::optional<std::filesystem::path>(*data_dir) : std::nullopt);
+    return samples ? data.test.take(*samples) : std::move(data.test);
+}
+
+void check_model_fits(const std::string& model_file, const Sequential& model, const Dataset& test,
+                      const std::string& dataset) {
+    const Shape expected = model.input_shape().without_batch();
+    if (expected != test.image_shape || model.output_shape()[1] != test.num_classes()) {
+        throw Error(model_file + " takes images " + expected.to_string() + " and outputs " +
+                    std::to_string(model.output_shape()[1]) + " classes, but the " + dataset +
+                    " test split has images " + test.image_shape.to_string() + " and " +
+                    std::to_string(test.num_classes()) + " classes");
+    }
+}
+
+std::string test_split_name(const std::string& dataset, const Dataset& test) {
+    return dataset + " test split (" + std::to_string(test.size()) + " images)";
+}
+
+void print_evaluation(const ClassifierEvaluation& e) {
+    if (!std::isnan(e.summary.loss)) std::printf("Loss: %.4f\n", e.summary.loss);
+    std::printf("%s\n%s", format_metrics_summary(e.metrics).c_str(),
+                classification_report(e.metrics, e.class_names, 4).c_str());
+}
+
+void write_evaluation_out(const std::filesystem::path& folder, const ClassifierEvaluation& evaluation) {
+    std::filesystem::create_directories(folder);
+    write_evaluation_files(folder, evaluation);
+    std::printf(
+        "\nWrote %s: metrics.json, classification_report.txt, confusion_matrix.csv, confusion_matrix.png, "
+        "confusion_matrix.svg\n",
+        folder.c_str());
+}
+
+}  // namespace nnlab::cli
