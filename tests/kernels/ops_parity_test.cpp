@@ -94,9 +94,9 @@ TEST_P(ActivationParity, ForwardAndBackwardMatchReference) {
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, ActivationParity,
                          ::testing::Values(ActivationKind::linear, ActivationKind::relu, ActivationKind::tanh,
-                                           ActivationKind::sigmoid, ActivationKind::softmax,
-                                           ActivationKind::leaky_relu, ActivationKind::elu, ActivationKind::gelu,
-                                           ActivationKind::swish, ActivationKind::softplus));
+                                           ActivationKind::sigmoid, ActivationKind::softmax, ActivationKind::leaky_relu,
+                                           ActivationKind::elu, ActivationKind::gelu, ActivationKind::swish,
+                                           ActivationKind::softplus));
 
 TEST(ReferenceKernels, HandComputedValues) {
     // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]

@@ -1,0 +1,84 @@
+// Batch normalisation as plain loops in double: the oracle the oneDNN kernels are tested against.
+#include <cmath>
+#include <vector>
+
+#include "nnlab/kernels/batch_norm.hpp"
+
+namespace nnlab::reference {
+namespace {
+
+// Per-channel mean and biased variance of x seen as (m, c).
+void moments(const Tensor& x, int64_t m, int64_t c, std::vector<double>& mean, std::vector<double>& variance) {
+    mean.assign(static_cast<size_t>(c), 0.0);
+    variance.assign(static_cast<size_t>(c), 0.0);
+    for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < c; ++j) mean[static_cast<size_t>(j)] += x[i * c + j];
+    for (double& v : mean) v /= static_cast<double>(m);
+    for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < c; ++j) {
+            const double d = x[i * c + j] - mean[static_cast<size_t>(j)];
+            variance[static_cast<size_t>(j)] += d * d;
+        }
+    }
+    for (double& v : variance) v /= static_cast<double>(m);
+}
+
+void normalize(const Tensor& x, const Tensor& gamma, const Tensor& beta, const std::vector<double>& mean,
+               const std::vector<double>& variance, float epsilon, int64_t m, int64_t c, Tensor& y) {
+    for (int64_t j = 0; j < c; ++j) {
+        const auto k = static_cast<size_t>(j);
+        const double inv_std = 1.0 / std::sqrt(variance[k] + double{epsilon});
+        for (int64_t i = 0; i < m; ++i)
+            y[i * c + j] = static_cast<float>(gamma[j] * (x[i * c + j] - mean[k]) * inv_std + beta[j]);
+    }
+}
+
+}  // namespace
+
+void batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta, float epsilon, Tensor& y,
+                                 Tensor& batch_mean, Tensor& batch_variance) {
+    const auto [m, c] =
+        check_batch_norm("batch_norm_forward_training", x, {&y}, {&gamma, &beta, &batch_mean, &batch_variance});
+    std::vector<double> mean, variance;
+    moments(x, m, c, mean, variance);
+    normalize(x, gamma, beta, mean, variance, epsilon, m, c, y);
+    for (int64_t j = 0; j < c; ++j) {
+        batch_mean[j] = static_cast<float>(mean[static_cast<size_t>(j)]);
+        batch_variance[j] = static_cast<float>(variance[static_cast<size_t>(j)]);
+    }
+}
+
+void batch_norm_forward_inference(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& mean,
+                                  const Tensor& variance, float epsilon, Tensor& y) {
+    const auto [m, c] = check_batch_norm("batch_norm_forward_inference", x, {&y}, {&gamma, &beta, &mean, &variance});
+    const std::vector<double> mu(mean.values().begin(), mean.values().end());
+    const std::vector<double> var(variance.values().begin(), variance.values().end());
+    normalize(x, gamma, beta, mu, var, epsilon, m, c, y);
+}
+
+// With x̂ = (x − μ)/σ (σ² + ε under the root): dbeta = Σ dy, dgamma = Σ dy·x̂ and
+// dx = gamma/σ · (dy − dbeta/M − x̂·dgamma/M), the batch statistics' own dependence on x included.
+void batch_norm_backward(const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& batch_mean,
+                         const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
+    const auto [m, c] =
+        check_batch_norm("batch_norm_backward", x, {&dy, &dx}, {&gamma, &batch_mean, &batch_variance, &dgamma, &dbeta});
+    for (int64_t j = 0; j < c; ++j) {
+        const double mu = batch_mean[j];
+        const double inv_std = 1.0 / std::sqrt(double{batch_variance[j]} + double{epsilon});
+        double sum_dy = 0.0, sum_dy_xhat = 0.0;
+        for (int64_t i = 0; i < m; ++i) {
+            sum_dy += dy[i * c + j];
+            sum_dy_xhat += dy[i * c + j] * (x[i * c + j] - mu) * inv_std;
+        }
+        dbeta[j] = static_cast<float>(dbeta[j] + sum_dy);
+        dgamma[j] = static_cast<float>(dgamma[j] + sum_dy_xhat);
+        const double md = static_cast<double>(m);
+        for (int64_t i = 0; i < m; ++i) {
+            const double xhat = (x[i * c + j] - mu) * inv_std;
+            dx[i * c + j] =
+                static_cast<float>(gamma[j] * inv_std * (dy[i * c + j] - sum_dy / md - xhat * sum_dy_xhat / md));
+        }
+    }
+}
+
+}  // namespace nnlab::reference

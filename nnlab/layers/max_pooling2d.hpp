@@ -1,0 +1,23 @@
+// MaxPooling2D — the maximum of each pool_size window, NHWC (Keras: layers.MaxPooling2D).
+#pragma once
+
+#include "nnlab/layers/pooling2d.hpp"
+
+namespace nnlab {
+
+class MaxPooling2D final : public Pooling2D {
+public:
+    // Keras defaults: pool_size (2, 2), strides = pool_size, padding "valid".
+    explicit MaxPooling2D(std::array<int64_t, 2> pool_size = {2, 2}, PoolingOptions options = {});
+
+    std::string type() const override { return "MaxPooling2D"; }
+    // In training the gradient of each window goes to its first maximum (row-major order within the window).
+    void forward(const Tensor& x, Tensor& y, Mode mode) override;
+    void backward(const Tensor& dy, Tensor& dx) override;
+
+private:
+    PoolGeometry last_;  // the geometry of the last training forward
+    MaxPoolWorkspace workspace_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,68 @@
+// ZeroPadding2D — zeros around each image (Keras: layers.ZeroPadding2D).
+#include "nnlab/layers/zero_padding2d.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "nnlab/core/error.hpp"
+
+namespace nnlab {
+
+ZeroPadding2D::ZeroPadding2D(std::array<std::array<int64_t, 2>, 2> padding) : padding_(padding) {
+    for (const auto& pair : padding_) {
+        for (int64_t p : pair) {
+            if (p < 0) {
+                throw KeyError("padding", "padding: expected counts of rows/columns ≥ 0, got [[" +
+                                              std::to_string(padding_[0][0]) + ", " + std::to_string(padding_[0][1]) +
+                                              "], [" + std::to_string(padding_[1][0]) + ", " +
+                                              std::to_string(padding_[1][1]) + "]]");
+            }
+        }
+    }
+}
+
+ZeroPadding2D::ZeroPadding2D(int64_t padding) : ZeroPadding2D({{{padding, padding}, {padding, padding}}}) {}
+
+ZeroPadding2D::ZeroPadding2D(int64_t height, int64_t width) : ZeroPadding2D({{{height, height}, {width, width}}}) {}
+
+Shape ZeroPadding2D::build(const Shape& input) {
+    if (input.rank() != 4) {
+        throw Error(error_prefix() + "expected input (batch, height, width, channels), got " + input.to_string());
+    }
+    in_h_ = input[1];
+    in_w_ = input[2];
+    channels_ = input[3];
+    return Shape{input[0], padding_[0][0] + in_h_ + padding_[0][1], padding_[1][0] + in_w_ + padding_[1][1], channels_};
+}
+
+// Each input row of W·C values lands whole in the padded output, so rows are copied as blocks.
+void ZeroPadding2D::forward(const Tensor& x, Tensor& y, Mode) {
+    const int64_t out_w = padding_[1][0] + in_w_ + padding_[1][1], out_h = padding_[0][0] + in_h_ + padding_[0][1];
+    const int64_t row = in_w_ * channels_;
+    y.fill(0.0f);
+    for (int64_t n = 0; n < x.rows(); ++n) {
+        for (int64_t h = 0; h < in_h_; ++h) {
+            const float* from = x.data() + (n * in_h_ + h) * row;
+            float* to = y.data() + ((n * out_h + h + padding_[0][0]) * out_w + padding_[1][0]) * channels_;
+            std::copy_n(from, row, to);
+        }
+    }
+}
+
+void ZeroPadding2D::backward(const Tensor& dy, Tensor& dx) {
+    if (dx.empty()) return;
+    const int64_t out_w = padding_[1][0] + in_w_ + padding_[1][1], out_h = padding_[0][0] + in_h_ + padding_[0][1];
+    const int64_t row = in_w_ * channels_;
+    for (int64_t n = 0; n < dx.rows(); ++n) {
+        for (int64_t h = 0; h < in_h_; ++h) {
+            const float* from = dy.data() + ((n * out_h + h + padding_[0][0]) * out_w + padding_[1][0]) * channels_;
+            std::copy_n(from, row, dx.data() + (n * in_h_ + h) * row);
+        }
+    }
+}
+
+nlohmann::json ZeroPadding2D::config() const {
+    return {{"padding", padding_}};
+}
+
+}  // namespace nnlab

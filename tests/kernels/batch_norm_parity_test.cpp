@@ -1,0 +1,113 @@
+// Batch normalisation: the oneDNN kernels against the reference loops (in double) on odd shapes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/rng.hpp"
+#include "nnlab/kernels/batch_norm.hpp"
+
+namespace nnlab {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Tensor random_tensor(Shape shape, uint64_t seed, double low = -1.0, double high = 1.0) {
+    Tensor t(std::move(shape));
+    Rng rng(seed);
+    for (float& v : t.values()) v = static_cast<float>(rng.uniform(low, high));
+    return t;
+}
+
+// |fast − reference| within tolerance of the largest reference magnitude (sums over many values cancel).
+void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {
+    ASSERT_EQ(fast.numel(), reference.numel());
+    double scale = 1.0;
+    for (float v : reference.values()) scale = std::max(scale, double{std::abs(v)});
+    for (int64_t i = 0; i < fast.numel(); ++i) ASSERT_NEAR(fast[i], reference[i], tolerance * scale) << "at " << i;
+}
+
+class BatchNormParity : public ::testing::TestWithParam<Shape> {};
+
+TEST_P(BatchNormParity, ForwardAndBackwardMatchReference) {
+    const Shape shape = GetParam();
+    const int64_t channels = shape[shape.rank() - 1];
+    const Shape per_channel{channels};
+    // An offset and a spread per channel, so the normalisation has something to undo.
+    const Tensor x = random_tensor(shape, 1, -3.0, 5.0);
+    const Tensor gamma = random_tensor(per_channel, 2, 0.5, 1.5), beta = random_tensor(per_channel, 3);
+    const float epsilon = 1e-3f;
+
+    Tensor y_fast(shape), y_reference(shape);
+    Tensor mean_fast(per_channel), mean_reference(per_channel), var_fast(per_channel), var_reference(per_channel);
+    batch_norm_forward_training(x, gamma, beta, epsilon, y_fast, mean_fast, var_fast);
+    reference::batch_norm_forward_training(x, gamma, beta, epsilon, y_reference, mean_reference, var_reference);
+    expect_close(mean_fast, mean_reference, 1e-5);
+    expect_close(var_fast, var_reference, 1e-5);
+    expect_close(y_fast, y_reference, 1e-4);
+
+    const Tensor moving_mean = random_tensor(per_channel, 4), moving_var = random_tensor(per_channel, 5, 0.5, 2.0);
+    batch_norm_forward_inference(x, gamma, beta, moving_mean, moving_var, epsilon, y_fast);
+    reference::batch_norm_forward_inference(x, gamma, beta, moving_mean, moving_var, epsilon, y_reference);
+    expect_close(y_fast, y_reference, 1e-5);
+
+    const Tensor dy = random_tensor(shape, 6);
+    Tensor dx_fast(shape), dx_reference(shape);
+    // Gradients start non-zero: both must add into them.
+    Tensor dgamma_fast = random_tensor(per_channel, 7), dgamma_reference = dgamma_fast.clone();
+    Tensor dbeta_fast = random_tensor(per_channel, 8), dbeta_reference = dbeta_fast.clone();
+    batch_norm_backward(x, dy, gamma, mean_reference, var_reference, epsilon, dx_fast, dgamma_fast, dbeta_fast);
+    reference::batch_norm_backward(x, dy, gamma, mean_reference, var_reference, epsilon, dx_reference, dgamma_reference,
+                                   dbeta_reference);
+    expect_close(dx_fast, dx_reference, 1e-4);
+    expect_close(dgamma_fast, dgamma_reference, 1e-4);
+    expect_close(dbeta_fast, dbeta_reference, 1e-4);
+}
+
+INSTANTIATE_TEST_SUITE_P(OddShapes, BatchNormParity,
+                         ::testing::Values(Shape{1, 3}, Shape{3, 1}, Shape{17, 3}, Shape{65, 17}, Shape{1, 1, 1, 3},
+                                           Shape{3, 5, 7, 17}, Shape{2, 3, 3, 65}, Shape{17, 1, 3, 1}),
+                         [](const ::testing::TestParamInfo<Shape>& param_info) {
+                             std::string name;
+                             for (int64_t d : param_info.param.dims())
+                                 name += (name.empty() ? "" : "x") + std::to_string(d);
+                             return name;
+                         });
+
+TEST(BatchNormParity, TrainingVarianceIsBiased) {
+    // One channel holding 1, 2, 3, 6: mean 3, Σ(x − 3)² = 4 + 1 + 0 + 9 = 14, biased variance 14/4.
+    Tensor x(Shape{4, 1});
+    for (int i = 0; i < 4; ++i) x[i] = std::vector<float>{1, 2, 3, 6}[static_cast<size_t>(i)];
+    Tensor gamma(Shape{1}), beta(Shape{1}), y(Shape{4, 1}), mean(Shape{1}), variance(Shape{1});
+    gamma.fill(1.0f);
+    batch_norm_forward_training(x, gamma, beta, 1e-3f, y, mean, variance);
+    EXPECT_FLOAT_EQ(mean[0], 3.0f);
+    EXPECT_FLOAT_EQ(variance[0], 3.5f);
+    EXPECT_NEAR(y[3], 3.0 / std::sqrt(3.5 + 1e-3), 1e-5);
+    reference::batch_norm_forward_training(x, gamma, beta, 1e-3f, y, mean, variance);
+    EXPECT_FLOAT_EQ(variance[0], 3.5f);
+}
+
+TEST(BatchNormParity, FastKernelsAreOneDnnJitNotItsReferenceLoops) {
+    for (bool backward : {false, true}) {
+        const std::string implementation = batch_norm_implementation(64 * 32 * 32, 64, backward);
+        RecordProperty(backward ? "backward" : "forward", implementation);
+        EXPECT_THAT(implementation, AllOf(HasSubstr("jit"), Not(HasSubstr("ref")))) << implementation;
+    }
+}
+
+TEST(BatchNormParity, RejectsMismatchedShapes) {
+    const Tensor x(Shape{4, 3}), gamma(Shape{3}), beta(Shape{2});
+    Tensor y(Shape{4, 3}), mean(Shape{3}), variance(Shape{3});
+    EXPECT_THROW(batch_norm_forward_training(x, gamma, beta, 1e-3f, y, mean, variance), Error);
+    EXPECT_THROW(reference::batch_norm_forward_training(x, gamma, beta, 1e-3f, y, mean, variance), Error);
+    Tensor short_y(Shape{3, 3});
+    EXPECT_THROW(batch_norm_forward_inference(x, gamma, gamma, mean, variance, 1e-3f, short_y), Error);
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -1,0 +1,156 @@
+// Pooling: the oneDNN kernels against the reference loops on odd shapes, ties included.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/rng.hpp"
+#include "nnlab/kernels/pooling.hpp"
+#include "nnlab/layers/pooling2d.hpp"
+
+namespace nnlab {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Tensor random_tensor(Shape shape, uint64_t seed) {
+    Tensor t(std::move(shape));
+    Rng rng(seed);
+    for (float& v : t.values()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
+    return t;
+}
+
+// Values from {0, 1, 2}: most windows hold several equal maxima.
+Tensor tied_tensor(Shape shape, uint64_t seed) {
+    Tensor t(std::move(shape));
+    Rng rng(seed);
+    for (float& v : t.values()) v = static_cast<float>(rng.below(3));
+    return t;
+}
+
+void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {
+    ASSERT_EQ(fast.numel(), reference.numel());
+    for (int64_t i = 0; i < fast.numel(); ++i) {
+        ASSERT_NEAR(fast[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i]))) << "at " << i;
+    }
+}
+
+Shape input_shape(const PoolGeometry& g) {
+    return Shape{g.batch, g.in_h, g.in_w, g.channels};
+}
+Shape output_shape(const PoolGeometry& g) {
+    return Shape{g.batch, g.out_h, g.out_w, g.channels};
+}
+
+// in (height; width is height + 2), pool, stride, padding "same"
+using Case = std::tuple<int, int, int, bool>;
+
+class PoolingParity : public ::testing::TestWithParam<Case> {
+protected:
+    // Every channel count of the odd set, or nothing when "valid" leaves no output.
+    std::vector<PoolGeometry> geometries() const {
+        const auto [in, pool, stride, same] = GetParam();
+        std::vector<PoolGeometry> result;
+        if (!same && in < pool) return result;
+        for (int channels : {1, 3, 17, 65}) {
+            PoolGeometry g = keras_pool_geometry(in, in + 2, channels, {pool, pool + 1}, {stride, stride}, same);
+            g.batch = 3;
+            result.push_back(g);
+        }
+        return result;
+    }
+};
+
+void expect_max_pool_parity(const PoolGeometry& g, const Tensor& x) {
+    Tensor fast(output_shape(g)), reference(output_shape(g)), fast_inference(output_shape(g));
+    MaxPoolWorkspace fast_workspace, reference_workspace;
+    max_pool_forward(g, x, fast, &fast_workspace);
+    reference::max_pool_forward(g, x, reference, &reference_workspace);
+    max_pool_forward(g, x, fast_inference, nullptr);
+    expect_close(fast, reference, 0.0);  // a maximum is one of the inputs: exact
+    expect_close(fast_inference, reference, 0.0);
+
+    const Tensor dy = random_tensor(output_shape(g), 7);
+    Tensor dx_fast = random_tensor(input_shape(g), 8), dx_reference = random_tensor(input_shape(g), 9);
+    max_pool_backward(g, dy, fast_workspace, dx_fast);
+    reference::max_pool_backward(g, dy, reference_workspace, dx_reference);
+    expect_close(dx_fast, dx_reference, 1e-6);  // overlapping windows add in another order
+}
+
+TEST_P(PoolingParity, MaxMatchesReference) {
+    for (const PoolGeometry& g : geometries()) {
+        SCOPED_TRACE(::testing::Message() << "channels " << g.channels);
+        expect_max_pool_parity(g, random_tensor(input_shape(g), 1));
+    }
+}
+
+TEST_P(PoolingParity, MaxWithTiesRoutesToTheSameElement) {
+    for (const PoolGeometry& g : geometries()) {
+        SCOPED_TRACE(::testing::Message() << "channels " << g.channels);
+        expect_max_pool_parity(g, tied_tensor(input_shape(g), 2));
+    }
+}
+
+TEST_P(PoolingParity, AverageMatchesReference) {
+    for (const PoolGeometry& g : geometries()) {
+        SCOPED_TRACE(::testing::Message() << "channels " << g.channels);
+        const Tensor x = random_tensor(input_shape(g), 3);
+        Tensor fast(output_shape(g)), reference(output_shape(g));
+        avg_pool_forward(g, x, fast);
+        reference::avg_pool_forward(g, x, reference);
+        expect_close(fast, reference, 1e-6);
+
+        const Tensor dy = random_tensor(output_shape(g), 4);
+        Tensor dx_fast = random_tensor(input_shape(g), 5), dx_reference = random_tensor(input_shape(g), 6);
+        avg_pool_backward(g, dy, dx_fast);
+        reference::avg_pool_backward(g, dy, dx_reference);
+        expect_close(dx_fast, dx_reference, 1e-6);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(OddShapes, PoolingParity,
+                         ::testing::Combine(::testing::Values(1, 3, 17), ::testing::Values(1, 2, 3),
+                                            ::testing::Values(1, 2, 3), ::testing::Bool()));
+
+TEST(PoolingParity, WholeImageWindowMatchesReference) {
+    // GlobalMaxPooling2D's geometry on a CIFAR-sized map: more than 255 positions in one window.
+    PoolGeometry g = keras_pool_geometry(17, 19, 5, {17, 19}, {1, 1}, false);
+    g.batch = 2;
+    expect_max_pool_parity(g, random_tensor(input_shape(g), 10));
+    expect_max_pool_parity(g, tied_tensor(input_shape(g), 11));
+}
+
+TEST(PoolingParity, FastKernelsAreOneDnnJitNotItsReferenceLoops) {
+    PoolGeometry g = keras_pool_geometry(32, 32, 64, {2, 2}, {2, 2}, false);
+    g.batch = 64;
+    for (bool max : {true, false}) {
+        for (bool backward : {false, true}) {
+            const std::string implementation = pooling_implementation(g, max, backward);
+            RecordProperty(std::string(max ? "max" : "avg") + (backward ? "_backward" : "_forward"), implementation);
+            EXPECT_THAT(implementation, AllOf(HasSubstr("jit"), Not(HasSubstr("ref")))) << implementation;
+        }
+    }
+}
+
+TEST(PoolingParity, RejectsInconsistentGeometryAndTensors) {
+    PoolGeometry g = keras_pool_geometry(4, 4, 2, {2, 2}, {2, 2}, false);
+    g.batch = 1;
+    Tensor x(Shape{1, 4, 4, 2}), y(Shape{1, 2, 2, 2}), small(Shape{1, 1, 2, 2});
+    EXPECT_THROW(avg_pool_forward(g, x, small), Error);
+    EXPECT_THROW(reference::avg_pool_forward(g, x, small), Error);
+    PoolGeometry wrong = g;
+    wrong.out_h = 3;  // (4 − 2)/2 + 1 = 2
+    EXPECT_THROW(max_pool_forward(wrong, x, y, nullptr), Error);
+    EXPECT_THROW(reference::max_pool_forward(wrong, x, y, nullptr), Error);
+    MaxPoolWorkspace empty;
+    EXPECT_THROW(max_pool_backward(g, y, empty, x), Error);
+    EXPECT_THROW(reference::max_pool_backward(g, y, empty, x), Error);
+}
+
+}  // namespace
+}  // namespace nnlab
