@@ -6,18 +6,26 @@
 #include <cctype>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/average_pooling2d.hpp"
+#include "nnlab/layers/batch_normalization.hpp"
 #include "nnlab/layers/conv2d.hpp"
 #include "nnlab/layers/dense.hpp"
 #include "nnlab/layers/depthwise_conv2d.hpp"
+#include "nnlab/layers/dropout.hpp"
 #include "nnlab/layers/flatten.hpp"
+#include "nnlab/layers/global_pooling2d.hpp"
+#include "nnlab/layers/max_pooling2d.hpp"
+#include "nnlab/layers/reshape.hpp"
 #include "nnlab/layers/residual.hpp"
 #include "nnlab/layers/weight_options.hpp"
+#include "nnlab/layers/zero_padding2d.hpp"
 
 namespace nnlab {
 namespace {
@@ -116,6 +124,115 @@ std::unique_ptr<Layer> build_depthwise_conv2d(const json& spec) {
                                             .weights = depthwise_weight_options_from_json(spec)});
 }
 
+double optional_number(const json& spec, const std::string& key, double fallback) {
+    const auto it = spec.find(key);
+    if (it == spec.end()) return fallback;
+    if (!it->is_number()) throw KeyError(key, key + ": expected a number, got " + shown(*it));
+    return it->get<double>();
+}
+
+bool optional_boolean(const json& spec, const std::string& key, bool fallback) {
+    const auto it = spec.find(key);
+    if (it == spec.end()) return fallback;
+    if (!it->is_boolean()) throw KeyError(key, key + ": expected true or false, got " + shown(*it));
+    return it->get<bool>();
+}
+
+int64_t non_negative_integer(const std::string& key, const json& value) {
+    if (!value.is_number_integer() || value.get<int64_t>() < 0)
+        throw KeyError(key, key + ": expected a non-negative integer, got " + shown(value));
+    return value.get<int64_t>();
+}
+
+PoolingOptions pooling_options(const json& spec) {
+    PoolingOptions options{.strides = std::nullopt, .padding = optional_string(spec, "padding", "valid")};
+    if (const auto it = spec.find("strides"); it != spec.end() && !it->is_null())
+        options.strides = pair_value("strides", *it);
+    return options;
+}
+
+std::unique_ptr<Layer> build_max_pooling2d(const json& spec) {
+    return std::make_unique<MaxPooling2D>(optional_pair(spec, "pool_size", {2, 2}), pooling_options(spec));
+}
+
+std::unique_ptr<Layer> build_average_pooling2d(const json& spec) {
+    return std::make_unique<AveragePooling2D>(optional_pair(spec, "pool_size", {2, 2}), pooling_options(spec));
+}
+
+std::unique_ptr<Layer> build_global_average_pooling2d(const json& spec) {
+    return std::make_unique<GlobalAveragePooling2D>(optional_boolean(spec, "keepdims", false));
+}
+
+std::unique_ptr<Layer> build_global_max_pooling2d(const json& spec) {
+    return std::make_unique<GlobalMaxPooling2D>(optional_boolean(spec, "keepdims", false));
+}
+
+std::unique_ptr<Layer> build_batch_normalization(const json& spec) {
+    BatchNormalizationOptions options;
+    if (const auto it = spec.find("axis"); it != spec.end()) {
+        if (!it->is_number_integer()) throw KeyError("axis", "axis: expected an integer, got " + shown(*it));
+        options.axis = it->get<int>();
+    }
+    options.momentum = optional_number(spec, "momentum", options.momentum);
+    options.epsilon = optional_number(spec, "epsilon", options.epsilon);
+    options.center = optional_boolean(spec, "center", options.center);
+    options.scale = optional_boolean(spec, "scale", options.scale);
+    for (auto [key, target] : {std::pair{"beta_initializer", &options.beta_initializer},
+                               {"gamma_initializer", &options.gamma_initializer},
+                               {"moving_mean_initializer", &options.moving_mean_initializer},
+                               {"moving_variance_initializer", &options.moving_variance_initializer}}) {
+        if (const auto it = spec.find(key); it != spec.end()) *target = initializer_from_json(key, *it);
+    }
+    for (auto [key, target] : {std::pair{"beta_regularizer", &options.beta_regularizer},
+                               {"gamma_regularizer", &options.gamma_regularizer}}) {
+        if (const auto it = spec.find(key); it != spec.end()) *target = regularizer_from_json(key, *it);
+    }
+    return std::make_unique<BatchNormalization>(options);
+}
+
+std::unique_ptr<Layer> build_dropout(const json& spec) {
+    const json& rate = required(spec, "rate", "Dropout", "the fraction of units to drop, in [0, 1)");
+    if (!rate.is_number()) throw KeyError("rate", "rate: expected a number in [0, 1), got " + shown(rate));
+    std::optional<uint64_t> seed;
+    if (const auto it = spec.find("seed"); it != spec.end() && !it->is_null())
+        seed = static_cast<uint64_t>(non_negative_integer("seed", *it));
+    return std::make_unique<Dropout>(rate.get<double>(), seed);
+}
+
+// Keras's three forms: 1, [1, 2] (symmetric height, width) and [[top, bottom], [left, right]].
+std::unique_ptr<Layer> build_zero_padding2d(const json& spec) {
+    const auto it = spec.find("padding");
+    if (it == spec.end()) return std::make_unique<ZeroPadding2D>();
+    const json& value = *it;
+    const std::string expected =
+        "padding: expected an integer, [height, width] or [[top, bottom], [left, right]], got ";
+    if (!value.is_array()) return std::make_unique<ZeroPadding2D>(non_negative_integer("padding", value));
+    if (value.size() != 2) throw KeyError("padding", expected + shown(value));
+    if (!value[0].is_array())
+        return std::make_unique<ZeroPadding2D>(non_negative_integer("padding", value[0]),
+                                               non_negative_integer("padding", value[1]));
+    std::array<std::array<int64_t, 2>, 2> sides{};
+    for (size_t axis = 0; axis < 2; ++axis) {
+        if (!value[axis].is_array() || value[axis].size() != 2) throw KeyError("padding", expected + shown(value));
+        for (size_t side = 0; side < 2; ++side) sides[axis][side] = non_negative_integer("padding", value[axis][side]);
+    }
+    return std::make_unique<ZeroPadding2D>(sides);
+}
+
+std::unique_ptr<Layer> build_reshape(const json& spec) {
+    const json& target = required(spec, "target_shape", "Reshape", "a list of sizes such as [8, 8, 16]");
+    if (!target.is_array())
+        throw KeyError("target_shape", "target_shape: expected a list of sizes, got " + shown(target));
+    std::vector<int64_t> dims;
+    for (const json& d : target) {
+        if (!d.is_number_integer())
+            throw KeyError("target_shape",
+                           "target_shape: expected integers (−1 for one inferred size), got " + shown(target));
+        dims.push_back(d.get<int64_t>());
+    }
+    return std::make_unique<Reshape>(std::move(dims));
+}
+
 std::unique_ptr<Layer> build_activation(const json& spec) {
     return std::make_unique<Activation>(
         string_value("activation", required(spec, "activation", "Activation", "the name of an activation")));
@@ -173,12 +290,23 @@ std::vector<std::string_view> depthwise_keys() {
 const std::vector<LayerType>& layer_types() {
     static const std::vector<LayerType> types{
         {"Activation", {"activation"}, build_activation},
+        {"AveragePooling2D", {"pool_size", "strides", "padding"}, build_average_pooling2d},
+        {"BatchNormalization",
+         {"axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+          "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer"},
+         build_batch_normalization},
         {"Conv2D", with_weight_options({"filters", "kernel_size", "strides", "padding", "dilation_rate", "activation"}),
          build_conv2d},
         {"Dense", with_weight_options({"units", "activation"}), build_dense},
         {"DepthwiseConv2D", depthwise_keys(), build_depthwise_conv2d},
+        {"Dropout", {"rate", "seed"}, build_dropout},
         {"Flatten", {}, build_flatten},
+        {"GlobalAveragePooling2D", {"keepdims"}, build_global_average_pooling2d},
+        {"GlobalMaxPooling2D", {"keepdims"}, build_global_max_pooling2d},
+        {"MaxPooling2D", {"pool_size", "strides", "padding"}, build_max_pooling2d},
         {"Residual", {"layers", "shortcut", "activation"}, build_residual},
+        {"Reshape", {"target_shape"}, build_reshape},
+        {"ZeroPadding2D", {"padding"}, build_zero_padding2d},
     };
     return types;
 }

@@ -10,10 +10,10 @@
 namespace nnlab {
 
 // Builds a layer from {"type": "Dense", "name": "dense_1" (optional), and the layer's own keys}.
-// Known types and keys:
-//   Flatten     (no keys)
-//   Dense       units (positive integer, required), activation (string, default "linear")
-//   Activation  activation (string, required)
+// Known types (Keras's names, keys and defaults): Activation, AveragePooling2D, BatchNormalization, Conv2D,
+// Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Residual
+// (layers, shortcut: nested lists of specs), Reshape, ZeroPadding2D. Sizes (kernel_size, strides, pool_size, …)
+// take an integer or a pair, as in Keras.
 // Every key is checked, so a typo ("unit") is an error rather than a silent default. Throws
 // nnlab::KeyError whose key() is exactly the offending key ("type", "units", "unit", …), so a config
 // reader can point at the line it came from.

@@ -32,7 +32,9 @@ KeyError key_error_of(const json& spec) {
 }
 
 // Every layer type, in the order error messages list them.
-const std::string known_types = "Activation, Conv2D, Dense, DepthwiseConv2D, Flatten, Residual";
+const std::string known_types =
+    "Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, "
+    "GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Residual, Reshape, ZeroPadding2D";
 
 void expect_key_error(const json& spec, const std::string& key, const std::string& message) {
     const KeyError e = key_error_of(spec);
@@ -198,6 +200,52 @@ TEST(LayerRegistry, ConvolutionKeysAreChecked) {
               "padding");
     EXPECT_EQ(key_error_of({{"type", "DepthwiseConv2D"}, {"kernel_size", 3}, {"depthwise_initializer", "nope"}}).key(),
               "depthwise_initializer");
+}
+
+}  // namespace
+}  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// Every layer type: its spec read, written back and read again is stable, and it builds to Keras's shape.
+TEST(LayerRegistry, EveryCnnLayerRoundTripsAndBuilds) {
+    const Shape image{Shape::unknown, 8, 8, 4};
+    const std::vector<std::pair<json, Shape>> cases{
+        {{{"type", "MaxPooling2D"}}, Shape{Shape::unknown, 4, 4, 4}},
+        {{{"type", "MaxPooling2D"}, {"pool_size", 3}, {"strides", 2}, {"padding", "same"}},
+         Shape{Shape::unknown, 4, 4, 4}},
+        {{{"type", "AveragePooling2D"}, {"pool_size", {2, 1}}}, Shape{Shape::unknown, 4, 8, 4}},
+        {{{"type", "GlobalAveragePooling2D"}}, Shape{Shape::unknown, 4}},
+        {{{"type", "GlobalMaxPooling2D"}, {"keepdims", true}}, Shape{Shape::unknown, 1, 1, 4}},
+        {{{"type", "BatchNormalization"}, {"momentum", 0.9}, {"gamma_regularizer", "l2"}}, image},
+        {{{"type", "Dropout"}, {"rate", 0.25}}, image},
+        {{{"type", "ZeroPadding2D"}, {"padding", 2}}, Shape{Shape::unknown, 12, 12, 4}},
+        {{{"type", "ZeroPadding2D"}, {"padding", {1, 0}}}, Shape{Shape::unknown, 10, 8, 4}},
+        {{{"type", "ZeroPadding2D"}, {"padding", {{0, 1}, {2, 3}}}}, Shape{Shape::unknown, 9, 13, 4}},
+        {{{"type", "Reshape"}, {"target_shape", {16, -1}}}, Shape{Shape::unknown, 16, 16}},
+        {{{"type", "DepthwiseConv2D"}, {"kernel_size", 3}, {"depth_multiplier", 2}, {"padding", "same"}},
+         Shape{Shape::unknown, 8, 8, 8}},
+    };
+    for (const auto& [spec, shape] : cases) {
+        const auto layer = make_layer(spec);
+        const json back = layer_spec(*layer);
+        EXPECT_EQ(layer_spec(*make_layer(back)), back) << spec.dump();
+        EXPECT_EQ(layer->build(image), shape) << spec.dump();
+    }
+}
+
+TEST(LayerRegistry, CnnLayerKeysAreChecked) {
+    expect_key_error({{"type", "Dropout"}}, "rate",
+                     "rate: missing; layer Dropout needs rate, the fraction of units to drop, in [0, 1)");
+    EXPECT_EQ(key_error_of({{"type", "Dropout"}, {"rate", 1.5}}).key(), "rate");
+    EXPECT_EQ(key_error_of({{"type", "MaxPooling2D"}, {"pool_size", 0}}).key(), "pool_size");
+    EXPECT_EQ(key_error_of({{"type", "MaxPooling2D"}, {"padding", "full"}}).key(), "padding");
+    EXPECT_EQ(key_error_of({{"type", "BatchNormalization"}, {"momentum", "high"}}).key(), "momentum");
+    EXPECT_EQ(key_error_of({{"type", "ZeroPadding2D"}, {"padding", {1, 2, 3}}}).key(), "padding");
+    EXPECT_EQ(key_error_of({{"type", "ZeroPadding2D"}, {"padding", -1}}).key(), "padding");
+    EXPECT_EQ(key_error_of({{"type", "Reshape"}, {"target_shape", "8x8"}}).key(), "target_shape");
+    EXPECT_EQ(key_error_of({{"type", "GlobalMaxPooling2D"}, {"keepdims", 1}}).key(), "keepdims");
 }
 
 }  // namespace
