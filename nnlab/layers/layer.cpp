@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 #include "nnlab/core/error.hpp"
 
@@ -10,17 +11,13 @@ namespace nnlab {
 
 namespace {
 
+// Keras's to_snake_case, the same two substitutions: Conv2D → conv2d, MaxPooling2D → max_pooling2d,
+// BatchNormalization → batch_normalization.
 std::string snake_case(const std::string& type) {
-    std::string name;
-    for (size_t i = 0; i < type.size(); ++i) {
-        const char c = type[i];
-        if (std::isupper(static_cast<unsigned char>(c))) {
-            if (i > 0 && !std::isupper(static_cast<unsigned char>(type[i - 1]))) name += '_';
-            name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else {
-            name += c;
-        }
-    }
+    static const std::regex word_start("(.)([A-Z][a-z0-9]+)");
+    static const std::regex lower_upper("([a-z])([A-Z])");
+    std::string name = std::regex_replace(std::regex_replace(type, word_start, "$1_$2"), lower_upper, "$1_$2");
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return name;
 }
 
