@@ -36,6 +36,8 @@ public:
 
     int64_t filters() const { return filters_; }
     std::array<int64_t, 2> kernel_size() const { return kernel_size_; }
+    // The convolution build() worked out; its batch is the last forward's.
+    const ConvGeometry& geometry() const { return geometry_; }
     Param& kernel() { return kernel_; }
     Param& bias() { return bias_; }
 

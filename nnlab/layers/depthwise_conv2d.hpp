@@ -49,6 +49,9 @@ public:
     Param& depthwise_kernel() { return kernel_; }
     Param& bias() { return bias_; }
 
+    // The convolution build() worked out; its batch is the last forward's.
+    const ConvGeometry& geometry() const { return geometry_; }
+
 private:
     std::array<int64_t, 2> kernel_size_;
     DepthwiseConv2DOptions options_;
