@@ -21,6 +21,8 @@ public:
     ConfigReader(const toml::table& table, std::string file, std::string path);
 
     bool has(std::string_view key) const { return table_.contains(key); }
+    // For keys that take a string or a number ("epoch" or a count).
+    bool holds_string(std::string_view key) const { return node(key) != nullptr && node(key)->is_string(); }
     std::optional<ConfigReader> table(std::string_view key) const;
     // An array of tables (inline tables or [[key]] sections).
     std::vector<ConfigReader> tables(std::string_view key) const;

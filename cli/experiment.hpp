@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/callback_config.hpp"
 #include "nnlab/core/shape.hpp"
 #include "nnlab/data/augment.hpp"
 #include "nnlab/optim/optimizer.hpp"
@@ -20,14 +21,20 @@
 namespace nnlab::cli {
 
 struct ScheduleConfig {
-    std::string type;  // "step_decay", "exponential_decay", "cosine_decay"
-    double initial_learning_rate = 0.001;
-    double drop = 0.5;         // step_decay
-    int epochs_drop = 10;      // step_decay
-    int64_t decay_steps = 0;   // exponential_decay, cosine_decay
-    double decay_rate = 0.96;  // exponential_decay
-    bool staircase = false;    // exponential_decay
-    double alpha = 0.0;        // cosine_decay
+    std::string type;                      // "step_decay", "exponential_decay", "cosine_decay", "one_cycle"
+    double initial_learning_rate = 0.001;  // all but one_cycle
+    double drop = 0.5;                     // step_decay
+    int epochs_drop = 10;                  // step_decay
+    int64_t decay_steps = 0;               // exponential_decay, cosine_decay
+    double decay_rate = 0.96;              // exponential_decay
+    bool staircase = false;                // exponential_decay
+    double alpha = 0.0;                    // cosine_decay
+    std::optional<double> warmup_target;   // cosine_decay: warm up linearly to this rate first
+    int64_t warmup_steps = 0;              // cosine_decay, with warmup_target
+    double max_lr = 0.001;                 // one_cycle (total_steps = epochs × steps per epoch, set at fit)
+    double pct_start = 0.3;                // one_cycle
+    double div_factor = 25.0;              // one_cycle
+    double final_div_factor = 1e4;         // one_cycle
 };
 
 struct Experiment {
@@ -57,10 +64,14 @@ struct Experiment {
     int verbose = 1;
     bool shuffle = true;
     std::vector<std::string> metrics = {"accuracy"};  // tracked each epoch (Keras: compile(metrics=...))
+    double label_smoothing = 0.0;                     // categorical_crossentropy only
 
     // [optimizer], [schedule]
     nlohmann::json optimizer = {{"type", "adam"}};
     std::optional<ScheduleConfig> schedule;
+
+    // [[callbacks]], in the order they run
+    std::vector<CallbackConfig> callbacks;
 
     // The experiment as a TOML document, defaults filled in (written into every run folder).
     std::string to_toml() const;
@@ -77,7 +88,12 @@ toml::table parse_experiment_file(const std::filesystem::path& file);
 // The model the experiment describes, compiled with its optimizer (and per-step schedule) and loss.
 std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape);
 
-// The per-epoch callbacks the experiment asks for (the step-decay LearningRateScheduler), owned by the caller.
+// The callbacks that carry out [schedule] (step_decay's LearningRateScheduler; one_cycle's, which sets the
+// per-step schedule once fit() knows the steps per epoch), owned by the caller.
 std::vector<std::unique_ptr<Callback>> schedule_callbacks(const Experiment& experiment);
+
+// The keys fit() will log for this experiment: loss and the metrics, their val_ forms when there is validation
+// data, and learning_rate.
+LogKeys expected_log_keys(const Experiment& experiment);
 
 }  // namespace nnlab::cli

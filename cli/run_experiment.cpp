@@ -14,7 +14,9 @@
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/report/atomic_write.hpp"
+#include "nnlab/train/callbacks/early_stopping.hpp"
 #include "nnlab/train/callbacks/progress_bar.hpp"
+#include "nnlab/train/callbacks/terminate_on_nan.hpp"
 
 namespace nnlab::cli {
 namespace {
@@ -27,6 +29,23 @@ std::string duration_text(double seconds) {
         std::snprintf(text, sizeof text, "%d min %02d s", static_cast<int>(seconds) / 60,
                       static_cast<int>(seconds) % 60);
     return text;
+}
+
+// What the callbacks did, in Keras's words (Keras prints these itself with verbose=1).
+void report_callbacks(const std::vector<std::unique_ptr<Callback>>& callbacks, std::ostream& out) {
+    for (const auto& callback : callbacks) {
+        if (const auto* stop = dynamic_cast<const TerminateOnNaN*>(callback.get()); stop && stop->stopped_at()) {
+            out << "Epoch " << stop->stopped_at()->epoch + 1 << ", batch " << stop->stopped_at()->batch + 1
+                << ": invalid loss, terminating training\n";
+        }
+        if (const auto* early = dynamic_cast<const EarlyStopping*>(callback.get())) {
+            if (early->stopped_epoch() > 0) out << "Epoch " << early->stopped_epoch() + 1 << ": early stopping\n";
+            if (early->restored_best_weights()) {
+                out << "Restoring model weights from the end of the best epoch: " << early->best_epoch() + 1 << ".\n";
+            }
+        }
+    }
+    out << std::flush;
 }
 
 }  // namespace
@@ -74,6 +93,8 @@ RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& dat
     write_file_atomically(folder / "config.toml", config);
 
     std::vector<std::unique_ptr<Callback>> owned = schedule_callbacks(experiment);
+    std::vector<std::unique_ptr<Callback>> configured =
+        make_callbacks(experiment.callbacks, folder, {.class_names = data.train.class_names});
     RunRecorder recorder(folder);
     ProgressBar progress(out, {.verbose = experiment.verbose, .live = live});
     FitOptions fit{.batch_size = experiment.batch_size,
@@ -85,12 +106,14 @@ RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& dat
                    .workers = experiment.workers,
                    .callbacks = {}};
     for (auto& callback : owned) fit.callbacks.push_back(callback.get());
+    for (auto& callback : configured) fit.callbacks.push_back(callback.get());
     fit.callbacks.push_back(&recorder);
     fit.callbacks.push_back(&progress);
 
     const auto start = std::chrono::steady_clock::now();
     model->fit(data.train, fit);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (experiment.verbose > 0) report_callbacks(configured, out);
     save_model(*model, folder / "model.safetensors", {.class_names = data.train.class_names});
 
     // The seed's evaluation: the trained model on the test split, every prediction counted.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "nnlab/core/error.hpp"
 
@@ -26,13 +27,25 @@ void check_shapes(const Tensor& y_pred, const Tensor& y_true, const Tensor* grad
 
 }  // namespace
 
+CategoricalCrossentropy::CategoricalCrossentropy(double label_smoothing) : label_smoothing_(label_smoothing) {
+    if (!(label_smoothing >= 0.0 && label_smoothing <= 1.0)) {
+        throw KeyError("label_smoothing",
+                       "label_smoothing: expected a number in [0, 1], got " + std::to_string(label_smoothing));
+    }
+}
+
 double CategoricalCrossentropy::compute(const Tensor& y_pred, const Tensor& y_true, Tensor* grad) const {
     check_shapes(y_pred, y_true, grad);
     const int64_t n = y_pred.rows(), c = y_pred.cols();
+    // Keras smooths in the targets' float32: y·(1 − ls) + ls / C; with ls = 0 that is y exactly.
+    const auto keep = static_cast<float>(1.0 - label_smoothing_);
+    const auto spread = static_cast<float>(label_smoothing_ / static_cast<double>(c));
+    std::vector<float> smoothed(static_cast<size_t>(c));
     double total = 0.0;
     for (int64_t i = 0; i < n; ++i) {
         const float* p = y_pred.data() + i * c;
-        const float* y = y_true.data() + i * c;
+        const float* y = smoothed.data();
+        for (int64_t j = 0; j < c; ++j) smoothed[static_cast<size_t>(j)] = y_true.data()[i * c + j] * keep + spread;
         double sum = 0.0;
         for (int64_t j = 0; j < c; ++j) sum += p[j];
         double loss = 0.0;
@@ -58,13 +71,17 @@ double CategoricalCrossentropy::compute(const Tensor& y_pred, const Tensor& y_tr
 
 double CategoricalCrossentropy::compute_from_softmax(const Tensor& probs, const Tensor& y_true, Tensor& dlogits) const {
     check_shapes(probs, y_true, &dlogits);
-    const int64_t n = probs.rows(), count = probs.numel();
+    const int64_t n = probs.rows(), c = probs.cols(), count = probs.numel();
     const double loss = compute(probs, y_true, nullptr);  // first, in case dlogits is probs's memory
-    // ∂(−Σ y·log softmax(z))/∂z = softmax(z)·Σy − y, which is p − y when the rows of y sum to 1 (one-hot
-    // labels). This ignores the clip — exactly what Keras/TF's fused softmax-cross-entropy does — so it
-    // stays well-conditioned where p underflows, while the value returned is still the clipped one.
+    // ∂(−Σ y'·log softmax(z))/∂z = softmax(z)·Σy' − y', which is p − y' when the rows of y sum to 1 (one-hot
+    // labels; smoothing keeps the sum at 1). This ignores the clip — exactly what Keras/TF's fused
+    // softmax-cross-entropy does — so it stays well-conditioned where p underflows, while the value returned is
+    // still the clipped one.
+    const auto keep = static_cast<float>(1.0 - label_smoothing_);
+    const auto spread = static_cast<float>(label_smoothing_ / static_cast<double>(c));
     for (int64_t k = 0; k < count; ++k) {
-        dlogits[k] = static_cast<float>((double{probs[k]} - y_true[k]) / static_cast<double>(n));
+        const float target = y_true[k] * keep + spread;
+        dlogits[k] = static_cast<float>((double{probs[k]} - target) / static_cast<double>(n));
     }
     return loss;
 }

@@ -36,7 +36,7 @@ void update(float* p, const float* g, float* m, float* v, float* v_hat, int64_t 
 
 Adam::Adam(AdamOptions options) : Optimizer(options.learning_rate), options_(options) {}
 
-nlohmann::json Adam::config() const {
+nlohmann::json Adam::hyperparameters() const {
     return {{"type", name()},
             {"learning_rate", learning_rate()},
             {"beta_1", options_.beta_1},

@@ -20,10 +20,10 @@ public:
     explicit Adam(double learning_rate) : Adam(AdamOptions{.learning_rate = learning_rate}) {}
 
     std::string name() const override { return "adam"; }
-    nlohmann::json config() const override;
     void build(int64_t size) override;
 
 protected:
+    nlohmann::json hyperparameters() const override;
     void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) override;
     // Throws unless build(size) allocated the state, before anything is written.
     void check_built(int64_t size) const;

@@ -17,8 +17,8 @@ AdamW::AdamW(AdamWOptions options)
                        .amsgrad = options.amsgrad}),
       weight_decay_(options.weight_decay) {}
 
-nlohmann::json AdamW::config() const {
-    nlohmann::json c = Adam::config();
+nlohmann::json AdamW::hyperparameters() const {
+    nlohmann::json c = Adam::hyperparameters();
     c["weight_decay"] = weight_decay_;
     return c;
 }

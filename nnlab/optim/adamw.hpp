@@ -22,9 +22,9 @@ public:
     explicit AdamW(double learning_rate) : AdamW(AdamWOptions{.learning_rate = learning_rate}) {}
 
     std::string name() const override { return "adamw"; }
-    nlohmann::json config() const override;
 
 protected:
+    nlohmann::json hyperparameters() const override;
     void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) override;
 
 private:

@@ -2,6 +2,7 @@
 // (Keras: optimizers.Optimizer, optimizers.get).
 #include "nnlab/optim/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string_view>
@@ -36,6 +37,33 @@ double Optimizer::learning_rate() const {
     return schedule_ ? schedule_(iterations_) : learning_rate_;
 }
 
+nlohmann::json Optimizer::config() const {
+    nlohmann::json c = hyperparameters();
+    if (clipping_.clipnorm) c["clipnorm"] = *clipping_.clipnorm;
+    if (clipping_.clipvalue) c["clipvalue"] = *clipping_.clipvalue;
+    if (clipping_.global_clipnorm) c["global_clipnorm"] = *clipping_.global_clipnorm;
+    return c;
+}
+
+void Optimizer::set_clipping(GradientClipping clipping) {
+    const std::pair<const char*, std::optional<double>> settings[] = {{"clipnorm", clipping.clipnorm},
+                                                                      {"clipvalue", clipping.clipvalue},
+                                                                      {"global_clipnorm", clipping.global_clipnorm}};
+    const char* first = nullptr;
+    for (const auto& [key, value] : settings) {
+        if (!value) continue;
+        if (!(*value > 0.0) || !std::isfinite(*value))
+            throw KeyError(key, std::string(key) + ": expected a number > 0, got " + show(*value));
+        if (first != nullptr) {
+            throw KeyError(key, std::string(key) +
+                                    ": only one of clipnorm, clipvalue and global_clipnorm can be set; " + first +
+                                    " is set too");
+        }
+        first = key;
+    }
+    clipping_ = clipping;
+}
+
 void Optimizer::step(Tensor& params, const Tensor& grads) {
     if (params.numel() != grads.numel()) {
         throw Error("optimizer " + name() + ": the parameter arena holds " + std::to_string(params.numel()) +
@@ -49,8 +77,63 @@ void Optimizer::step(Tensor& params, const Tensor& grads) {
         throw Error("optimizer " + name() + ": the learning rate for step " + std::to_string(iterations_ + 1) + " is " +
                     show(rate) + "; expected a finite number >= 0 (check the learning-rate schedule)");
     }
-    apply(params.data(), grads.data(), params.numel(), rate, iterations_ + 1);
+    apply(params.data(), clip(grads), params.numel(), rate, iterations_ + 1);
     ++iterations_;
+}
+
+namespace {
+
+// Below this many values, waking the OpenMP team costs more than the loop.
+constexpr int64_t parallel_threshold = int64_t{1} << 15;
+
+double sum_of_squares(const float* g, int64_t size) {
+    double sum = 0.0;
+#pragma omp parallel for simd reduction(+ : sum) schedule(static) if (size >= parallel_threshold)
+    for (int64_t i = 0; i < size; ++i) sum += double{g[i]} * double{g[i]};
+    return sum;
+}
+
+// Keras's clip_by_norm / clip_by_global_norm: g · clip / max(norm, clip). A norm within the limit leaves g as it
+// is (bit for bit); a non-finite norm scales by nan, as Keras's `scale + (norm − norm)` does, so the loss shows it.
+void scale_to_norm(float* g, int64_t size, double norm, double limit) {
+    if (norm <= limit) return;
+    const auto scale = static_cast<float>(std::isfinite(norm) ? limit / norm : std::nan(""));
+#pragma omp parallel for simd schedule(static) if (size >= parallel_threshold)
+    for (int64_t i = 0; i < size; ++i) g[i] *= scale;
+}
+
+}  // namespace
+
+const float* Optimizer::clip(const Tensor& grads) {
+    const GradientClipping& c = clipping_;
+    if (!c.clipnorm && !c.clipvalue && !c.global_clipnorm) return grads.data();
+    const int64_t size = grads.numel();
+    if (clipped_.numel() != size) clipped_ = Tensor(Shape{size});
+    float* g = clipped_.data();
+    std::copy_n(grads.data(), size, g);
+    std::vector<VariableSpan> whole{{0, size}};
+    const std::vector<VariableSpan>& spans = spans_.empty() ? whole : spans_;
+    for (const VariableSpan& s : spans) {
+        if (s.offset < 0 || s.size < 0 || s.offset + s.size > size) {
+            throw Error("optimizer " + name() + ": a variable spans [" + std::to_string(s.offset) + ", " +
+                            std::to_string(s.offset + s.size) + ") but the gradient arena holds " +
+                            std::to_string(size) + " values",
+                        ErrorKind::failure);
+        }
+    }
+    if (c.clipvalue) {
+        const auto limit = static_cast<float>(*c.clipvalue);
+#pragma omp parallel for simd schedule(static) if (size >= parallel_threshold)
+        for (int64_t i = 0; i < size; ++i) g[i] = std::clamp(g[i], -limit, limit);
+    } else if (c.clipnorm) {
+        for (const VariableSpan& s : spans)
+            scale_to_norm(g + s.offset, s.size, std::sqrt(sum_of_squares(g + s.offset, s.size)), *c.clipnorm);
+    } else {
+        // Padding between the variables holds zero gradients, so the whole arena's norm is the variables' norm;
+        // it is scaled whole, padding included (zero stays zero).
+        scale_to_norm(g, size, std::sqrt(sum_of_squares(g, size)), *c.global_clipnorm);
+    }
+    return g;
 }
 
 namespace {
@@ -178,6 +261,10 @@ const std::vector<Kind>& kinds() {
     return all;
 }
 
+// Every optimizer takes these (Keras 3: base Optimizer arguments).
+const std::vector<Key> clipping_keys = {
+    {"clipnorm", Rule::positive}, {"clipvalue", Rule::positive}, {"global_clipnorm", Rule::positive}};
+
 template <class Items, class Name>
 std::string join(const Items& items, Name name) {
     std::string text;
@@ -206,21 +293,32 @@ std::unique_ptr<Optimizer> make_optimizer(const nlohmann::json& config) {
                     config.dump());
     }
     const Kind& kind = kind_of(config);
+    std::vector<Key> keys = kind.keys;
+    keys.insert(keys.end(), clipping_keys.begin(), clipping_keys.end());
     for (const auto& [key, value] : config.items()) {
         if (key == "type") continue;
         const Key* spec = nullptr;
-        for (const Key& k : kind.keys) {
+        for (const Key& k : keys) {
             if (k.name == key) spec = &k;
         }
         if (spec == nullptr) {
             throw KeyError(key, "unknown key '" + key + "' for optimizer " + std::string(kind.type) +
-                                    "; expected one of " + join(kind.keys, [](const Key& k) { return k.name; }));
+                                    "; expected one of " + join(keys, [](const Key& k) { return k.name; }));
         }
         if (!satisfies(value, spec->rule)) {
             throw KeyError(key, key + ": expected " + expected(spec->rule) + ", got " + value.dump());
         }
     }
-    return kind.make(Checked(config));
+    std::unique_ptr<Optimizer> optimizer = kind.make(Checked(config));
+    GradientClipping clipping;
+    auto read = [&config](const char* key, std::optional<double>& out) {
+        if (auto it = config.find(key); it != config.end()) out = it->get<double>();
+    };
+    read("clipnorm", clipping.clipnorm);
+    read("clipvalue", clipping.clipvalue);
+    read("global_clipnorm", clipping.global_clipnorm);
+    optimizer->set_clipping(clipping);
+    return optimizer;
 }
 
 }  // namespace nnlab

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,35 +18,73 @@ namespace nnlab {
 // A learning rate as a function of the optimizer's step count (Keras LearningRateSchedule).
 using StepSchedule = std::function<double(int64_t step)>;
 
+// Gradient clipping before each update (Keras 3: the optimizers' clipnorm, clipvalue, global_clipnorm
+// arguments). At most one is set: Keras refuses clipnorm with global_clipnorm and silently ignores clipvalue
+// next to either; nnlab refuses every pair, so no setting is ever ignored.
+struct GradientClipping {
+    std::optional<double> clipnorm;         // each variable's gradient scaled down to this L2 norm
+    std::optional<double> clipvalue;        // each gradient element clamped to [-clipvalue, clipvalue]
+    std::optional<double> global_clipnorm;  // all gradients scaled together to this global L2 norm
+};
+
+// Where one variable's values lie in the flat arenas, in floats.
+struct VariableSpan {
+    int64_t offset = 0;
+    int64_t size = 0;
+};
+
 class Optimizer {
 public:
     explicit Optimizer(double learning_rate);
     virtual ~Optimizer() = default;
+    // Movable (compile() takes optimizers by value), not copyable (the state is in Tensors).
+    Optimizer(Optimizer&&) = default;
+    Optimizer& operator=(Optimizer&&) = default;
 
     // Keras identifier: "sgd", "rmsprop", "adam", "adamw".
     virtual std::string name() const = 0;
-    // The hyperparameters that rebuild this optimizer (make_optimizer's input), "type" included.
-    virtual nlohmann::json config() const = 0;
+    // The hyperparameters that rebuild this optimizer (make_optimizer's input), "type" and the clipping keys
+    // that are set included.
+    nlohmann::json config() const;
 
     // Allocates the optimizer state for `size` parameters; called once by Sequential::compile.
     virtual void build(int64_t size) = 0;
-    // params -= update(grads), elementwise over the arenas (same size as build()), then counts the step.
+    // params -= update(clip(grads)), elementwise over the arenas (same size as build()), then counts the step.
+    // `grads` is left as it is: clipping works on a copy.
     void step(Tensor& params, const Tensor& grads);
+
+    // Throws KeyError naming the key when a value is not > 0 or more than one is set.
+    void set_clipping(GradientClipping clipping);
+    const GradientClipping& clipping() const { return clipping_; }
+    // The variables clipnorm clips one by one (Sequential::compile gives each trainable parameter's span).
+    // Without spans the whole arena counts as one variable.
+    void set_variable_spans(std::vector<VariableSpan> spans) { spans_ = std::move(spans); }
+    const std::vector<VariableSpan>& variable_spans() const { return spans_; }
 
     // The rate the next step uses: the schedule's value at iterations() when one is set.
     double learning_rate() const;
     void set_learning_rate(double learning_rate) { learning_rate_ = learning_rate; }
     void set_schedule(StepSchedule schedule) { schedule_ = std::move(schedule); }
+    // True while a per-step schedule decides the rate (set_learning_rate then has no effect).
+    bool has_schedule() const { return static_cast<bool>(schedule_); }
     int64_t iterations() const { return iterations_; }
 
 protected:
+    // The optimizer's own hyperparameters, "type" and "learning_rate" included; config() adds the clipping.
+    virtual nlohmann::json hyperparameters() const = 0;
     // One update with the rate for this step; `t` is the 1-based step number (for bias correction).
     virtual void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) = 0;
 
 private:
+    // The gradients to apply: `grads` itself, or clipped_ holding the clipped copy.
+    const float* clip(const Tensor& grads);
+
     double learning_rate_;
     StepSchedule schedule_;
     int64_t iterations_ = 0;
+    GradientClipping clipping_;
+    std::vector<VariableSpan> spans_;
+    Tensor clipped_;  // (size), only while clipping is on
 };
 
 // From a config object {"type": "adam", "learning_rate": 0.001, …}; every key is checked.

@@ -46,7 +46,7 @@ void update(float* p, const float* g, float* v, float* m, float* a, int64_t size
 
 RMSprop::RMSprop(RMSpropOptions options) : Optimizer(options.learning_rate), options_(options) {}
 
-nlohmann::json RMSprop::config() const {
+nlohmann::json RMSprop::hyperparameters() const {
     return {{"type", name()},
             {"learning_rate", learning_rate()},
             {"rho", options_.rho},

@@ -20,10 +20,10 @@ public:
     explicit RMSprop(double learning_rate) : RMSprop(RMSpropOptions{.learning_rate = learning_rate}) {}
 
     std::string name() const override { return "rmsprop"; }
-    nlohmann::json config() const override;
     void build(int64_t size) override;
 
 protected:
+    nlohmann::json hyperparameters() const override;
     void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) override;
 
 private:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace nnlab {
 
@@ -23,11 +24,30 @@ struct ExponentialDecay {
     double operator()(int64_t step) const;
 };
 
-// Keras CosineDecay, per step: initial · ((1 − alpha) · ½(1 + cos(π · min(step, decay_steps) / decay_steps)) + alpha).
+// Keras 3 CosineDecay, per step. Without warmup_target: from initial down to initial · alpha,
+//   initial · ((1 − alpha) · ½(1 + cos(π · min(step, decay_steps) / decay_steps)) + alpha).
+// With warmup_target: linear from initial to warmup_target over warmup_steps, then the cosine above from
+// warmup_target (in place of initial) over the next decay_steps; past warmup_steps + decay_steps the rate stays
+// at warmup_target · alpha.
 struct CosineDecay {
     double initial_learning_rate = 0.001;
     int64_t decay_steps = 1000;
     double alpha = 0.0;
+    std::optional<double> warmup_target;  // the rate the warm-up reaches; none: no warm-up
+    int64_t warmup_steps = 0;             // >= 0; only with warmup_target
+    double operator()(int64_t step) const;
+};
+
+// PyTorch's OneCycleLR (Smith & Topor 2017, "super-convergence"), the default two phases with cosine annealing,
+// per step: from max_lr / div_factor up to max_lr over the first pct_start · total_steps − 1 steps, then down to
+// max_lr / (div_factor · final_div_factor) at step total_steps − 1, where it stays. Only the learning rate
+// cycles: PyTorch's cycle_momentum (β1 / momentum moved against the rate) is not done here.
+struct OneCycle {
+    double max_lr = 0.01;
+    int64_t total_steps = 1000;
+    double pct_start = 0.3;  // fraction of the steps spent warming up, in (0, 1)
+    double div_factor = 25.0;
+    double final_div_factor = 1e4;
     double operator()(int64_t step) const;
 };
 

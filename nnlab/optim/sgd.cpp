@@ -13,7 +13,7 @@ constexpr int64_t parallel_threshold = int64_t{1} << 15;
 
 SGD::SGD(SGDOptions options) : Optimizer(options.learning_rate), options_(options) {}
 
-nlohmann::json SGD::config() const {
+nlohmann::json SGD::hyperparameters() const {
     return {{"type", name()},
             {"learning_rate", learning_rate()},
             {"momentum", options_.momentum},

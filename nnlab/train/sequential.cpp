@@ -138,6 +138,11 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
     build(options.seed);
     MetricTracker(options.metrics).check_classes(output_shape().rank() == 2 ? output_shape()[1] : 0);
     optimizer->build(std::max<int64_t>(trainable_size_, Arena::floats_per_line));
+    // Each trainable parameter is one variable for clipnorm (Keras clips each variable's gradient on its own).
+    std::vector<VariableSpan> spans;
+    for (const Param* p : params())
+        if (p->trainable) spans.push_back({p->grad.data() - gradients_.data(), p->grad.numel()});
+    optimizer->set_variable_spans(std::move(spans));
     metrics_ = std::move(options.metrics);
     optimizer_ = std::move(optimizer);
     loss_ = std::move(loss);

@@ -148,5 +148,67 @@ TEST(CategoricalCrossentropy, FusedSoftmaxGradientMatchesCentralDifferences) {
     EXPECT_EQ(testing::check_fused_softmax_gradients(loss, logits, y_true), "");
 }
 
+TEST(CategoricalCrossentropy, LabelSmoothingMixesTheTargetsWithTheUniformDistribution) {
+    // Keras: y' = y · (1 − 0.3) + 0.3 / 3 = (0.1, 0.8, 0.1) for y = (0, 1, 0).
+    // −(0.1 · ln 0.2 + 0.8 · ln 0.5 + 0.1 · ln 0.3) = 0.16094379 + 0.55451774 + 0.12039728 = 0.83585881.
+    const CategoricalCrossentropy loss(0.3);
+    EXPECT_DOUBLE_EQ(loss.label_smoothing(), 0.3);
+    const Tensor y_true = tensor({1, 3}, {0, 1, 0});
+    const Tensor probs = tensor({1, 3}, {0.2f, 0.5f, 0.3f});
+    EXPECT_NEAR(loss.compute(probs, y_true, nullptr), 0.83585881, 1e-6);
+    // The fused gradient is p − y' = (0.1, −0.3, 0.2), over N = 1.
+    Tensor dlogits({1, 3});
+    EXPECT_NEAR(loss.compute_from_softmax(probs, y_true, dlogits), 0.83585881, 1e-6);
+    EXPECT_THAT(values(dlogits), ElementsAre(FloatNear(0.1f, 1e-6f), FloatNear(-0.3f, 1e-6f), FloatNear(0.2f, 1e-6f)));
+    // Through compute(): ∂L/∂p_j = −y'_j / p_j (the rows sum to 1, so the row-sum term adds Σ y' = 1):
+    // (−0.5 + 1, −1.6 + 1, −0.3333 + 1) = (0.5, −0.6, 0.6667).
+    Tensor grad({1, 3});
+    loss.compute(probs, y_true, &grad);
+    EXPECT_THAT(values(grad),
+                ElementsAre(FloatNear(0.5f, 1e-6f), FloatNear(-0.6f, 1e-6f), FloatNear(0.6666667f, 1e-6f)));
+}
+
+TEST(CategoricalCrossentropy, FullSmoothingIsTheUniformTarget) {
+    // ls = 1: y' = 1/C everywhere, whatever the label: −ln(p) averaged = −(ln 0.2 + ln 0.5 + ln 0.3) / 3.
+    const CategoricalCrossentropy loss(1.0);
+    const Tensor probs = tensor({1, 3}, {0.2f, 0.5f, 0.3f});
+    const double expected = -(std::log(0.2) + std::log(0.5) + std::log(0.3)) / 3.0;
+    EXPECT_NEAR(loss.compute(probs, tensor({1, 3}, {1, 0, 0}), nullptr), expected, 1e-6);
+    EXPECT_NEAR(loss.compute(probs, tensor({1, 3}, {0, 0, 1}), nullptr), expected, 1e-6);
+}
+
+TEST(CategoricalCrossentropy, ZeroSmoothingIsBitIdenticalToNone) {
+    const CategoricalCrossentropy plain, zero(0.0);
+    const Tensor y_true = tensor({2, 3}, {0, 1, 0, 0, 0, 1});
+    const Tensor probs = random_probabilities({2, 3}, 5);
+    Tensor g1({2, 3}), g2({2, 3});
+    EXPECT_EQ(plain.compute(probs, y_true, &g1), zero.compute(probs, y_true, &g2));
+    EXPECT_EQ(values(g1), values(g2));
+    EXPECT_EQ(plain.compute_from_softmax(probs, y_true, g1), zero.compute_from_softmax(probs, y_true, g2));
+    EXPECT_EQ(values(g1), values(g2));
+}
+
+TEST(CategoricalCrossentropy, SmoothedGradientsMatchCentralDifferences) {
+    const CategoricalCrossentropy loss(0.2);
+    const Tensor y_true = tensor({4, 5}, {1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0});
+    EXPECT_LOSS_GRADIENTS_OK(loss, random_probabilities({4, 5}, 13), y_true);
+    Rng rng(9);
+    Tensor logits({4, 5});
+    for (float& v : logits.values()) v = static_cast<float>(rng.uniform(-2.0, 2.0));
+    EXPECT_EQ(testing::check_fused_softmax_gradients(loss, logits, y_true), "");
+}
+
+TEST(CategoricalCrossentropy, LabelSmoothingOutsideZeroToOneIsAKeyError) {
+    for (double bad : {-0.1, 1.5}) {
+        try {
+            CategoricalCrossentropy loss(bad);
+            FAIL() << "expected KeyError for " << bad;
+        } catch (const KeyError& e) {
+            EXPECT_EQ(e.key(), "label_smoothing");
+            EXPECT_THAT(e.what(), HasSubstr("expected a number in [0, 1]"));
+        }
+    }
+}
+
 }  // namespace
 }  // namespace nnlab

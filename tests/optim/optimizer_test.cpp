@@ -227,14 +227,16 @@ TEST(MakeOptimizer, UnknownKeyNamesItAndTheOptimizersKeys) {
     EXPECT_EQ(e.key, "momentum");
     EXPECT_EQ(e.message,
               "unknown key 'momentum' for optimizer adam; expected one of learning_rate, beta_1, beta_2, epsilon, "
-              "amsgrad");
+              "amsgrad, clipnorm, clipvalue, global_clipnorm");
     e = key_error({{"type", "sgd"}, {"beta_1", 0.9}});
     EXPECT_EQ(e.key, "beta_1");
-    EXPECT_EQ(e.message, "unknown key 'beta_1' for optimizer sgd; expected one of learning_rate, momentum, nesterov");
+    EXPECT_EQ(e.message,
+              "unknown key 'beta_1' for optimizer sgd; expected one of learning_rate, momentum, nesterov, clipnorm, "
+              "clipvalue, global_clipnorm");
     e = key_error({{"type", "rmsprop"}, {"amsgrad", true}});
     EXPECT_EQ(e.message,
               "unknown key 'amsgrad' for optimizer rmsprop; expected one of learning_rate, rho, momentum, epsilon, "
-              "centered");
+              "centered, clipnorm, clipvalue, global_clipnorm");
     e = key_error({{"type", "adam"}, {"weight_decay", 0.01}});  // only AdamW decays
     EXPECT_EQ(e.key, "weight_decay");
 }

@@ -103,5 +103,72 @@ TEST(CosineDecay, RejectsANonPositiveDecaySteps) {
     }
 }
 
+TEST(CosineDecay, WarmsUpLinearlyThenDecaysFromTheTarget) {
+    // Keras 3: 0 → 0.1 linearly over 10 steps, then 0.1 · ((1 − 0.1) · ½(1 + cos(π · (step − 10) / 100)) + 0.1).
+    const CosineDecay schedule{
+        .initial_learning_rate = 0.0, .decay_steps = 100, .alpha = 0.1, .warmup_target = 0.1, .warmup_steps = 10};
+    EXPECT_DOUBLE_EQ(schedule(0), 0.0);
+    EXPECT_NEAR(schedule(1), 0.01, 1e-15);
+    EXPECT_NEAR(schedule(5), 0.05, 1e-15);
+    EXPECT_NEAR(schedule(9), 0.09, 1e-15);
+    EXPECT_DOUBLE_EQ(schedule(10), 0.1);             // the peak: cos 0 = 1
+    EXPECT_NEAR(schedule(35), 0.0868198052, 1e-10);  // a quarter of the decay: ½(1 + cos π/4) = 0.8535534
+    EXPECT_NEAR(schedule(60), 0.055, 1e-12);         // half: 0.1 · (0.9 · 0.5 + 0.1)
+    EXPECT_NEAR(schedule(110), 0.01, 1e-12);         // the end: 0.1 · alpha
+    EXPECT_NEAR(schedule(5000), 0.01, 1e-12);
+}
+
+TEST(CosineDecay, WarmupFromANonZeroStartAndWithoutWarmupSteps) {
+    // From 0.02 to 0.1 over 4 steps: 0.02 + 0.08 · step / 4.
+    const CosineDecay warm{.initial_learning_rate = 0.02, .decay_steps = 10, .warmup_target = 0.1, .warmup_steps = 4};
+    EXPECT_NEAR(warm(0), 0.02, 1e-15);
+    EXPECT_NEAR(warm(2), 0.06, 1e-15);
+    EXPECT_NEAR(warm(9), 0.05, 1e-15);  // halfway through the decay from 0.1 (alpha 0)
+    // warmup_steps 0: the decay starts at once, from the target rather than from initial_learning_rate.
+    const CosineDecay none{.initial_learning_rate = 0.02, .decay_steps = 10, .warmup_target = 0.1};
+    EXPECT_DOUBLE_EQ(none(0), 0.1);
+    EXPECT_NEAR(none(5), 0.05, 1e-15);
+    EXPECT_THROW((CosineDecay{.warmup_target = 0.1, .warmup_steps = -1}(0)), KeyError);
+}
+
+TEST(OneCycle, FollowsPyTorchsOneCycleLR) {
+    // max 0.1, 100 steps, pct_start 0.3, div 25, final_div 1e4: starts at 0.1 / 25 = 0.004, peaks at step
+    // 0.3 · 100 − 1 = 29, ends at 0.004 / 1e4 = 4e-7 at step 99; cosine annealing in both phases,
+    // end + (start − end) / 2 · (cos(π · pct) + 1).
+    const OneCycle schedule{.max_lr = 0.1, .total_steps = 100};
+    EXPECT_NEAR(schedule(0), 0.004, 1e-15);
+    EXPECT_NEAR(schedule(1), 0.004281378056590748, 1e-15);  // pct 1/29: 0.1 + (0.004 − 0.1)/2 · (cos(π/29) + 1)
+    EXPECT_NEAR(schedule(29), 0.1, 1e-15);
+    EXPECT_NEAR(schedule(30), 0.09994965352845243, 1e-15);  // pct 1/70 of the way down
+    EXPECT_NEAR(schedule(64), 0.0500002, 1e-15);            // halfway down: (0.1 + 4e-7) / 2
+    EXPECT_NEAR(schedule(99), 4e-7, 1e-18);
+    EXPECT_NEAR(schedule(150), 4e-7, 1e-18);  // PyTorch refuses to step past the end; here the rate stays
+}
+
+TEST(OneCycle, MidpointOfTheWarmUp) {
+    // 50 steps: the peak at 0.3 · 50 − 1 = 14, so step 7 is halfway up: (0.004 + 0.1) / 2 = 0.052.
+    const OneCycle schedule{.max_lr = 0.1, .total_steps = 50};
+    EXPECT_NEAR(schedule(7), 0.052, 1e-15);
+    // Other factors: start 1 / 10 = 0.1, floor 0.1 / 100 = 0.001.
+    const OneCycle other{.max_lr = 1.0, .total_steps = 10, .pct_start = 0.5, .div_factor = 10, .final_div_factor = 100};
+    EXPECT_NEAR(other(0), 0.1, 1e-15);
+    EXPECT_NEAR(other(4), 1.0, 1e-15);
+    EXPECT_NEAR(other(9), 0.001, 1e-15);
+}
+
+TEST(OneCycle, RejectsPhasesWithoutSteps) {
+    // 3 steps · 0.3 = 0.9: the warm-up would end before step 0 (PyTorch divides by zero there).
+    try {
+        OneCycle{.total_steps = 3}(0);
+        FAIL() << "expected KeyError";
+    } catch (const KeyError& e) {
+        EXPECT_EQ(e.key(), "total_steps");
+    }
+    EXPECT_THROW(OneCycle{.pct_start = 1.0}(0), KeyError);
+    EXPECT_THROW(OneCycle{.max_lr = 0.0}(0), KeyError);
+    EXPECT_THROW(OneCycle{.div_factor = -1.0}(0), KeyError);
+    EXPECT_THROW(OneCycle{.final_div_factor = 0.0}(0), KeyError);
+}
+
 }  // namespace
 }  // namespace nnlab
