@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nnlab/nnlab.hpp"
+#include "tests/support/cifar_data.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/seed_model.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -22,18 +23,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::optional<std::filesystem::path> cifar_root() {
-    const char* root = std::getenv("NNLAB_DATA");
-    if (root == nullptr || !std::filesystem::exists(std::filesystem::path(root) / "cifar-10-batches-bin")) {
-        return std::nullopt;
-    }
-    return std::filesystem::path(root);
-}
-
-#define SKIP_WITHOUT_CIFAR()                                                                 \
-    if (!cifar_root())                                                                       \
-    GTEST_SKIP() << "NNLAB_DATA has no cifar-10-batches-bin; the real-data test is skipped " \
-                    "(set NNLAB_DATA to a folder holding CIFAR-10)"
+using testing::cifar_root;
 
 Sequential seed_model() {
     Sequential model;
