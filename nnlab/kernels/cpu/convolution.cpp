@@ -14,6 +14,23 @@
 // With any, every pass gets a JIT direct kernel: forward "brgconv:avx512_core" (brgemm-based, NHWC-native;
 // "brgconv_1x1" for 1×1 kernels), backward-data and backward-weights "jit:avx512_core", depthwise "brdgmm_dw" /
 // "jit_dw"; the tests check that the CIFAR-sized layers never get a "ref" implementation.
+//
+// Why NHWC rather than blocked activations: with src/dst (and diff_src/diff_dst) as format_tag::any too, oneDNN
+// picks nChw16c-style blocking and "jit:avx512_core" for every pass, and the reorders NHWC ↔ blocked (cached
+// primitives, buffers allocated once per geometry) go at the boundary. Blocked came out slower for every pass
+// and layer of the Keras CIFAR CNN. bench/conv_bench, batch 64, GFLOP/s median of 3, reorders included,
+// NHWC → blocked (same minute, 2 shared Zen 5 cores):
+//   OMP_NUM_THREADS=1      forward            backward-data      backward-weights
+//   32×32×3→32 same        67 → 59            19 → 14            65 → 42
+//   32×32×32→32 valid      81 → 75            89 → 80            79 → 59
+//   15×15×32→64 same      105 → 88            97 → 86            92 → 77
+//   15×15×64→64 valid      90 → 65           100 → 85            80 → 66
+//   OMP_NUM_THREADS=2 (the other jobs on the 2 cores halve everything; the order holds):
+//   32×32×32→32 valid      43 → 27            44 → 26            37 → 21
+//   15×15×64→64 valid      35 → 21            44 → 21            28 → 16
+// A relu after the convolution is fused as an eltwise post-op (conv2d_forward_relu): it costs the forward
+// nothing measurable (OMP_NUM_THREADS=1: 75 → 78, 92 → 103, 93 → 93 GFLOP/s, within noise) and saves a pass
+// over y; the layer's backward takes relu's derivative from y.
 #include <map>
 #include <optional>
 #include <string>
