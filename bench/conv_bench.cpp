@@ -75,6 +75,7 @@ struct Operands {
           dw(g.weights_shape()),
           db(Shape{g.out_c}) {}
     void forward() { conv2d_forward(g, x, w, bias, y); }
+    void forward_relu() { conv2d_forward_relu(g, x, w, bias, y); }
     void backward_data() { conv2d_backward_data(g, dy, w, dx); }
     void backward_weights() { conv2d_backward_weights(g, x, dy, dw, db); }
 };
@@ -90,6 +91,9 @@ void expect_near(const Tensor& fast, const Tensor& reference, const char* pass) 
 // The fast kernels against the reference on a batch of 2 of the same layer.
 void check(const Case& c) {
     Operands fast(geometry(c, 2)), slow(geometry(c, 2));
+    fast.forward_relu();
+    reference::conv2d_forward_relu(slow.g, slow.x, slow.w, slow.bias, slow.y);
+    expect_near(fast.y, slow.y, "forward_relu");
     fast.forward();
     fast.backward_data();
     fast.backward_weights();
@@ -102,7 +106,7 @@ void check(const Case& c) {
     expect_near(fast.db, slow.db, "backward_weights (bias)");
 }
 
-enum Pass { forward, backward_data, backward_weights };
+enum Pass { forward, forward_relu, backward_data, backward_weights };
 
 void run(benchmark::State& state, Pass pass) {
     const Case& c = cases[state.range(0)];
@@ -111,15 +115,16 @@ void run(benchmark::State& state, Pass pass) {
     const ConvImplementations impl = conv2d_implementations(ops.g);
     auto once = [&] {
         if (pass == forward) ops.forward();
+        if (pass == forward_relu) ops.forward_relu();
         if (pass == backward_data) ops.backward_data();
         if (pass == backward_weights) ops.backward_weights();
     };
     once();  // builds the primitives
     for (auto _ : state) once();
     state.SetLabel(std::string(c.name) + " [" +
-                   (pass == forward         ? impl.forward
-                    : pass == backward_data ? impl.backward_data
-                                            : impl.backward_weights) +
+                   (pass == forward || pass == forward_relu ? impl.forward
+                    : pass == backward_data                 ? impl.backward_data
+                                                            : impl.backward_weights) +
                    "]");
     state.counters["GFLOP/s"] =
         benchmark::Counter(ops.g.flops(), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
@@ -127,6 +132,9 @@ void run(benchmark::State& state, Pass pass) {
 
 void conv_forward(benchmark::State& state) {
     run(state, forward);
+}
+void conv_forward_relu(benchmark::State& state) {
+    run(state, forward_relu);
 }
 void conv_backward_data(benchmark::State& state) {
     run(state, backward_data);
@@ -137,6 +145,7 @@ void conv_backward_weights(benchmark::State& state) {
 
 constexpr int last_case = static_cast<int>(std::size(cases)) - 1;
 BENCHMARK(conv_forward)->DenseRange(0, last_case)->ArgName("layer")->UseRealTime();
+BENCHMARK(conv_forward_relu)->DenseRange(0, last_case)->ArgName("layer")->UseRealTime();
 BENCHMARK(conv_backward_data)->DenseRange(0, last_case)->ArgName("layer")->UseRealTime();
 BENCHMARK(conv_backward_weights)->DenseRange(0, last_case)->ArgName("layer")->UseRealTime();
 

@@ -39,12 +39,14 @@ struct ConvGeometry {
     auto operator<=>(const ConvGeometry&) const = default;
 };
 
-#define NNLAB_CONV_SIGNATURES                                                                                    \
-    /* y (N, OH, OW, OC) = x (N, H, W, IC) ⋆ w (KH, KW, IC/G, OC) + bias (OC); bias may be empty */            \
-    void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y); \
-    /* dx (N, H, W, IC) = dL/dx from dy (N, OH, OW, OC) and w (KH, KW, IC/G, OC); overwrites dx */               \
-    void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx);             \
-    /* dw (KH, KW, IC/G, OC) += dL/dw and db (OC) += Σ dy (skipped when db is empty), from x and dy */          \
+#define NNLAB_CONV_SIGNATURES                                                                                         \
+    /* y (N, OH, OW, OC) = x (N, H, W, IC) ⋆ w (KH, KW, IC/G, OC) + bias (OC); bias may be empty */                 \
+    void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y);      \
+    /* y = max(0, conv2d_forward(...)): the convolution with a relu after it, in one pass */                          \
+    void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y); \
+    /* dx (N, H, W, IC) = dL/dx from dy (N, OH, OW, OC) and w (KH, KW, IC/G, OC); overwrites dx */                    \
+    void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx);                  \
+    /* dw (KH, KW, IC/G, OC) += dL/dw and db (OC) += Σ dy (skipped when db is empty), from x and dy */               \
     void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db);
 
 NNLAB_CONV_SIGNATURES

@@ -57,8 +57,15 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode) {
     x_ = x.view();
     geometry_.batch = x.rows();
     const Tensor no_bias;
-    conv2d_forward(geometry_, x, kernel_.value, options_.weights.use_bias ? bias_.value : no_bias, y);
+    const Tensor& bias = options_.weights.use_bias ? bias_.value : no_bias;
     Tensor pixels = y.reshaped(Shape{y.numel() / filters_, filters_});
+    if (activation_.kind() == ActivationKind::relu) {
+        // One pass over y instead of two: oneDNN applies the relu as the convolution writes its output.
+        conv2d_forward_relu(geometry_, x, kernel_.value, bias, y);
+        activation_.record_relu_output(pixels);
+        return;
+    }
+    conv2d_forward(geometry_, x, kernel_.value, bias, y);
     activation_.forward(pixels);
 }
 

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "nnlab/core/error.hpp"
+#include "nnlab/layers/activation.hpp"
+
 namespace nnlab {
 namespace {
 
@@ -20,6 +23,13 @@ void FusedActivation::forward(Tensor& y) {
         std::copy_n(y.data(), y.numel(), z.data());
     }
     activation_forward(kind_, y, y);
+    y_ = y.view();
+}
+
+void FusedActivation::record_relu_output(const Tensor& y) {
+    if (kind_ != ActivationKind::relu)
+        throw Error("FusedActivation::record_relu_output: the activation is " + activation_name(kind_) + ", not relu",
+                    ErrorKind::failure);
     y_ = y.view();
 }
 

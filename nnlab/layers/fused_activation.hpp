@@ -16,6 +16,9 @@ public:
 
     // y holds the layer's pre-activation z on entry and f(z) on return; what backward needs is kept.
     void forward(Tensor& y);
+    // For a kernel that applied a relu itself (conv2d_forward_relu): y already holds f(z), and relu's
+    // derivative needs only y, which is kept for backward.
+    void record_relu_output(const Tensor& y);
     // dL/dz from dL/dy for the last forward; a view of dy itself when the activation is linear, else of a
     // scratch buffer sized for the largest batch seen.
     Tensor backward(const Tensor& dy);

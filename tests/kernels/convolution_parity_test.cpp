@@ -2,6 +2,7 @@
 // values; and the checks both implementations share.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <tuple>
@@ -70,6 +71,15 @@ void expect_parity(const ConvGeometry& g, bool with_bias) {
     conv2d_forward(g, x, w, bias, y_fast);
     reference::conv2d_forward(g, x, w, bias, y_reference);
     expect_close(y_fast, y_reference, tolerance, "forward " + what);
+
+    // The fused relu: the same convolution clamped at zero (random weights give both signs).
+    Tensor y_relu_fast = random_tensor(g.output_shape(), 9), y_relu_reference(g.output_shape());
+    conv2d_forward_relu(g, x, w, bias, y_relu_fast);
+    reference::conv2d_forward_relu(g, x, w, bias, y_relu_reference);
+    expect_close(y_relu_fast, y_relu_reference, tolerance, "forward_relu " + what);
+    for (int64_t i = 0; i < y_reference.numel(); ++i) {
+        ASSERT_EQ(y_relu_reference[i], std::max(y_reference[i], 0.0f)) << "forward_relu " << what << " at " << i;
+    }
 
     Tensor dx_fast = random_tensor(g.input_shape(), 6), dx_reference(g.input_shape());
     conv2d_backward_data(g, dy, w, dx_fast);
@@ -146,6 +156,22 @@ TEST(ConvolutionParity, TypicalLayersRunOptimisedImplementations) {
             EXPECT_EQ(name.find("ref"), std::string::npos) << name << " for " << g.input_shape().to_string();
         }
     }
+}
+
+TEST(ReferenceConvolution, ForwardReluClampsTheConvolution) {
+    // x = [1 2; 3 4], w = [1 −1] as a 1×2 kernel, valid, bias 0.5: z = [−0.5, −0.5]; bias 1.5: z = [0.5, 0.5].
+    const ConvGeometry g{
+        .batch = 1, .in_h = 2, .in_w = 2, .in_c = 1, .out_h = 2, .out_w = 1, .out_c = 1, .kernel_h = 1, .kernel_w = 2};
+    Tensor x(g.input_shape()), w(g.weights_shape()), y(g.output_shape()), bias(Shape{1});
+    for (int i = 0; i < 4; ++i) x[i] = float(i + 1);
+    w[0] = 1, w[1] = -1, bias[0] = 0.5f;
+    reference::conv2d_forward_relu(g, x, w, bias, y);
+    EXPECT_EQ(y[0], 0.0f);
+    EXPECT_EQ(y[1], 0.0f);
+    bias[0] = 1.5f;
+    reference::conv2d_forward_relu(g, x, w, bias, y);
+    EXPECT_EQ(y[0], 0.5f);
+    EXPECT_EQ(y[1], 0.5f);
 }
 
 TEST(ReferenceConvolution, HandComputedPasses) {

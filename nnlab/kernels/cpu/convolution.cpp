@@ -14,6 +14,23 @@
 // With any, every pass gets a JIT direct kernel: forward "brgconv:avx512_core" (brgemm-based, NHWC-native;
 // "brgconv_1x1" for 1×1 kernels), backward-data and backward-weights "jit:avx512_core", depthwise "brdgmm_dw" /
 // "jit_dw"; the tests check that the CIFAR-sized layers never get a "ref" implementation.
+//
+// Why NHWC rather than blocked activations: with src/dst (and diff_src/diff_dst) as format_tag::any too, oneDNN
+// picks nChw16c-style blocking and "jit:avx512_core" for every pass, and the reorders NHWC ↔ blocked (cached
+// primitives, buffers allocated once per geometry) go at the boundary. Blocked came out slower for every pass
+// and layer of the Keras CIFAR CNN. bench/conv_bench, batch 64, GFLOP/s median of 3, reorders included,
+// NHWC → blocked (same minute, 2 shared Zen 5 cores):
+//   OMP_NUM_THREADS=1      forward            backward-data      backward-weights
+//   32×32×3→32 same        67 → 59            19 → 14            65 → 42
+//   32×32×32→32 valid      81 → 75            89 → 80            79 → 59
+//   15×15×32→64 same      105 → 88            97 → 86            92 → 77
+//   15×15×64→64 valid      90 → 65           100 → 85            80 → 66
+//   OMP_NUM_THREADS=2 (the other jobs on the 2 cores halve everything; the order holds):
+//   32×32×32→32 valid      43 → 27            44 → 26            37 → 21
+//   15×15×64→64 valid      35 → 21            44 → 21            28 → 16
+// A relu after the convolution is fused as an eltwise post-op (conv2d_forward_relu): it costs the forward
+// nothing measurable (OMP_NUM_THREADS=1: 75 → 78, 92 → 103, 93 → 93 GFLOP/s, within noise) and saves a pass
+// over y; the layer's backward takes relu's derivative from y.
 #include <map>
 #include <optional>
 #include <string>
@@ -33,6 +50,14 @@ constexpr auto f32 = memory::data_type::f32;
 
 memory::desc activations_md(int64_t n, int64_t c, int64_t h, int64_t w) {
     return memory::desc({n, c, h, w}, f32, tag::nhwc);
+}
+
+memory::desc input_md(const ConvGeometry& g) {
+    return activations_md(g.batch, g.in_c, g.in_h, g.in_w);
+}
+
+memory::desc output_md(const ConvGeometry& g) {
+    return activations_md(g.batch, g.out_c, g.out_h, g.out_w);
 }
 
 memory::dims weights_dims(const ConvGeometry& g) {
@@ -67,29 +92,37 @@ Window window_of(const ConvGeometry& g) {
             {g.pad_bottom, g.pad_right}};
 }
 
-dnnl::convolution_forward::primitive_desc forward_pd(const ConvGeometry& g, bool with_bias) {
+dnnl::primitive_attr with_relu(bool relu) {
+    dnnl::primitive_attr attr;
+    if (relu) {
+        dnnl::post_ops ops;
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+        attr.set_post_ops(ops);
+    }
+    return attr;
+}
+
+dnnl::convolution_forward::primitive_desc forward_pd(const ConvGeometry& g, bool with_bias, bool relu = false) {
     const Window win = window_of(g);
-    const dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-        activations_md(g.batch, g.in_c, g.in_h, g.in_w), chosen_weights_md(g), bias_md(g, with_bias),
-        activations_md(g.batch, g.out_c, g.out_h, g.out_w), win.strides, win.dilates, win.padding_l, win.padding_r);
-    return {desc, cpu_engine()};
+    const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                               input_md(g), chosen_weights_md(g), bias_md(g, with_bias), output_md(g),
+                                               win.strides, win.dilates, win.padding_l, win.padding_r);
+    return {desc, with_relu(relu), cpu_engine()};
 }
 
 dnnl::convolution_backward_data::primitive_desc backward_data_pd(const ConvGeometry& g) {
     const Window win = window_of(g);
-    const dnnl::convolution_backward_data::desc desc(
-        dnnl::algorithm::convolution_direct, activations_md(g.batch, g.in_c, g.in_h, g.in_w), chosen_weights_md(g),
-        activations_md(g.batch, g.out_c, g.out_h, g.out_w), win.strides, win.dilates, win.padding_l, win.padding_r);
+    const dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, input_md(g),
+                                                     chosen_weights_md(g), output_md(g), win.strides, win.dilates,
+                                                     win.padding_l, win.padding_r);
     return {desc, cpu_engine(), forward_pd(g, false)};
 }
 
 dnnl::convolution_backward_weights::primitive_desc backward_weights_pd(const ConvGeometry& g, bool with_bias) {
     const Window win = window_of(g);
-    const dnnl::convolution_backward_weights::desc desc(
-        dnnl::algorithm::convolution_direct, activations_md(g.batch, g.in_c, g.in_h, g.in_w), chosen_weights_md(g),
-        bias_md(g, with_bias), activations_md(g.batch, g.out_c, g.out_h, g.out_w), win.strides, win.dilates,
-        win.padding_l, win.padding_r);
+    const dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, input_md(g),
+                                                        chosen_weights_md(g), bias_md(g, with_bias), output_md(g),
+                                                        win.strides, win.dilates, win.padding_l, win.padding_r);
     return {desc, cpu_engine(), forward_pd(g, with_bias)};
 }
 
@@ -165,7 +198,7 @@ struct BackwardWeights {
 
 // Every primitive of one geometry, each built the first time its pass runs.
 struct ConvPrimitives {
-    std::optional<Forward> forward[2];  // [with_bias]
+    std::optional<Forward> forward[2][2];  // [with_bias][relu]
     std::optional<BackwardData> backward_data;
     std::optional<BackwardWeights> backward_weights[2];  // [with_bias]
 };
@@ -176,13 +209,10 @@ ConvPrimitives& primitives_for(const ConvGeometry& g) {
     return cache[g];
 }
 
-}  // namespace
-
-void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+void run_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y, bool relu) {
     const bool with_bias = !bias.empty();
-    std::optional<Forward>& slot = primitives_for(g).forward[with_bias];
-    if (!slot) slot.emplace(g, forward_pd(g, with_bias));
+    std::optional<Forward>& slot = primitives_for(g).forward[with_bias][relu];
+    if (!slot) slot.emplace(g, forward_pd(g, with_bias, relu));
     Forward& p = *slot;
     dnnl::stream& stream = cpu_stream();
     p.weights.load(w, stream);
@@ -196,6 +226,18 @@ void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, con
     }
     p.conv.execute(stream, args);
     stream.wait();
+}
+
+}  // namespace
+
+void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+    run_forward(g, x, w, bias, y, false);
+}
+
+void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
+    run_forward(g, x, w, bias, y, true);
 }
 
 void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {

@@ -54,7 +54,9 @@ void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
             return;
         case ActivationKind::relu:
 #pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
-            for (int64_t i = 0; i < count; ++i) out[i] = std::max(in[i], 0.0f);
+            // std::max's semantics (NaN passes through) as a select: GCC 12 leaves std::max here as a scalar
+            // branch, this vectorises.
+            for (int64_t i = 0; i < count; ++i) out[i] = in[i] < 0.0f ? 0.0f : in[i];
             return;
         case ActivationKind::tanh:
 #pragma omp parallel for schedule(static) if (count >= parallel_threshold)

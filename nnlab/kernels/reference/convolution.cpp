@@ -1,4 +1,5 @@
 // Plain-loop convolutions in double precision: the oracle the oneDNN kernels are tested against.
+#include <algorithm>
 #include <vector>
 
 #include "nnlab/kernels/convolution.hpp"
@@ -60,6 +61,11 @@ void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, con
         for (int64_t i = 0; i < y.numel(); ++i) sums[size_t(i)] += bias[i % g.out_c];
     }
     store(sums, y);
+}
+
+void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    reference::conv2d_forward(g, x, w, bias, y);
+    for (float& v : y.values()) v = std::max(v, 0.0f);
 }
 
 void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
