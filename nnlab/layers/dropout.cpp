@@ -32,7 +32,8 @@ void Dropout::forward(const Tensor& x, Tensor& y, Mode mode) {
         std::copy_n(x.data(), x.numel(), y.data());
         return;
     }
-    if (mask_.numel() != x.numel()) mask_ = Tensor(x.shape());
+    // Grown only: a smaller last batch of an epoch reuses the front of the buffer instead of reallocating twice.
+    if (mask_.numel() < x.numel()) mask_ = Tensor(Shape{x.numel()});
     const auto keep_scale = static_cast<float>(1.0 / (1.0 - rate_));
     // One 64-bit draw decides four values, 16 bits each: a value is dropped when its slice is below
     // rate·2¹⁶, so the dropped fraction is the rate rounded to 1/65536 (within 8e-6), at a quarter of the draws.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -111,8 +112,8 @@ const float* Optimizer::clip(const Tensor& grads) {
     if (clipped_.numel() != size) clipped_ = Tensor(Shape{size});
     float* g = clipped_.data();
     std::copy_n(grads.data(), size, g);
-    std::vector<VariableSpan> whole{{0, size}};
-    const std::vector<VariableSpan>& spans = spans_.empty() ? whole : spans_;
+    const VariableSpan whole{0, size};  // without spans the arena is one variable; no allocation in the step
+    const std::span<const VariableSpan> spans = spans_.empty() ? std::span(&whole, 1) : std::span(spans_);
     for (const VariableSpan& s : spans) {
         if (s.offset < 0 || s.size < 0 || s.offset + s.size > size) {
             throw Error("optimizer " + name() + ": a variable spans [" + std::to_string(s.offset) + ", " +
