@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/flop_count.hpp"
 #include "cli/experiment.hpp"
 #include "cli/run_experiment.hpp"
 #include "nnlab/nnlab.hpp"
@@ -25,26 +26,6 @@ constexpr double machine_peak_gflops = 420.0;  // fp32 FMA, 2 Zen 5 cores (measu
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
-// Forward FLOPs per image of the convolutions and dense layers, read from the layers after a forward pass; a
-// training step costs about three times that (forward, gradient of the input, gradient of the weights).
-struct FlopCount {
-    double convolution = 0, dense = 0;
-};
-
-void count_flops(const Layer& layer, FlopCount& count) {
-    if (const auto* conv = dynamic_cast<const Conv2D*>(&layer)) {
-        count.convolution += conv->geometry().flops() / double(conv->geometry().batch);
-    } else if (const auto* depthwise = dynamic_cast<const DepthwiseConv2D*>(&layer)) {
-        count.convolution += depthwise->geometry().flops() / double(depthwise->geometry().batch);
-    } else if (const auto* dense = dynamic_cast<const Dense*>(&layer)) {
-        const Shape& kernel = const_cast<Dense*>(dense)->kernel().shape;
-        count.dense += 2.0 * double(kernel[0]) * double(kernel[1]);
-    } else if (const auto* block = dynamic_cast<const Residual*>(&layer)) {
-        for (const auto& inner : block->main_layers()) count_flops(*inner, count);
-        for (const auto& inner : block->shortcut_layers()) count_flops(*inner, count);
-    }
 }
 
 void run(const std::string& config, int steps, int repeats) {
@@ -63,14 +44,13 @@ void run(const std::string& config, int steps, int repeats) {
                            .workers = experiment.workers});
         if (r > 0) seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
     }
-    FlopCount flops;
-    for (const auto& layer : model->layers()) count_flops(*layer, flops);
+    const bench::FlopCount flops = bench::count_flops(*model);
     const double images_per_second = double(slice.size()) / median(seconds);
-    const double train_gflop_per_image = 3.0 * (flops.convolution + flops.dense) / 1e9;
+    const double train_gflop_per_image = 3.0 * flops.total() / 1e9;
     const double gflops = images_per_second * train_gflop_per_image;
     std::printf("%-14s batch %3lld  %8.0f images/s  %6.3f GFLOP/image (conv %.0f%%)  %6.1f GFLOP/s  %5.1f%% of peak\n",
                 experiment.name.c_str(), static_cast<long long>(experiment.batch_size), images_per_second,
-                train_gflop_per_image, 100.0 * flops.convolution / (flops.convolution + flops.dense), gflops,
+                train_gflop_per_image, 100.0 * flops.convolution / flops.total(), gflops,
                 100.0 * gflops / machine_peak_gflops);
 }
 

@@ -1,5 +1,6 @@
 // nnlab — train, inspect and evaluate neural networks from experiment files.
 // The only place (with cli/) that prints or exits: errors become a message and an exit code.
+#include <charconv>
 #include <exception>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/threads.hpp"
 
 int main(int argc, char** argv) {
     using namespace nnlab::cli;
@@ -15,6 +17,23 @@ int main(int argc, char** argv) {
         "nnlab — a Keras-like neural-network training lab.\n"
         "Runs experiments described in TOML files; see examples/ and the README."};
     app.require_subcommand(1);
+    // --threads works before or after the command name (subcommands inherit fallthrough from here), and is
+    // applied before any command runs: the main app's parse-complete callback precedes the commands' callbacks.
+    int threads = 0;
+    app.add_option("--threads", threads, "Threads for the kernels (default: the cores this process may use)")
+        ->envname("NNLAB_THREADS")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                int n = 0;
+                const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
+                if (error == std::errc() && end == value.data() + value.size() && n >= 1) return "";
+                return "expected a positive whole number (from --threads or NNLAB_THREADS), got '" + value + "'";
+            },
+            "N"));
+    app.fallthrough();
+    app.parse_complete_callback([&threads] {
+        if (threads > 0) nnlab::set_thread_count(threads);
+    });
     int exit_code = exit_ok;
     add_train_command(app, exit_code);
     add_summary_command(app, exit_code);

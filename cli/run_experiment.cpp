@@ -11,6 +11,7 @@
 #include "cli/run_recorder.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/text_format.hpp"
+#include "nnlab/core/threads.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/report/atomic_write.hpp"
@@ -132,7 +133,9 @@ RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& dat
                                   with_thousands(data.test.size()) + " test images)"},
                   {"Epochs", std::to_string(outcome.history.size())},
                   {"Training time", duration_text(outcome.seconds) + " (median " +
-                                        duration_text(outcome.median_epoch_seconds) + " per epoch)"},
+                                        duration_text(outcome.median_epoch_seconds) + " per epoch, " +
+                                        std::to_string(thread_count()) +
+                                        (thread_count() == 1 ? " thread)" : " threads)")},
                   {"Parameters", with_thousands(model->count_params())},
                   {"Test accuracy", fixed(outcome.evaluation.metrics.accuracy, 4)}},
         .config = config,

@@ -3,6 +3,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/shape.hpp"
+#include "nnlab/core/threads.hpp"
 #include "nnlab/data/augment.hpp"
 #include "nnlab/data/cifar10.hpp"
 #include "nnlab/data/cifar100.hpp"

@@ -38,9 +38,10 @@ void Dense::backward(const Tensor& dy, Tensor& dx) {
 }
 
 void Dense::backward_from_logits(const Tensor& dz, Tensor& dx) {
-    gemm(x_, dz, kernel_.grad, {.trans_a = true, .accumulate = true});     // dW += xᵀ·dz
-    if (options_.use_bias) sum_rows(dz, bias_.grad, /*accumulate=*/true);  // db += Σₙ dz
-    if (!dx.empty()) gemm(dz, kernel_.value, dx, {.trans_b = true});       // dx  = dz·Wᵀ
+    const bool add = !write_gradients_;
+    gemm(x_, dz, kernel_.grad, {.trans_a = true, .accumulate = add});  // dW (+)= xᵀ·dz
+    if (options_.use_bias) sum_rows(dz, bias_.grad, add);              // db (+)= Σₙ dz
+    if (!dx.empty()) gemm(dz, kernel_.value, dx, {.trans_b = true});   // dx = dz·Wᵀ
 }
 
 nlohmann::json Dense::config() const {

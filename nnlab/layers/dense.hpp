@@ -22,6 +22,10 @@ public:
     std::vector<Param*> params() override;
     nlohmann::json config() const override;
 
+    bool write_gradients_in_backward() override {
+        write_gradients_ = true;
+        return true;
+    }
     bool ends_in_softmax() const override { return activation_.kind() == ActivationKind::softmax; }
     void backward_from_logits(const Tensor& dlogits, Tensor& dx) override;
 
@@ -33,9 +37,10 @@ private:
     int64_t units_;
     WeightOptions options_;
     FusedActivation activation_;
-    Param kernel_;  // (in, units)
-    Param bias_;    // (units); absent without use_bias
-    Tensor x_;      // the forward input, kept for backward
+    Param kernel_;                  // (in, units)
+    Param bias_;                    // (units); absent without use_bias
+    Tensor x_;                      // the forward input, kept for backward
+    bool write_gradients_ = false;  // backward writes dW and db rather than adding to them (the model asked)
 };
 
 }  // namespace nnlab

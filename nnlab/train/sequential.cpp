@@ -130,6 +130,11 @@ void Sequential::build(uint64_t seed) {
     regularized_.clear();
     for (Param* p : params())
         if (p->trainable && p->regularizer.active()) regularized_.push_back(p);
+    accumulated_gradients_.clear();
+    for (const auto& layer : layers_)
+        if (!layer->write_gradients_in_backward())
+            for (Param* p : layer->params())
+                if (p->trainable) accumulated_gradients_.push_back(p->grad.view());
     for (const auto& layer : layers_) layer->seed_randomness(seed);
     built_ = true;
 }
@@ -198,7 +203,7 @@ double Sequential::train_step(const Tensor& x, const Tensor& y, MetricTracker* m
     const double loss =
         fused_softmax_ ? loss_->compute_from_softmax(y_pred, y, grad) : loss_->compute(y_pred, y, &grad);
     if (metrics != nullptr) metrics->add_batch(y_pred, y);
-    gradients_.block().fill(0.0f);
+    for (Tensor& g : accumulated_gradients_) g.fill(0.0f);
     // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
     // previous layer's output-gradient buffer (none for the first layer).
     for (size_t i = layers_.size(); i-- > 0;) {

@@ -129,8 +129,9 @@ private:
     bool fused_softmax_ = false;  // last layer ends in softmax and the loss takes its logits' gradient
     bool built_ = false;
     uint64_t seed_ = 0;
-    int64_t trainable_size_ = 0;       // floats at the front of the arenas that the optimizer updates
-    std::vector<Param*> regularized_;  // trainable parameters with an active regularizer
+    int64_t trainable_size_ = 0;                 // floats at the front of the arenas that the optimizer updates
+    std::vector<Param*> regularized_;            // trainable parameters with an active regularizer
+    std::vector<Tensor> accumulated_gradients_;  // zeroed before each step: those backward() adds into
     Arena weights_;
     Arena gradients_;
     // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.

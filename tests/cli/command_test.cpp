@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -76,6 +77,44 @@ TEST(Command, UnknownOptionAndNonPositiveEpochs) {
     const Result result = run("train " + example("seed_mlp.toml") + " --epochs 0");
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_THAT(result.output, HasSubstr("--epochs"));
+}
+
+TEST(Command, ThreadsMustBePositive) {
+    for (const char* args : {"--threads 0 summary ", "summary --threads -2 "}) {
+        const Result result = run(args + example("seed_mlp.toml"));
+        EXPECT_EQ(result.exit_code, 2) << args;
+        EXPECT_THAT(result.output, HasSubstr("--threads")) << args;
+    }
+    const Result from_environment =
+        nnlab::testing::run_command(NNLAB_BINARY, "summary " + example("seed_mlp.toml"), "NNLAB_THREADS=none");
+    EXPECT_EQ(from_environment.exit_code, 2) << from_environment.output;
+    EXPECT_THAT(from_environment.output, HasSubstr("NNLAB_THREADS), got 'none'"));
+}
+
+// The thread count reaches the run: the report says how many threads trained, from the option (before or after
+// the command name) or from NNLAB_THREADS.
+TEST(Command, ThreadsReachTheRun) {
+    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
+    }
+    TempDir dir;
+    const auto config = dir.write("small.toml",
+                                  "[data]\ndataset = \"fashion_mnist\"\ntrain_samples = 256\ntest_samples = 64\n"
+                                  "[model]\nlayers = [{ type = \"Flatten\" }, { type = \"Dense\", units = 10, "
+                                  "activation = \"softmax\" }]\n[train]\nverbose = 0\n");
+    const std::array<std::pair<std::string, std::string>, 3> cases{
+        {{"--threads 1 train ", ""}, {"train --threads 3 ", ""}, {"train ", "NNLAB_THREADS=1"}}};
+    for (const auto& [args, environment] : cases) {
+        const auto out = dir / "run";
+        std::filesystem::remove_all(out);
+        const Result result =
+            nnlab::testing::run_command(NNLAB_BINARY, args + config.string() + " --out " + out.string(), environment);
+        ASSERT_EQ(result.exit_code, 0) << args << environment << ": " << result.output;
+        std::ifstream report(out / "report.html");
+        const std::string html((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+        EXPECT_THAT(html, HasSubstr(args.find('3') != std::string::npos ? " 3 threads)" : " 1 thread)"))
+            << args << environment;
+    }
 }
 
 TEST(Command, EvaluateRejectsAMissingModelFile) {

@@ -70,6 +70,32 @@ TEST(Dense, GradientsMatchCentralDifferences) {
     EXPECT_LAYER_GRADIENTS_OK(odd, Shape{1, 65});
 }
 
+// Asked to write its gradients (as Sequential asks), backward stores dW and db instead of adding to them: two
+// passes leave what one pass of an adding twin computes, whatever was in the gradients before.
+TEST(Dense, WritesItsGradientsWhenAsked) {
+    Dense adding(3, "tanh"), writing(3, "tanh");
+    EXPECT_TRUE(writing.write_gradients_in_backward());
+    Tensor x(Shape{2, 4}), y_adding(Shape{2, 3}), y_writing(Shape{2, 3});  // backward reads what forward kept
+    set_values(x, {1, 2, 3, 4, -1, 0.5f, 0, 2});
+    for (auto [dense, y] : {std::pair{&adding, &y_adding}, std::pair{&writing, &y_writing}}) {
+        build_with_params(*dense, Shape{2, 4});
+        set_values(dense->kernel().value, {0.1f, -0.2f, 0.3f, 0.4f, 0.5f, -0.6f, 0.7f, 0.8f, -0.9f, 1.0f, 1.1f, 1.2f});
+        set_values(dense->bias().value, {0.1f, 0.2f, -0.3f});
+        dense->forward(x, *y, Mode::training);
+    }
+    Tensor dy(Shape{2, 3}), dx(Shape{2, 4});
+    set_values(dy, {0.5f, -1, 2, 1, 0.25f, -0.5f});
+    adding.backward(dy, dx);
+    writing.kernel().grad.fill(7.0f);
+    writing.bias().grad.fill(7.0f);
+    writing.backward(dy, dx);
+    writing.backward(dy, dx);
+    EXPECT_THAT(values(writing.kernel().grad),
+                ::testing::Pointwise(::testing::FloatEq(), values(adding.kernel().grad)));
+    EXPECT_THAT(values(writing.bias().grad), ::testing::Pointwise(::testing::FloatEq(), values(adding.bias().grad)));
+    EXPECT_NE(adding.kernel().grad[0], 0.0f);
+}
+
 TEST(Dense, RejectsInputWithoutFlatten) {
     Dense dense(10);
     dense.set_name("dense");

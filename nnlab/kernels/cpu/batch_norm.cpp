@@ -7,6 +7,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/batch_norm.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 
@@ -65,11 +66,12 @@ NormPrimitive make_norm(const NormKey& key) {
     return p;
 }
 
-// Each thread keeps its own primitives, so callers need no lock.
+// Each thread keeps its own primitives, so callers need no lock; keyed by the thread count too, as oneDNN splits
+// the work for the threads it sees when it creates a primitive.
 NormPrimitive& cached_norm(const NormKey& key) {
-    thread_local std::map<NormKey, NormPrimitive> cache;
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, make_norm(key)).first;
+    thread_local std::map<std::pair<NormKey, int>, NormPrimitive> cache;
+    auto it = cache.find({key, thread_count()});
+    if (it == cache.end()) it = cache.emplace(std::pair{key, thread_count()}, make_norm(key)).first;
     return it->second;
 }
 

@@ -38,6 +38,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/convolution.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 
@@ -203,10 +204,11 @@ struct ConvPrimitives {
     std::optional<BackwardWeights> backward_weights[2];  // [with_bias]
 };
 
-// Each thread keeps its own primitives, so callers need no lock.
+// Each thread keeps its own primitives, so callers need no lock; keyed by the thread count too, as oneDNN splits
+// the work for the threads it sees when it creates a primitive.
 ConvPrimitives& primitives_for(const ConvGeometry& g) {
-    thread_local std::map<ConvGeometry, ConvPrimitives> cache;
-    return cache[g];
+    thread_local std::map<std::pair<ConvGeometry, int>, ConvPrimitives> cache;
+    return cache[{g, thread_count()}];
 }
 
 void run_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y, bool relu) {

@@ -7,6 +7,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 #include "nnlab/kernels/ops.hpp"
 
@@ -48,11 +49,12 @@ GemmPrimitive make_gemm(const GemmKey& key) {
 
 void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
     const auto [m, n, k] = check_gemm(a, b, c, options);
-    // Each thread keeps its own primitives, so callers need no lock.
-    thread_local std::map<GemmKey, GemmPrimitive> cache;
+    // Each thread keeps its own primitives, so callers need no lock; keyed by the thread count too, as oneDNN
+    // splits the work for the threads it sees when it creates a primitive.
+    thread_local std::map<std::pair<GemmKey, int>, GemmPrimitive> cache;
     const GemmKey key{m, n, k, options.trans_a, options.trans_b, options.accumulate};
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, make_gemm(key)).first;
+    auto it = cache.find({key, thread_count()});
+    if (it == cache.end()) it = cache.emplace(std::pair{key, thread_count()}, make_gemm(key)).first;
     GemmPrimitive& p = it->second;
     p.a.set_data_handle(const_cast<float*>(a.data()));
     p.b.set_data_handle(const_cast<float*>(b.data()));

@@ -6,6 +6,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 #include "nnlab/kernels/pooling.hpp"
 
@@ -65,11 +66,12 @@ PoolPrimitive make_pool(const PoolKey& key) {
     return p;
 }
 
-// Each thread keeps its own primitives, so callers need no lock.
+// Each thread keeps its own primitives, so callers need no lock; keyed by the thread count too, as oneDNN splits
+// the work for the threads it sees when it creates a primitive.
 PoolPrimitive& cached_pool(const PoolKey& key) {
-    thread_local std::map<PoolKey, PoolPrimitive> cache;
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, make_pool(key)).first;
+    thread_local std::map<std::pair<PoolKey, int>, PoolPrimitive> cache;
+    auto it = cache.find({key, thread_count()});
+    if (it == cache.end()) it = cache.emplace(std::pair{key, thread_count()}, make_pool(key)).first;
     return it->second;
 }
 

@@ -1,0 +1,17 @@
+// How many threads nnlab's kernels use. OpenMP runs the loops and oneDNN's primitives share its team, so one
+// setting governs both. Set it before building a model: oneDNN splits its work when a primitive is created.
+#pragma once
+
+namespace nnlab {
+
+// The cores this process may run on (its CPU affinity), the default thread count.
+int available_cores();
+
+// The threads the next parallel region will use.
+int thread_count();
+
+// Results are reproducible for a fixed thread count; a different count may change the last bits (sums split
+// differently). Throws Error (bad input) below 1.
+void set_thread_count(int threads);
+
+}  // namespace nnlab
