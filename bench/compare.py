@@ -57,6 +57,8 @@ def main():
     parser.add_argument("--torch-env", default="", help="VAR=value;... for the PyTorch processes only")
     parser.add_argument("--json", help="also write every run's figures here")
     parser.add_argument("--train-samples", type=int, help="only the first N training images (a smoke run)")
+    parser.add_argument("--precision", choices=["float32", "bfloat16"], default="float32",
+                        help="bfloat16: nnlab's precision = \"bfloat16\" against PyTorch's bfloat16 autocast")
     args = parser.parse_args()
 
     nnlab_env = dict(os.environ, NNLAB_DATA=args.data)
@@ -74,6 +76,8 @@ def main():
         nnlab_command = [worker, os.path.join(root, config), epochs, "--threads", str(args.threads)]
         torch_command = ["/usr/bin/python3", os.path.join(root, "bench", "compare_torch.py"), "--model", torch_model,
                          "--epochs", epochs, "--data", args.data, "--threads", str(args.threads)]
+        nnlab_command += ["--precision", args.precision]
+        torch_command += ["--precision", args.precision]
         if args.train_samples:
             nnlab_command += ["--train-samples", str(args.train_samples)]
             torch_command += ["--train-samples", str(args.train_samples)]
@@ -85,7 +89,8 @@ def main():
             order = ["nnlab", "pytorch"] if run % 2 == 0 else ["pytorch", "nnlab"]
             for side in order:
                 command, env = (nnlab_command, nnlab_env) if side == "nnlab" else (torch_command, torch_env)
-                line = run_worker(command, env)
+                # Run k uses seed k on both sides, so the accuracy spread is the seeds' noise, not one draw repeated.
+                line = run_worker(command + ["--seed", str(run + 1)], env)
                 sides[side].append(line)
                 print(f"  {name:<19} {side:<8} run {run + 1}: "
                       f"{' '.join(f'{s:.2f}' for s in line['epoch_seconds'])} s/epoch, "
@@ -94,7 +99,7 @@ def main():
         results[name] = {side: summarise(lines, forward_gflop) for side, lines in sides.items()}
         results[name]["epochs"] = int(epochs)
 
-    print(f"\nfp32, {args.threads} threads, {args.runs} alternating processes per side; medians over every epoch; "
+    print(f"\n{args.precision}, {args.threads} threads, {args.runs} alternating processes per side; medians over every epoch; "
           f"peak {PEAK_GFLOPS:.0f} GFLOP/s")
     print("PyTorch: " + (args.torch_env.replace(";", ", ") or "as installed"))
     print()

@@ -166,7 +166,10 @@ def main():
     parser.add_argument("--no-augment", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--train-samples", type=int, help="only the first N training images")
+    parser.add_argument("--precision", choices=["float32", "bfloat16"], default="float32",
+                        help="bfloat16: the forward pass under torch.autocast (CPU, bfloat16), as PyTorch advises")
     args = parser.parse_args()
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bfloat16")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     (x_train, y_train), (x_test, y_test) = load_cifar10(args.data)
@@ -206,7 +209,9 @@ def main():
                 x = augment(x, generator).contiguous(memory_format=memory_format)
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(step)
-            loss = F.cross_entropy(model(x), y_train[index])
+            with autocast:
+                logits = model(x)
+            loss = F.cross_entropy(logits.float(), y_train[index])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -217,9 +222,11 @@ def main():
     correct = 0
     with torch.no_grad():
         for first in range(0, x_test.shape[0], 500):
-            logits = model(to_input(x_test[first:first + 500]))
+            with autocast:
+                logits = model(to_input(x_test[first:first + 500]))
             correct += int((logits.argmax(1) == y_test[first:first + 500]).sum())
     print(json.dumps({"framework": "pytorch " + torch.__version__, "threads": torch.get_num_threads(),
+                      "precision": args.precision,
                       "epoch_seconds": epoch_seconds, "train_images": n,
                       "test_accuracy": correct / x_test.shape[0],
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))

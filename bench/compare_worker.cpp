@@ -2,7 +2,7 @@
 // (model, optimizer, schedule, batch size, augmentation), times each epoch's training (no validation), then
 // evaluates the test split, and prints one JSON line for the comparison to read.
 //   NNLAB_DATA=../shared/datasets build/bench/nnlab_compare_worker CONFIG EPOCHS [--no-augment] [--threads N]
-//       [--train-samples N]   (a short smoke run)
+//       [--seed N] (instead of the file's) [--precision float32|bfloat16] [--train-samples N] (a short smoke run)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -36,7 +36,8 @@ struct EpochTimer final : Callback {
 int main(int argc, char** argv) try {
     if (argc < 3) {
         std::fprintf(stderr,
-                     "usage: nnlab_compare_worker CONFIG EPOCHS [--no-augment] [--threads N] [--train-samples N]\n");
+                     "usage: nnlab_compare_worker CONFIG EPOCHS [--no-augment] [--threads N] [--seed N]\n"
+                     "       [--precision float32|bfloat16] [--train-samples N]\n");
         return 2;
     }
     cli::Experiment experiment = cli::load_experiment(argv[1]);
@@ -47,6 +48,10 @@ int main(int argc, char** argv) try {
             experiment.augment.reset();
         } else if (arg == "--threads" && i + 1 < argc) {
             set_thread_count(std::atoi(argv[++i]));
+        } else if (arg == "--precision" && i + 1 < argc) {
+            experiment.precision = precision_from_name(argv[++i]);
+        } else if (arg == "--seed" && i + 1 < argc) {
+            experiment.seed = std::strtoull(argv[++i], nullptr, 10);
         } else if (arg == "--train-samples" && i + 1 < argc) {
             experiment.train_samples = std::atoll(argv[++i]);
         } else {
@@ -70,6 +75,7 @@ int main(int argc, char** argv) try {
     const Evaluation test = model->evaluate(data.test, experiment.batch_size, augmenter ? &*augmenter : nullptr);
     const nlohmann::json line = {{"framework", "nnlab"},
                                  {"threads", thread_count()},
+                                 {"precision", precision_name(model->precision())},
                                  {"epoch_seconds", timer.seconds},
                                  {"train_images", data.train.size()},
                                  {"forward_gflop_per_image", bench::count_flops(*model).total() / 1e9},

@@ -75,7 +75,15 @@ void read_model(const ConfigReader& model, Experiment& e) {
 }
 
 void read_train(const ConfigReader& train, Experiment& e) {
-    train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle", "metrics", "label_smoothing"});
+    train.reject_unknown(
+        {"loss", "batch_size", "epochs", "verbose", "shuffle", "metrics", "label_smoothing", "precision"});
+    if (auto precision = train.string("precision")) {
+        try {
+            e.precision = precision_from_name(*precision);
+        } catch (const KeyError& error) {
+            train.rethrow(error);
+        }
+    }
     e.loss = train.string("loss").value_or(e.loss);
     std::string loss_name;
     try {
@@ -294,7 +302,8 @@ std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shap
     }
     std::unique_ptr<Loss> loss = make_loss(experiment.loss);
     if (experiment.label_smoothing != 0.0) loss = std::make_unique<CategoricalCrossentropy>(experiment.label_smoothing);
-    model->compile(std::move(optimizer), std::move(loss), {.seed = experiment.seed, .metrics = experiment.metrics});
+    model->compile(std::move(optimizer), std::move(loss),
+                   {.seed = experiment.seed, .metrics = experiment.metrics, .precision = experiment.precision});
     return model;
 }
 
@@ -378,7 +387,8 @@ std::string Experiment::to_toml() const {
                                      {"epochs", epochs},
                                      {"verbose", verbose},
                                      {"shuffle", shuffle},
-                                     {"label_smoothing", label_smoothing}});
+                                     {"label_smoothing", label_smoothing},
+                                     {"precision", precision_name(precision)}});
     toml::array metric_names;
     for (const std::string& m : metrics) metric_names.push_back(m);
     root.get_as<toml::table>("train")->insert("metrics", std::move(metric_names));

@@ -65,6 +65,7 @@ struct Experiment {
     bool shuffle = true;
     std::vector<std::string> metrics = {"accuracy"};  // tracked each epoch (Keras: compile(metrics=...))
     double label_smoothing = 0.0;                     // categorical_crossentropy only
+    Precision precision = Precision::float32;         // "bfloat16": GEMMs and convolutions in bfloat16
 
     // [optimizer], [schedule]
     nlohmann::json optimizer = {{"type", "adam"}};

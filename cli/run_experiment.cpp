@@ -86,6 +86,10 @@ RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& dat
         augmenter.emplace(*experiment.augment, data.train.image_shape);
         if (experiment.augment->needs_fit()) augmenter->fit(data.train);  // datagen.fit(x_train)
     }
+    if (model->precision() != experiment.precision) {
+        out << "precision \"" << precision_name(experiment.precision) << "\" needs a CPU with AVX-512 BF16; this one "
+            << "has none, so the run stays in " << precision_name(model->precision()) << "\n";
+    }
     const std::string summary = model->summary();
     out << summary << std::flush;
 
@@ -136,6 +140,7 @@ RunOutcome run_experiment(const Experiment& experiment, const DatasetSplits& dat
                                         duration_text(outcome.median_epoch_seconds) + " per epoch, " +
                                         std::to_string(thread_count()) +
                                         (thread_count() == 1 ? " thread)" : " threads)")},
+                  {"Precision", precision_name(model->precision())},
                   {"Parameters", with_thousands(model->count_params())},
                   {"Test accuracy", fixed(outcome.evaluation.metrics.accuracy, 4)}},
         .config = config,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/precision.hpp"
 #include "nnlab/core/shape.hpp"
 #include "nnlab/core/threads.hpp"
 #include "nnlab/data/augment.hpp"

@@ -4,16 +4,16 @@
 
 namespace nnlab {
 
-GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, GemmOptions options) {
-    const int64_t a_rows = a.rows(), a_cols = a.cols(), b_rows = b.shape().rank() == 1 ? 1 : b.rows(),
-                  b_cols = b.shape().rank() == 1 ? b.numel() : b.cols();
+GemmDims check_gemm(const Shape& a, const Shape& b, const Shape& c, GemmOptions options) {
+    const int64_t a_rows = a[0], a_cols = a.sample_size(), b_rows = b.rank() == 1 ? 1 : b[0],
+                  b_cols = b.rank() == 1 ? b.numel() : b.sample_size();
     const int64_t m = options.trans_a ? a_cols : a_rows;
     const int64_t k = options.trans_a ? a_rows : a_cols;
     const int64_t kb = options.trans_b ? b_cols : b_rows;
     const int64_t n = options.trans_b ? b_rows : b_cols;
-    if (k != kb || c.rows() != m || c.cols() != n) {
-        throw Error("gemm: shapes do not agree: a " + a.shape().to_string() + (options.trans_a ? "ᵀ" : "") + " · b " +
-                        b.shape().to_string() + (options.trans_b ? "ᵀ" : "") + " → c " + c.shape().to_string(),
+    if (k != kb || c[0] != m || c.sample_size() != n) {
+        throw Error("gemm: shapes do not agree: a " + a.to_string() + (options.trans_a ? "ᵀ" : "") + " · b " +
+                        b.to_string() + (options.trans_b ? "ᵀ" : "") + " → c " + c.to_string(),
                     ErrorKind::failure);
     }
     return {m, n, k};

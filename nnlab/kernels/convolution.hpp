@@ -26,6 +26,9 @@ struct ConvGeometry {
     int64_t dilation_h = 1, dilation_w = 1;  // Keras's dilation_rate: 1 is a plain convolution
     int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
     int64_t groups = 1;  // in_c and out_c are multiples of it; in_c for depthwise
+    // Precision::bfloat16: x, w and dy are rounded to bfloat16 (bfloat16_bits) and the products summed in float32;
+    // y, dx, dw and db stay float32.
+    bool bfloat16 = false;
 
     Shape input_shape() const { return Shape{batch, in_h, in_w, in_c}; }
     Shape output_shape() const { return Shape{batch, out_h, out_w, out_c}; }

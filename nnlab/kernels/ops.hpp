@@ -2,6 +2,7 @@
 // nnlab::reference::<op> the plain loop it is tested against (kernels/reference/).
 #pragma once
 
+#include "nnlab/tensor/bf16_tensor.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -24,6 +25,10 @@ constexpr bool activation_needs_input(ActivationKind kind) {
 #define NNLAB_KERNEL_SIGNATURES                                                                \
     /* c (m, n) = op(a) (m, k) · op(b) (k, n); tensors are seen as (rows, everything else) */ \
     void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options = {});          \
+    /* the same with bfloat16 operands, products accumulated and stored in float32 */          \
+    void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options = {});  \
+    /* out = x rounded to bfloat16 (bfloat16_bits), in x's shape */                            \
+    void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out);                                \
     /* y (n, c) += bias (c) on every row */                                                    \
     void add_row_bias(Tensor& y, const Tensor& bias);                                          \
     /* out (c) = Σₙ x (n, c), or += when accumulate */                                      \
@@ -46,7 +51,14 @@ NNLAB_KERNEL_SIGNATURES
 struct GemmDims {
     int64_t m, n, k;
 };
-GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, GemmOptions options);
+GemmDims check_gemm(const Shape& a, const Shape& b, const Shape& c, GemmOptions options);
+inline GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, GemmOptions options) {
+    return check_gemm(a.shape(), b.shape(), c.shape(), options);
+}
+
+// Whether this CPU runs bfloat16 GEMMs and convolutions natively (AVX-512 BF16), which Precision::bfloat16 needs
+// to be worth it; Sequential::compile falls back to float32 where it is absent.
+bool bfloat16_supported();
 void check_same_shape(const char* op, const Tensor& x, const Tensor& y);
 
 }  // namespace nnlab

@@ -33,6 +33,8 @@ public:
     void backward(const Tensor& dy, Tensor& dx) override;
     std::vector<Param*> params() override;
     nlohmann::json config() const override;
+    // After build(): bfloat16 rounds the convolutions' operands (ConvGeometry::bfloat16).
+    void set_precision(Precision precision) override { geometry_.bfloat16 = precision == Precision::bfloat16; }
 
     int64_t filters() const { return filters_; }
     std::array<int64_t, 2> kernel_size() const { return kernel_size_; }

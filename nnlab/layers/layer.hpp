@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlab/core/precision.hpp"
 #include "nnlab/core/shape.hpp"
 #include "nnlab/layers/param.hpp"
 #include "nnlab/tensor/tensor.hpp"
@@ -41,6 +42,10 @@ public:
     // directly), which spares the owner zeroing them before each step: for the seed MLP a serial pass over 7 MB
     // per step, plus the GEMM's read of the old values. Returns false for a layer that can only add (the default).
     virtual bool write_gradients_in_backward() { return false; }
+
+    // The arithmetic of the layer's GEMMs or convolutions from now on (Sequential::compile sets it on every
+    // layer); layers without such products ignore it.
+    virtual void set_precision(Precision /*precision*/) {}
 
     // Every tensor of the layer's state, trainable or not (Param::trainable), in a fixed order.
     virtual std::vector<Param*> params() { return {}; }

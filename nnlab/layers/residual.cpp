@@ -140,6 +140,11 @@ void Residual::seed_randomness(uint64_t run_seed) {
         for (auto& layer : *list) layer->seed_randomness(block_seed);
 }
 
+void Residual::set_precision(Precision precision) {
+    for (LayerList* list : {&main_, &shortcut_})
+        for (auto& layer : *list) layer->set_precision(precision);
+}
+
 nlohmann::json Residual::config() const {
     nlohmann::json config{{"layers", specs(main_)}, {"activation", activation_name(activation_.kind())}};
     if (!shortcut_.empty()) config["shortcut"] = specs(shortcut_);

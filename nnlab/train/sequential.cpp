@@ -8,6 +8,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/data/loader.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -135,6 +136,10 @@ void Sequential::build(uint64_t seed) {
         if (!layer->write_gradients_in_backward())
             for (Param* p : layer->params())
                 if (p->trainable) accumulated_gradients_.push_back(p->grad.view());
+    first_trainable_layer_ = layers_.size() - 1;
+    for (size_t i = layers_.size(); i-- > 0;)
+        for (const Param* p : layers_[i]->params())
+            if (p->trainable) first_trainable_layer_ = i;
     for (const auto& layer : layers_) layer->seed_randomness(seed);
     built_ = true;
 }
@@ -152,6 +157,9 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
     optimizer_ = std::move(optimizer);
     loss_ = std::move(loss);
     fused_softmax_ = layers_.back()->ends_in_softmax() && loss_->fuses_with_softmax();
+    precision_ =
+        options.precision == Precision::bfloat16 && !bfloat16_supported() ? Precision::float32 : options.precision;
+    for (const auto& layer : layers_) layer->set_precision(precision_);
 }
 
 Optimizer& Sequential::optimizer() {
@@ -205,9 +213,9 @@ double Sequential::train_step(const Tensor& x, const Tensor& y, MetricTracker* m
     if (metrics != nullptr) metrics->add_batch(y_pred, y);
     for (Tensor& g : accumulated_gradients_) g.fill(0.0f);
     // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
-    // previous layer's output-gradient buffer (none for the first layer).
-    for (size_t i = layers_.size(); i-- > 0;) {
-        Tensor dx = i == 0 ? Tensor() : output_grads_[i - 1].first_rows(rows);
+    // previous layer's output-gradient buffer (none for the first trainable layer, where the walk ends).
+    for (size_t i = layers_.size(); i-- > first_trainable_layer_;) {
+        Tensor dx = i == first_trainable_layer_ ? Tensor() : output_grads_[i - 1].first_rows(rows);
         if (i + 1 == layers_.size() && fused_softmax_)
             layers_[i]->backward_from_logits(grad, dx);
         else

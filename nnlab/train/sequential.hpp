@@ -31,6 +31,9 @@ struct CompileOptions {
     // Tracked during fit and evaluate, logged under these names (and val_<name>); see MetricTracker. Keras
     // starts with none; nnlab starts with accuracy, which every classifier here reports.
     std::vector<std::string> metrics = {"accuracy"};
+    // bfloat16 runs the GEMMs and convolutions in bfloat16 (Keras "mixed_bfloat16"); on a CPU without AVX-512
+    // BF16 the model stays in float32 (check precision() after compiling).
+    Precision precision = Precision::float32;
 };
 
 struct FitOptions {
@@ -98,6 +101,8 @@ public:
     Optimizer& optimizer();
     const Optimizer& optimizer() const { return const_cast<Sequential*>(this)->optimizer(); }
     const Loss& loss() const;
+    // The precision compile() settled on: the one asked for, or float32 where the CPU lacks bfloat16.
+    Precision precision() const { return precision_; }
     const std::vector<std::string>& metrics() const { return metrics_; }
     Arena& weights() { return weights_; }
     Arena& gradients() { return gradients_; }
@@ -126,12 +131,17 @@ private:
     std::unique_ptr<Optimizer> optimizer_;
     std::unique_ptr<Loss> loss_;
     std::vector<std::string> metrics_;
+    Precision precision_ = Precision::float32;
     bool fused_softmax_ = false;  // last layer ends in softmax and the loss takes its logits' gradient
     bool built_ = false;
     uint64_t seed_ = 0;
     int64_t trainable_size_ = 0;                 // floats at the front of the arenas that the optimizer updates
     std::vector<Param*> regularized_;            // trainable parameters with an active regularizer
     std::vector<Tensor> accumulated_gradients_;  // zeroed before each step: those backward() adds into
+    // The backward pass stops here: the layers before the first one with trainable parameters need no gradient,
+    // and this one no input gradient (the seed MLP's first Dense would otherwise spend a third of its GEMM time
+    // on a gradient for Flatten that nobody reads).
+    size_t first_trainable_layer_ = 0;
     Arena weights_;
     Arena gradients_;
     // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.

@@ -117,6 +117,37 @@ TEST(Command, ThreadsReachTheRun) {
     }
 }
 
+// precision = "bfloat16" trains in bfloat16 where the CPU has AVX-512 BF16, and otherwise says so and stays in
+// float32; oneDNN's DNNL_MAX_CPU_ISA plays the CPU without it.
+TEST(Command, Bfloat16FallsBackToFloat32WithAMessage) {
+    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
+    }
+    TempDir dir;
+    const auto config = dir.write("small.toml",
+                                  "[data]\ndataset = \"fashion_mnist\"\ntrain_samples = 256\ntest_samples = 64\n"
+                                  "[model]\nlayers = [{ type = \"Flatten\" }, { type = \"Dense\", units = 10, "
+                                  "activation = \"softmax\" }]\n[train]\nverbose = 0\nprecision = \"bfloat16\"\n");
+    for (const std::string environment : {"DNNL_MAX_CPU_ISA=AVX512_CORE", ""}) {
+        if (environment.empty() && !nnlab::bfloat16_supported()) continue;
+        const auto out = dir / "run";
+        std::filesystem::remove_all(out);
+        const Result result = nnlab::testing::run_command(
+            NNLAB_BINARY, "train " + config.string() + " --out " + out.string(), environment);
+        ASSERT_EQ(result.exit_code, 0) << environment << ": " << result.output;
+        std::ifstream report(out / "report.html");
+        const std::string html((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+        if (environment.empty()) {
+            EXPECT_THAT(result.output, ::testing::Not(HasSubstr("AVX-512 BF16")));
+            EXPECT_THAT(html, HasSubstr("<td>Precision</td><td>bfloat16</td>"));
+        } else {
+            EXPECT_THAT(result.output, HasSubstr("precision \"bfloat16\" needs a CPU with AVX-512 BF16; this one has "
+                                                 "none, so the run stays in float32"));
+            EXPECT_THAT(html, HasSubstr("<td>Precision</td><td>float32</td>"));
+        }
+    }
+}
+
 TEST(Command, EvaluateRejectsAMissingModelFile) {
     const Result result = run("evaluate /nonexistent/model.safetensors");
     EXPECT_EQ(result.exit_code, 2);

@@ -11,6 +11,7 @@
 
 #include "cli/run_experiment.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "nnlab/losses/categorical_crossentropy.hpp"
 #include "nnlab/optim/schedules.hpp"
 #include "nnlab/train/callbacks/csv_logger.hpp"
@@ -437,6 +438,22 @@ global_clipnorm = 1.0
                 HasSubstr("bad.toml:11: optimizer.clipvalue: only one of clipnorm, clipvalue and global_clipnorm"));
     EXPECT_THAT(error_for(std::string(valid_model) + "[optimizer]\ntype = \"sgd\"\nclipnorm = -1\n"),
                 HasSubstr("bad.toml:10: optimizer.clipnorm: expected a number > 0, got -1"));
+}
+
+TEST(Experiment, PrecisionTakesKerasNames) {
+    TempDir dir;
+    EXPECT_EQ(load_experiment(dir.write("plain.toml", valid_model)).precision, Precision::float32);
+    for (const char* name : {"bfloat16", "mixed_bfloat16"}) {
+        const Experiment e = load_experiment(
+            dir.write("mixed.toml", std::string(valid_model) + "[train]\nprecision = \"" + name + "\"\n"));
+        EXPECT_EQ(e.precision, Precision::bfloat16) << name;
+        EXPECT_EQ(load_experiment(dir.write("again.toml", e.to_toml())).precision, Precision::bfloat16);
+        const auto model = build_model(e, Shape{32, 32, 3});
+        EXPECT_EQ(model->precision(), bfloat16_supported() ? Precision::bfloat16 : Precision::float32);
+    }
+    EXPECT_THAT(error_for(std::string(valid_model) + "[train]\nprecision = \"float16\"\n"),
+                HasSubstr("bad.toml:9: train.precision: expected \"float32\", \"bfloat16\" or \"mixed_bfloat16\", "
+                          "got \"float16\""));
 }
 
 TEST(Experiment, RunWritesTheCallbacksFilesIntoTheRunFolder) {

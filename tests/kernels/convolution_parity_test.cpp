@@ -10,6 +10,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/spatial.hpp"  // the Keras padding rule, to build realistic geometries
 
 namespace nnlab {
@@ -154,6 +155,47 @@ TEST(ConvolutionParity, TypicalLayersRunOptimisedImplementations) {
         const ConvImplementations impl = conv2d_implementations(g);
         for (const std::string& name : {impl.forward, impl.backward_data, impl.backward_weights}) {
             EXPECT_EQ(name.find("ref"), std::string::npos) << name << " for " << g.input_shape().to_string();
+        }
+    }
+}
+
+// In bfloat16 both implementations round x, w and dy the same way and sum exactly-representable products, so
+// only the order of the float32 sums differs: the float32 tolerance holds.
+TEST(ConvolutionParity, Bfloat16PassesMatchReference) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    for (ConvGeometry g : {keras_geometry(Shape{3, 7, 5, 3}, 5, 3, 1, 1, Padding::same),
+                           keras_geometry(Shape{3, 7, 5, 3}, 5, 3, 2, 1, Padding::valid),
+                           keras_geometry(Shape{2, 6, 5, 17}, 33, 1, 1, 1, Padding::same),
+                           keras_geometry(Shape{2, 6, 5, 16}, 16, 3, 1, 1, Padding::same, 16)}) {
+        g.bfloat16 = true;
+        expect_parity(g, true);
+        expect_parity(g, false);
+    }
+}
+
+TEST(ConvolutionParity, Bfloat16RoundsTheOperands) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    ConvGeometry g = keras_geometry(Shape{2, 6, 5, 8}, 4, 3, 1, 1, Padding::same);
+    const Tensor x = random_tensor(g.input_shape(), 1), w = random_tensor(g.weights_shape(), 2);
+    Tensor exact(g.output_shape()), rounded(g.output_shape());
+    conv2d_forward(g, x, w, Tensor(), exact);
+    g.bfloat16 = true;
+    conv2d_forward(g, x, w, Tensor(), rounded);
+    double worst = 0.0;
+    for (int64_t i = 0; i < exact.numel(); ++i) worst = std::max(worst, std::abs(double(exact[i]) - rounded[i]));
+    EXPECT_GT(worst, 1e-4) << "the bfloat16 convolution gave the float32 result";
+    EXPECT_LT(worst, 0.05);  // 72 products of values ≤ 1, each off by about 2⁻⁸
+}
+
+TEST(ConvolutionParity, Bfloat16TypicalLayersRunBfloat16Kernels) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    for (ConvGeometry g : {keras_geometry(Shape{8, 32, 32, 3}, 32, 3, 1, 1, Padding::same),
+                           keras_geometry(Shape{8, 16, 16, 32}, 32, 3, 1, 1, Padding::same)}) {
+        g.bfloat16 = true;
+        const ConvImplementations impl = conv2d_implementations(g);
+        for (const std::string& name : {impl.forward, impl.backward_data, impl.backward_weights}) {
+            EXPECT_EQ(name.find("ref"), std::string::npos) << name << " for " << g.input_shape().to_string();
+            EXPECT_NE(name.find("bf16"), std::string::npos) << name << " for " << g.input_shape().to_string();
         }
     }
 }

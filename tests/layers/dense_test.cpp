@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/rng.hpp"
+#include "nnlab/layers/initializer.hpp"
 #include "tests/support/gradcheck.hpp"
 #include "tests/support/layer_helpers.hpp"
 
@@ -94,6 +96,54 @@ TEST(Dense, WritesItsGradientsWhenAsked) {
                 ::testing::Pointwise(::testing::FloatEq(), values(adding.kernel().grad)));
     EXPECT_THAT(values(writing.bias().grad), ::testing::Pointwise(::testing::FloatEq(), values(adding.bias().grad)));
     EXPECT_NE(adding.kernel().grad[0], 0.0f);
+}
+
+// In bfloat16 the layer rounds x, W and dz to bfloat16 and sums in float32; a float32 twin fed the same values
+// pre-rounded computes the same products exactly, so the two agree to float32 summation order.
+TEST(Dense, Bfloat16RoundsTheOperandsOfItsGemms) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    const auto round = [](Tensor& t) {
+        for (float& v : t.values()) v = float_from_bfloat16(bfloat16_bits(v));
+    };
+    Dense mixed(9), twin(9);
+    mixed.set_precision(Precision::bfloat16);
+    Tensor x(Shape{4, 33}), x_rounded(Shape{4, 33}), dy(Shape{4, 9}), dy_rounded(Shape{4, 9});
+    Rng rng(3);
+    for (Tensor* t : {&x, &dy})
+        for (float& v : t->values()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
+    std::copy_n(x.data(), x.numel(), x_rounded.data());
+    std::copy_n(dy.data(), dy.numel(), dy_rounded.data());
+    round(x_rounded);
+    round(dy_rounded);
+    for (Dense* dense : {&mixed, &twin}) {
+        build_with_params(*dense, Shape{4, 33});
+        Rng init(5);
+        initialize(dense->kernel(), init);
+        set_values(dense->bias().value, {0.1f, 0.2f, -0.3f, 0, 0, 0, 0, 0, 0.5f});
+    }
+    round(twin.kernel().value);
+    Tensor y_mixed(Shape{4, 9}), y_twin(Shape{4, 9}), dx_mixed(Shape{4, 33}), dx_twin(Shape{4, 33});
+    mixed.forward(x, y_mixed, Mode::training);
+    twin.forward(x_rounded, y_twin, Mode::training);
+    mixed.backward(dy, dx_mixed);
+    twin.backward(dy_rounded, dx_twin);
+    const auto near = ::testing::Pointwise(::testing::FloatNear(2e-6f), values(y_twin));
+    EXPECT_THAT(values(y_mixed), near);
+    EXPECT_THAT(values(dx_mixed), ::testing::Pointwise(::testing::FloatNear(2e-6f), values(dx_twin)));
+    EXPECT_THAT(values(mixed.kernel().grad),
+                ::testing::Pointwise(::testing::FloatNear(2e-6f), values(twin.kernel().grad)));
+    // The bias gradient is no GEMM: it sums the float32 dz.
+    for (int64_t j = 0; j < 9; ++j) {
+        float sum = 0;
+        for (int64_t n = 0; n < 4; ++n) sum += dy[n * 9 + j];
+        EXPECT_NEAR(mixed.bias().grad[j], sum, 2e-6f) << j;
+    }
+
+    // And it did round: the same layer in float32 gives a different answer.
+    Tensor y_float(Shape{4, 9});
+    mixed.set_precision(Precision::float32);
+    mixed.forward(x, y_float, Mode::training);
+    EXPECT_THAT(values(y_float), ::testing::Not(near));
 }
 
 TEST(Dense, RejectsInputWithoutFlatten) {

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -86,6 +87,45 @@ TEST(Sequential, OptimizerNeverTouchesNonTrainableState) {
     EXPECT_NE(model.layers()[0]->params()[1]->value[0], scale_before);
     EXPECT_THAT(model.summary(), HasSubstr("Trainable params: 148 (592.00 B)"));
     EXPECT_THAT(model.summary(), HasSubstr("Non-trainable params: 3 (12.00 B)"));
+}
+
+// Passes its input through and counts how often backward runs and whether it was asked for an input gradient.
+class CountingIdentity final : public Layer {
+public:
+    std::string type() const override { return "CountingIdentity"; }
+    Shape build(const Shape& input) override { return input; }
+    void forward(const Tensor& x, Tensor& y, Mode) override { std::copy_n(x.data(), x.numel(), y.data()); }
+    void backward(const Tensor& dy, Tensor& dx) override {
+        ++backward_calls;
+        if (!dx.empty()) {
+            ++input_gradients;
+            std::copy_n(dy.data(), dy.numel(), dx.data());
+        }
+    }
+    int backward_calls = 0, input_gradients = 0;
+};
+
+// The backward pass ends at the first layer with trainable parameters, and that layer computes no input gradient:
+// nothing before it has anything to learn (the seed MLP's first Dense spent a third of its GEMMs on one).
+TEST(Sequential, BackwardStopsAtTheFirstTrainableLayer) {
+    Sequential model;
+    model.add(Input{{4, 4, 3}});
+    auto before = std::make_unique<CountingIdentity>();
+    auto after = std::make_unique<CountingIdentity>();
+    CountingIdentity *first = before.get(), *last = after.get();
+    model.add(std::move(before));
+    model.add(Flatten());
+    model.add(Dense(8, "relu"));
+    model.add(std::move(after));
+    model.add(Dense(3, "softmax"));
+    model.compile(Adam(0.01), CategoricalCrossentropy(), {.seed = 1});
+    const float kernel_before = model.layers()[2]->params()[0]->value[0];
+    const Dataset train = synthetic_images(32, 3, Shape{4, 4, 3}, 1);
+    model.fit(train, {.batch_size = 16, .epochs = 1});
+    EXPECT_EQ(first->backward_calls, 0);
+    EXPECT_EQ(last->backward_calls, 2);
+    EXPECT_EQ(last->input_gradients, 2);
+    EXPECT_NE(model.layers()[2]->params()[0]->value[0], kernel_before) << "the first Dense must still learn";
 }
 
 TEST(Sequential, LearnsASeparableProblem) {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/tensor/bf16_tensor.hpp"
 
 namespace nnlab::reference {
 namespace {
@@ -51,10 +52,19 @@ void store(const std::vector<double>& sums, Tensor& out) {
     for (int64_t i = 0; i < out.numel(); ++i) out[i] = static_cast<float>(sums[static_cast<size_t>(i)]);
 }
 
+// An operand as the bfloat16 kernels see it: rounded to bfloat16 when the geometry asks for it.
+Tensor operand(const ConvGeometry& g, const Tensor& t) {
+    Tensor copy = t.clone();
+    if (g.bfloat16)
+        for (float& v : copy.values()) v = float_from_bfloat16(bfloat16_bits(v));
+    return copy;
+}
+
 }  // namespace
 
-void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+void conv2d_forward(const ConvGeometry& g, const Tensor& x_in, const Tensor& w_in, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward", g, x_in, w_in, bias, y);
+    const Tensor x = operand(g, x_in), w = operand(g, w_in);
     std::vector<double> sums(static_cast<size_t>(y.numel()), 0.0);
     for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { sums[size_t(yi)] += double{x[xi]} * w[wi]; });
     if (!bias.empty()) {
@@ -68,15 +78,17 @@ void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w
     for (float& v : y.values()) v = std::max(v, 0.0f);
 }
 
-void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
-    check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
+void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy_in, const Tensor& w_in, Tensor& dx) {
+    check_conv_tensors("conv2d_backward_data", g, dx, w_in, Tensor(), dy_in);
+    const Tensor dy = operand(g, dy_in), w = operand(g, w_in);
     std::vector<double> sums(static_cast<size_t>(dx.numel()), 0.0);
     for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { sums[size_t(xi)] += double{dy[yi]} * w[wi]; });
     store(sums, dx);
 }
 
-void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
-    check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
+void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x_in, const Tensor& dy_in, Tensor& dw, Tensor& db) {
+    check_conv_tensors("conv2d_backward_weights", g, x_in, dw, db, dy_in);
+    const Tensor x = operand(g, x_in), dy = operand(g, dy_in);
     std::vector<double> sums(dw.values().begin(), dw.values().end());
     for_each_tap(g, [&](int64_t xi, int64_t wi, int64_t yi) { sums[size_t(wi)] += double{x[xi]} * dy[yi]; });
     store(sums, dw);

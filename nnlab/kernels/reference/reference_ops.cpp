@@ -17,21 +17,37 @@ double normal_cdf(double x) {
     return 0.5 * std::erfc(-x / std::sqrt(2.0));
 }
 
-}  // namespace
-
-void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
-    const auto [m, n, k] = check_gemm(a, b, c, options);
+// c (+)= op(a)·op(b), summed in double; `value` reads one element of a or b as float.
+template <class Element, class Value>
+void gemm_loop(const Element* a, const Element* b, Tensor& c, GemmDims dims, GemmOptions options, Value value) {
+    const auto [m, n, k] = dims;
     for (int64_t i = 0; i < m; ++i) {
         for (int64_t j = 0; j < n; ++j) {
             double sum = options.accumulate ? c[i * n + j] : 0.0;
             for (int64_t p = 0; p < k; ++p) {
-                const double av = options.trans_a ? a[p * m + i] : a[i * k + p];
-                const double bv = options.trans_b ? b[j * k + p] : b[p * n + j];
+                const double av = value(options.trans_a ? a[p * m + i] : a[i * k + p]);
+                const double bv = value(options.trans_b ? b[j * k + p] : b[p * n + j]);
                 sum += av * bv;
             }
             c[i * n + j] = static_cast<float>(sum);
         }
     }
+}
+
+}  // namespace
+
+void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
+    gemm_loop(a.data(), b.data(), c, check_gemm(a, b, c, options), options, [](float v) { return v; });
+}
+
+void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options) {
+    gemm_loop(a.data(), b.data(), c, check_gemm(a.shape(), b.shape(), c.shape(), options), options,
+              float_from_bfloat16);
+}
+
+void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
+    out.resize(x.shape());
+    for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = bfloat16_bits(x[i]);
 }
 
 void add_row_bias(Tensor& y, const Tensor& bias) {

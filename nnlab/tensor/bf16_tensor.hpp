@@ -1,0 +1,43 @@
+// Bf16Tensor — a bfloat16 copy of a float tensor, the operand of GEMMs and convolutions in bfloat16 precision.
+// Its storage only grows, so converting again every step allocates nothing once the largest shape was seen.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+#include "nnlab/core/shape.hpp"
+
+namespace nnlab {
+
+// Round to nearest, ties to even (what oneDNN and PyTorch do); NaN stays a (quiet) NaN.
+// Written as a select, not a branch, so that conversion loops vectorise.
+constexpr uint16_t bfloat16_bits(float value) {
+    const uint32_t bits = std::bit_cast<uint32_t>(value);
+    const uint32_t rounded = (bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16;
+    const uint32_t quiet_nan = (bits >> 16) | 0x40u;
+    return static_cast<uint16_t>((bits & 0x7fffffffu) > 0x7f800000u ? quiet_nan : rounded);
+}
+
+constexpr float float_from_bfloat16(uint16_t bits) {
+    return std::bit_cast<float>(static_cast<uint32_t>(bits) << 16);
+}
+
+class Bf16Tensor {
+public:
+    // Takes `shape`, keeping the storage when it is large enough; the values are then unspecified.
+    void resize(const Shape& shape);
+
+    uint16_t* data() { return storage_.data(); }
+    const uint16_t* data() const { return storage_.data(); }
+    const Shape& shape() const { return shape_; }
+    int64_t numel() const { return numel_; }
+    bool empty() const { return numel_ == 0; }
+
+private:
+    std::vector<uint16_t> storage_;
+    Shape shape_;
+    int64_t numel_ = 0;
+};
+
+}  // namespace nnlab
