@@ -93,15 +93,23 @@ TEST(Command, ThreadsMustBePositive) {
 
 // The thread count reaches the run: the report says how many threads trained, from the option (before or after
 // the command name) or from NNLAB_THREADS.
+// Debian's Fashion-MNIST (scripts/install-deps.sh installs it): a quick real dataset for whole runs.
+constexpr const char* fashion_mnist_file = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+constexpr const char* fashion_mnist_missing =
+    "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
+
+// A one-layer classifier on 256 Fashion-MNIST images, silent; `train_keys` go under [train].
+std::string small_fashion_mnist_config(const std::string& train_keys) {
+    return "[data]\ndataset = \"fashion_mnist\"\ntrain_samples = 256\ntest_samples = 64\n"
+           "[model]\nlayers = [{ type = \"Flatten\" }, { type = \"Dense\", units = 10, activation = \"softmax\" }]\n"
+           "[train]\nverbose = 0\n" +
+           train_keys;
+}
+
 TEST(Command, ThreadsReachTheRun) {
-    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
-        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
-    }
+    if (!std::filesystem::exists(fashion_mnist_file)) GTEST_SKIP() << fashion_mnist_missing;
     TempDir dir;
-    const auto config = dir.write("small.toml",
-                                  "[data]\ndataset = \"fashion_mnist\"\ntrain_samples = 256\ntest_samples = 64\n"
-                                  "[model]\nlayers = [{ type = \"Flatten\" }, { type = \"Dense\", units = 10, "
-                                  "activation = \"softmax\" }]\n[train]\nverbose = 0\n");
+    const auto config = dir.write("small.toml", small_fashion_mnist_config(""));
     const std::array<std::pair<std::string, std::string>, 3> cases{
         {{"--threads 1 train ", ""}, {"train --threads 3 ", ""}, {"train ", "NNLAB_THREADS=1"}}};
     for (const auto& [args, environment] : cases) {
@@ -120,14 +128,9 @@ TEST(Command, ThreadsReachTheRun) {
 // precision = "bfloat16" trains in bfloat16 where the CPU has AVX-512 BF16, and otherwise says so and stays in
 // float32; oneDNN's DNNL_MAX_CPU_ISA plays the CPU without it.
 TEST(Command, Bfloat16FallsBackToFloat32WithAMessage) {
-    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
-        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
-    }
+    if (!std::filesystem::exists(fashion_mnist_file)) GTEST_SKIP() << fashion_mnist_missing;
     TempDir dir;
-    const auto config = dir.write("small.toml",
-                                  "[data]\ndataset = \"fashion_mnist\"\ntrain_samples = 256\ntest_samples = 64\n"
-                                  "[model]\nlayers = [{ type = \"Flatten\" }, { type = \"Dense\", units = 10, "
-                                  "activation = \"softmax\" }]\n[train]\nverbose = 0\nprecision = \"bfloat16\"\n");
+    const auto config = dir.write("small.toml", small_fashion_mnist_config("precision = \"bfloat16\"\n"));
     for (const std::string environment : {"DNNL_MAX_CPU_ISA=AVX512_CORE", ""}) {
         if (environment.empty() && !nnlab::bfloat16_supported()) continue;
         const auto out = dir / "run";
@@ -204,9 +207,7 @@ TEST(Command, PredictNamesAnUnreadableImage) {
 }
 
 TEST(Command, EvaluateNamesBothShapesWhenTheModelDoesNotFitTheData) {
-    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
-        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
-    }
+    if (!std::filesystem::exists(fashion_mnist_file)) GTEST_SKIP() << fashion_mnist_missing;
     TempDir dir;
     const Result result = run("evaluate " + tiny_model(dir).string() + " --dataset fashion_mnist");
     EXPECT_EQ(result.exit_code, 2) << result.output;

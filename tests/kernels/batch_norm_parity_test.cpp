@@ -8,6 +8,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/batch_norm.hpp"
+#include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
@@ -16,12 +17,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-Tensor random_tensor(Shape shape, uint64_t seed, double low = -1.0, double high = 1.0) {
-    Tensor t(std::move(shape));
-    Rng rng(seed);
-    for (float& v : t.values()) v = static_cast<float>(rng.uniform(low, high));
-    return t;
-}
+using nnlab::testing::random_tensor;
 
 // |fast − reference| within tolerance of the largest reference magnitude (sums over many values cancel).
 void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {

@@ -9,16 +9,12 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
 
-Tensor random_tensor(Shape shape, uint64_t seed) {
-    Tensor t(std::move(shape));
-    Rng rng(seed);
-    for (float& v : t.values()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
-    return t;
-}
+using nnlab::testing::random_tensor;
 
 TEST(Bfloat16Rounding, HandWorkedBitPatterns) {
     // bfloat16 keeps 7 mantissa bits: next to 1.0 the step is 2⁻⁷.

@@ -12,16 +12,12 @@
 #include "nnlab/kernels/convolution.hpp"
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/spatial.hpp"  // the Keras padding rule, to build realistic geometries
+#include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
 
-Tensor random_tensor(Shape shape, uint64_t seed) {
-    Tensor t(std::move(shape));
-    Rng rng(seed);
-    for (float& v : t.values()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
-    return t;
-}
+using nnlab::testing::random_tensor;
 
 void expect_close(const Tensor& fast, const Tensor& reference, double tolerance, const std::string& what) {
     ASSERT_EQ(fast.numel(), reference.numel()) << what;

@@ -7,16 +7,12 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
 
-Tensor random_tensor(Shape shape, uint64_t seed, double low = -1.0, double high = 1.0) {
-    Tensor t(std::move(shape));
-    Rng rng(seed);
-    for (float& v : t.values()) v = static_cast<float>(rng.uniform(low, high));
-    return t;
-}
+using nnlab::testing::random_tensor;
 
 void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {
     ASSERT_EQ(fast.numel(), reference.numel());

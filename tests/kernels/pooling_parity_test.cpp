@@ -10,6 +10,7 @@
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/pooling.hpp"
 #include "nnlab/layers/pooling2d.hpp"
+#include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
@@ -18,12 +19,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-Tensor random_tensor(Shape shape, uint64_t seed) {
-    Tensor t(std::move(shape));
-    Rng rng(seed);
-    for (float& v : t.values()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
-    return t;
-}
+using nnlab::testing::random_tensor;
 
 // Values from {0, 1, 2}: most windows hold several equal maxima.
 Tensor tied_tensor(Shape shape, uint64_t seed) {
