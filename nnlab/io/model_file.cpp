@@ -51,8 +51,11 @@ json metadata_of(const Sequential& model, const ModelMetadata& meta) {
                      {"class_names", json_text(meta.class_names)},
                      {"seed", std::to_string(model.seed())}};
     if (model.is_compiled()) {
-        metadata["compile"] = json_text(
-            {{"loss", model.loss().name()}, {"optimizer", model.optimizer().config()}, {"metrics", model.metrics()}});
+        // The precision too, as Keras saves each layer's dtype policy: a bfloat16 model predicts in bfloat16 again.
+        metadata["compile"] = json_text({{"loss", model.loss().name()},
+                                         {"optimizer", model.optimizer().config()},
+                                         {"metrics", model.metrics()},
+                                         {"precision", precision_name(model.precision())}});
     }
     return metadata;
 }
@@ -366,6 +369,16 @@ void compile_as_saved(const FileChecker& check, const json& metadata, Sequential
             !std::all_of(metrics.begin(), metrics.end(), [](const json& m) { return m.is_string(); }))
             check.fail("__metadata__.compile.metrics: expected a list of metric names, got " + json_text(metrics));
         options.metrics = metrics.get<std::vector<std::string>>();
+    }
+    if (settings.contains("precision")) {  // files written before it was stored are float32
+        const json& precision = settings["precision"];
+        if (!precision.is_string())
+            check.fail("__metadata__.compile.precision: expected a string, got " + json_text(precision));
+        try {
+            options.precision = precision_from_name(precision.get<std::string>());
+        } catch (const KeyError& e) {
+            check.fail("__metadata__.compile." + std::string(e.what()));  // "precision: expected …"
+        }
     }
     try {
         model.compile(make_optimizer(settings["optimizer"]), make_loss(settings["loss"].get<std::string>()), options);

@@ -16,6 +16,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/dense.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/losses/loss.hpp"
@@ -198,6 +199,34 @@ TEST_F(ModelFile, CompiledMetricsRoundTrip) {
                    {.seed = 3, .metrics = {"top_2_accuracy", "accuracy"}});
     save_model(*model, path_);
     EXPECT_EQ(load_model(path_).model->metrics(), (std::vector<std::string>{"top_2_accuracy", "accuracy"}));
+}
+
+// A bfloat16 model predicts in bfloat16 again after loading (Keras saves each layer's dtype policy), so the
+// loaded model gives the very outputs the trained one gave.
+TEST_F(ModelFile, PrecisionRoundTrips) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    auto model = std::make_unique<Sequential>("small");
+    model->add(Input{{17}});
+    model->add(Dense(9, "tanh"));
+    model->add(Dense(3, "softmax"));
+    model->compile(make_optimizer({{"type", "sgd"}}), make_loss("categorical_crossentropy"),
+                   {.seed = 3, .precision = Precision::bfloat16});
+    save_model(*model, path_);
+    const LoadedModel loaded = load_model(path_);
+    EXPECT_EQ(loaded.model->precision(), Precision::bfloat16);
+    const Tensor x = random_tensor(Shape{5, 17}, 4);
+    const Tensor expected = model->predict(x);
+    const Tensor got = loaded.model->predict(x);
+    for (int64_t i = 0; i < expected.numel(); ++i) ASSERT_EQ(got[i], expected[i]) << i;
+}
+
+TEST_F(ModelFile, FileWithoutAPrecisionLoadsAsFloat32AndABadOneIsAnError) {
+    save_small_model();
+    edit_metadata("compile", [](json& compile) { compile.erase("precision"); });
+    EXPECT_EQ(load_model(path_).model->precision(), Precision::float32);
+    edit_metadata("compile", [](json& compile) { compile["precision"] = "float16"; });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.compile.precision: expected "
+                                                                "\"float32\", \"bfloat16\" or \"mixed_bfloat16\"")));
 }
 
 TEST_F(ModelFile, HeaderIsReadableAsSafetensors) {
