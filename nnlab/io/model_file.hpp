@@ -26,9 +26,11 @@
 //                        {"type": "Dense", "name": "dense", "units": 512, "activation": "linear"}, …]}
 //                     input_shape is one sample's shape (no batch axis, channels last); each layer
 //                     is the spec make_layer() builds from (nnlab/layers/registry.hpp).
-//   "compile"         {"loss": "categorical_crossentropy", "optimizer": {"type": "adam", …}}
+//   "compile"         {"loss": "categorical_crossentropy", "optimizer": {"type": "adam", …},
+//                      "metrics": ["accuracy"], "precision": "float32" | "bfloat16"}
 //                     present only when the model was compiled; "optimizer" is Optimizer::config(),
-//                     what make_optimizer() takes.
+//                     what make_optimizer() takes; files without "metrics" track accuracy, files
+//                     without "precision" are float32.
 //   "class_names"     ["airplane", "automobile", …], the name of each output index; may be [].
 //   "seed"            "42": the run's seed as decimal text, so that further training shuffles as
 //                     the run did (absent in older files: 0).
