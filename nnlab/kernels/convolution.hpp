@@ -11,6 +11,7 @@
 #include <string>
 
 #include "nnlab/core/shape.hpp"
+#include "nnlab/tensor/bf16_tensor.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -50,7 +51,15 @@ struct ConvGeometry {
     /* dx (N, H, W, IC) = dL/dx from dy (N, OH, OW, OC) and w (KH, KW, IC/G, OC); overwrites dx */                    \
     void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx);                  \
     /* dw (KH, KW, IC/G, OC) += dL/dw and db (OC) += Σ dy (skipped when db is empty), from x and dy */               \
-    void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db);
+    void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db);   \
+    /* The same passes with x or dy already rounded (g.bfloat16 must be set): a layer rounds each once per step       \
+       and its passes share the copies (layers/conv_passes.hpp) */                                                    \
+    void conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y);  \
+    void conv2d_forward_relu(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,         \
+                             Tensor& y);                                                                              \
+    void conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx);              \
+    void conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw,        \
+                                 Tensor& db);
 
 NNLAB_CONV_SIGNATURES
 
@@ -70,7 +79,10 @@ ConvImplementations conv2d_implementations(const ConvGeometry& g);
 // Shared by both implementations; each throws nnlab::Error (ErrorKind::failure) naming the geometry and the
 // tensor that does not fit it. bias/db may be empty.
 void check_conv_geometry(const char* op, const ConvGeometry& g);
-void check_conv_tensors(const char* op, const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias,
-                        const Tensor& y);
+// x and y are the input-side and output-side activations of the pass (x/dx, y/dy), each a Tensor or a Bf16Tensor;
+// a Bf16Tensor also needs g.bfloat16.
+template <class Input, class Output>
+void check_conv_tensors(const char* op, const ConvGeometry& g, const Input& x, const Tensor& w, const Tensor& bias,
+                        const Output& y);
 
 }  // namespace nnlab

@@ -1,5 +1,6 @@
 // Geometry and shape checks shared by the fast and the reference convolution kernels.
 #include <string>
+#include <type_traits>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/kernels/convolution.hpp"
@@ -22,7 +23,8 @@ int64_t implied_out(int64_t in, int64_t pad, int64_t kernel, int64_t stride, int
     return span < 0 ? 0 : span / stride + 1;
 }
 
-void expect_numel(const char* op, const ConvGeometry& g, const char* what, const Tensor& t, const Shape& shape) {
+template <class Operand>
+void expect_numel(const char* op, const ConvGeometry& g, const char* what, const Operand& t, const Shape& shape) {
     if (t.numel() != shape.numel()) {
         throw Error(std::string(op) + ": " + what + " is " + t.shape().to_string() + ", expected " + shape.to_string() +
                         " for " + describe(g),
@@ -46,13 +48,30 @@ void check_conv_geometry(const char* op, const ConvGeometry& g) {
     }
 }
 
-void check_conv_tensors(const char* op, const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias,
-                        const Tensor& y) {
+template <class Input, class Output>
+void check_conv_tensors(const char* op, const ConvGeometry& g, const Input& x, const Tensor& w, const Tensor& bias,
+                        const Output& y) {
     check_conv_geometry(op, g);
+    if (!g.bfloat16 && (std::is_same_v<Input, Bf16Tensor> || std::is_same_v<Output, Bf16Tensor>)) {
+        throw Error(std::string(op) +
+                        ": bfloat16 operands given to a float32 convolution (ConvGeometry::bfloat16 is "
+                        "not set) for " +
+                        describe(g),
+                    ErrorKind::failure);
+    }
     expect_numel(op, g, "the input", x, g.input_shape());
     expect_numel(op, g, "the kernel", w, g.weights_shape());
     if (!bias.empty()) expect_numel(op, g, "the bias", bias, Shape{g.out_c});
     expect_numel(op, g, "the output", y, g.output_shape());
 }
+
+template void check_conv_tensors(const char*, const ConvGeometry&, const Tensor&, const Tensor&, const Tensor&,
+                                 const Tensor&);
+template void check_conv_tensors(const char*, const ConvGeometry&, const Bf16Tensor&, const Tensor&, const Tensor&,
+                                 const Tensor&);
+template void check_conv_tensors(const char*, const ConvGeometry&, const Tensor&, const Tensor&, const Tensor&,
+                                 const Bf16Tensor&);
+template void check_conv_tensors(const char*, const ConvGeometry&, const Bf16Tensor&, const Tensor&, const Tensor&,
+                                 const Bf16Tensor&);
 
 }  // namespace nnlab

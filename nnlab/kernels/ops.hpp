@@ -22,21 +22,24 @@ constexpr bool activation_needs_input(ActivationKind kind) {
     return kind == ActivationKind::gelu || kind == ActivationKind::swish;
 }
 
-#define NNLAB_KERNEL_SIGNATURES                                                                \
-    /* c (m, n) = op(a) (m, k) · op(b) (k, n); tensors are seen as (rows, everything else) */ \
-    void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options = {});          \
-    /* the same with bfloat16 operands, products accumulated and stored in float32 */          \
-    void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options = {});  \
-    /* out = x rounded to bfloat16 (bfloat16_bits), in x's shape */                            \
-    void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out);                                \
-    /* y (n, c) += bias (c) on every row */                                                    \
-    void add_row_bias(Tensor& y, const Tensor& bias);                                          \
-    /* out (c) = Σₙ x (n, c), or += when accumulate */                                      \
-    void sum_rows(const Tensor& x, Tensor& out, bool accumulate);                              \
-    /* y = f(x), same shape; softmax over the last axis */                                     \
-    void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y);                  \
-    /* dx = f'(x)·dy from the forward output y; x (the input) is read only when               \
-       activation_needs_input(kind), else it may be empty */                                   \
+#define NNLAB_KERNEL_SIGNATURES                                                                  \
+    /* c (m, n) = op(a) (m, k) · op(b) (k, n); tensors are seen as (rows, everything else) */   \
+    void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options = {});            \
+    /* the same with bfloat16 operands, products accumulated and stored in float32 */            \
+    void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options = {});    \
+    /* out = x rounded to bfloat16 (bfloat16_bits), in x's shape */                              \
+    void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out);                                  \
+    /* out = a + b, clamped at zero when relu (a residual sum and its relu in one pass); out may \
+       be a or b */                                                                              \
+    void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu = false);                  \
+    /* y (n, c) += bias (c) on every row */                                                      \
+    void add_row_bias(Tensor& y, const Tensor& bias);                                            \
+    /* out (c) = Σₙ x (n, c), or += when accumulate */                                        \
+    void sum_rows(const Tensor& x, Tensor& out, bool accumulate);                                \
+    /* y = f(x), same shape; softmax over the last axis */                                       \
+    void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y);                    \
+    /* dx = f'(x)·dy from the forward output y; x (the input) is read only when                 \
+       activation_needs_input(kind), else it may be empty */                                     \
     void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
 
 NNLAB_KERNEL_SIGNATURES

@@ -54,27 +54,21 @@ std::vector<Param*> Conv2D::params() {
 
 // The activation sees one row per pixel, so softmax runs over the channels as in Keras.
 void Conv2D::forward(const Tensor& x, Tensor& y, Mode) {
-    x_ = x.view();
     geometry_.batch = x.rows();
     const Tensor no_bias;
     const Tensor& bias = options_.weights.use_bias ? bias_.value : no_bias;
     Tensor pixels = y.reshaped(Shape{y.numel() / filters_, filters_});
-    if (activation_.kind() == ActivationKind::relu) {
-        // One pass over y instead of two: oneDNN applies the relu as the convolution writes its output.
-        conv2d_forward_relu(geometry_, x, kernel_.value, bias, y);
-        activation_.record_relu_output(pixels);
-        return;
-    }
-    conv2d_forward(geometry_, x, kernel_.value, bias, y);
-    activation_.forward(pixels);
+    // A relu costs no pass of its own: oneDNN applies it as the convolution writes its output.
+    const bool relu = activation_.kind() == ActivationKind::relu;
+    passes_.forward(geometry_, x, kernel_.value, bias, y, relu);
+    relu ? activation_.record_relu_output(pixels) : activation_.forward(pixels);
 }
 
 void Conv2D::backward(const Tensor& dy, Tensor& dx) {
     const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / filters_, filters_}));
-    const Tensor dz_image = dz.reshaped(dy.shape());
     Tensor no_bias;
-    conv2d_backward_weights(geometry_, x_, dz_image, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
-    if (!dx.empty()) conv2d_backward_data(geometry_, dz_image, kernel_.value, dx);
+    passes_.backward(geometry_, dz.reshaped(dy.shape()), kernel_.value, dx, kernel_.grad,
+                     options_.weights.use_bias ? bias_.grad : no_bias);
 }
 
 nlohmann::json Conv2D::config() const {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/layers/conv_passes.hpp"
 #include "nnlab/layers/fused_activation.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/layers/spatial.hpp"
@@ -52,7 +53,7 @@ private:
     Param kernel_;           // (kh, kw, in_channels, filters)
     Param bias_;             // (filters); absent without use_bias
     ConvGeometry geometry_;  // from build(); the batch is set by each forward
-    Tensor x_;               // the forward input, kept for backward
+    ConvPasses passes_;      // keeps what backward needs from forward
 };
 
 }  // namespace nnlab

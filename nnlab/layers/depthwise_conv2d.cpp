@@ -82,20 +82,18 @@ std::vector<Param*> DepthwiseConv2D::params() {
 
 // The activation sees one row per pixel, so softmax runs over the channels as in Keras.
 void DepthwiseConv2D::forward(const Tensor& x, Tensor& y, Mode) {
-    x_ = x.view();
     geometry_.batch = x.rows();
     const Tensor no_bias;
-    conv2d_forward(geometry_, x, kernel_.value, options_.weights.use_bias ? bias_.value : no_bias, y);
+    passes_.forward(geometry_, x, kernel_.value, options_.weights.use_bias ? bias_.value : no_bias, y, false);
     Tensor pixels = y.reshaped(Shape{y.numel() / geometry_.out_c, geometry_.out_c});
     activation_.forward(pixels);
 }
 
 void DepthwiseConv2D::backward(const Tensor& dy, Tensor& dx) {
     const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / geometry_.out_c, geometry_.out_c}));
-    const Tensor dz_image = dz.reshaped(dy.shape());
     Tensor no_bias;
-    conv2d_backward_weights(geometry_, x_, dz_image, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
-    if (!dx.empty()) conv2d_backward_data(geometry_, dz_image, kernel_.value, dx);
+    passes_.backward(geometry_, dz.reshaped(dy.shape()), kernel_.value, dx, kernel_.grad,
+                     options_.weights.use_bias ? bias_.grad : no_bias);
 }
 
 nlohmann::json DepthwiseConv2D::config() const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/layers/conv_passes.hpp"
 #include "nnlab/layers/fused_activation.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/layers/spatial.hpp"
@@ -62,7 +63,7 @@ private:
     Param kernel_;           // "depthwise_kernel" (kh, kw, in_channels, depth_multiplier)
     Param bias_;             // (in_channels·depth_multiplier); absent without use_bias
     ConvGeometry geometry_;  // groups = in_channels; the batch is set by each forward
-    Tensor x_;               // the forward input, kept for backward
+    ConvPasses passes_;      // keeps what backward needs from forward
 };
 
 }  // namespace nnlab

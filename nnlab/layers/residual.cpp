@@ -11,12 +11,6 @@
 namespace nnlab {
 namespace {
 
-void add_into(Tensor& target, const Tensor& addend) {
-    float* t = target.data();
-    const float* a = addend.data();
-    for (int64_t i = 0; i < target.numel(); ++i) t[i] += a[i];
-}
-
 nlohmann::json specs(const LayerList& layers) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& layer : layers) list.push_back(layer_spec(*layer));
@@ -92,11 +86,10 @@ void Residual::forward(const Tensor& x, Tensor& y, Mode mode) {
     ensure_buffers(rows);
     const Tensor main = forward_branch(main_branch_, x, mode, rows);
     const Tensor shortcut = forward_branch(shortcut_branch_, x, mode, rows);
-    const float* a = main.data();
-    const float* b = shortcut.data();
-    float* out = y.data();
-    for (int64_t i = 0; i < y.numel(); ++i) out[i] = a[i] + b[i];
-    activation_.forward(y);
+    // A relu costs no pass of its own: it is applied as the sum is written.
+    const bool relu = activation_.kind() == ActivationKind::relu;
+    add(main, shortcut, y, relu);
+    relu ? activation_.record_relu_output(y) : activation_.forward(y);
 }
 
 void Residual::backward_branch(Branch& branch, const Tensor& dy, Tensor& dx, int64_t rows) {
@@ -116,12 +109,12 @@ void Residual::backward(const Tensor& dy, Tensor& dx) {
     Tensor main_dx = dx.empty() ? shortcut_dx_.first_rows(rows) : dx.view();
     backward_branch(main_branch_, dz, main_dx, rows);
     if (shortcut_.empty()) {
-        if (!dx.empty()) add_into(dx, dz);
+        if (!dx.empty()) add(dx, dz, dx);
         return;
     }
     Tensor shortcut_dx = shortcut_dx_.first_rows(rows);
     backward_branch(shortcut_branch_, dz, shortcut_dx, rows);
-    if (!dx.empty()) add_into(dx, shortcut_dx);
+    if (!dx.empty()) add(dx, shortcut_dx, dx);
 }
 
 std::vector<Param*> Residual::params() {

@@ -169,6 +169,55 @@ TEST(ConvolutionParity, Bfloat16PassesMatchReference) {
     }
 }
 
+// The overloads that take x or dy already rounded run the same primitives on the same bits as the ones that round
+// them on the way in, so they agree exactly.
+TEST(ConvolutionParity, Bfloat16RoundedOperandsGiveTheSameResults) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    ConvGeometry g = keras_geometry(Shape{3, 7, 5, 17}, 33, 3, 2, 1, Padding::same);
+    g.bfloat16 = true;
+    const Tensor x = random_tensor(g.input_shape(), 1), w = random_tensor(g.weights_shape(), 2);
+    const Tensor bias = random_tensor(Shape{g.out_c}, 3), dy = random_tensor(g.output_shape(), 4);
+    Bf16Tensor x16, dy16;
+    convert_to_bfloat16(x, x16);
+    convert_to_bfloat16(dy, dy16);
+    auto expect_same = [](const Tensor& a, const Tensor& b, const char* what) {
+        for (int64_t i = 0; i < a.numel(); ++i) ASSERT_EQ(a[i], b[i]) << what << " at " << i;
+    };
+    Tensor y(g.output_shape()), y_rounded(g.output_shape()), y_reference(g.output_shape());
+    conv2d_forward(g, x, w, bias, y);
+    conv2d_forward(g, x16, w, bias, y_rounded);
+    expect_same(y, y_rounded, "forward");
+    reference::conv2d_forward(g, x16, w, bias, y_reference);
+    expect_close(y_rounded, y_reference, 1e-4, "forward against the reference");
+    conv2d_forward_relu(g, x, w, bias, y);
+    conv2d_forward_relu(g, x16, w, bias, y_rounded);
+    expect_same(y, y_rounded, "forward_relu");
+    reference::conv2d_forward_relu(g, x16, w, bias, y_reference);
+    expect_close(y_rounded, y_reference, 1e-4, "forward_relu against the reference");
+
+    Tensor dx(g.input_shape()), dx_rounded(g.input_shape()), dx_reference(g.input_shape());
+    conv2d_backward_data(g, dy, w, dx);
+    conv2d_backward_data(g, dy16, w, dx_rounded);
+    expect_same(dx, dx_rounded, "backward_data");
+    reference::conv2d_backward_data(g, dy16, w, dx_reference);
+    expect_close(dx_rounded, dx_reference, 1e-4, "backward_data against the reference");
+
+    Tensor dw(g.weights_shape()), dw_rounded(g.weights_shape()), dw_reference(g.weights_shape());
+    Tensor db(Shape{g.out_c}), db_rounded(Shape{g.out_c}), db_reference(Shape{g.out_c});
+    conv2d_backward_weights(g, x, dy, dw, db);
+    conv2d_backward_weights(g, x16, dy16, dw_rounded, db_rounded);
+    expect_same(dw, dw_rounded, "backward_weights dw");
+    expect_same(db, db_rounded, "backward_weights db");
+    reference::conv2d_backward_weights(g, x16, dy16, dw_reference, db_reference);
+    expect_close(dw_rounded, dw_reference, 1e-4, "backward_weights dw against the reference");
+    expect_close(db_rounded, db_reference, 1e-4, "backward_weights db against the reference");
+
+    // Rounded operands make no sense for a float32 convolution: both implementations refuse them.
+    g.bfloat16 = false;
+    EXPECT_THROW(conv2d_forward(g, x16, w, bias, y), Error);
+    EXPECT_THROW(reference::conv2d_backward_data(g, dy16, w, dx), Error);
+}
+
 TEST(ConvolutionParity, Bfloat16RoundsTheOperands) {
     if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
     ConvGeometry g = keras_geometry(Shape{2, 6, 5, 8}, 4, 3, 1, 1, Padding::same);

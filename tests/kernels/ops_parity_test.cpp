@@ -1,6 +1,7 @@
 // Every fast CPU kernel against its reference on odd shapes (1, 3, 17, 65).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 
@@ -66,6 +67,27 @@ TEST(BiasAndRowSums, MatchReference) {
             expect_close(sum_fast, sum_reference, 1e-5);
         }
     }
+}
+
+TEST(Add, MatchesReferenceWithAndWithoutRelu) {
+    for (int64_t count : {1, 3, 17, 65, 70001}) {  // the last one is split between threads
+        const Tensor a = random_tensor(Shape{count}, 7), b = random_tensor(Shape{count}, 8);
+        for (bool relu : {false, true}) {
+            Tensor fast(Shape{count}), expected(Shape{count});
+            add(a, b, fast, relu);
+            reference::add(a, b, expected, relu);
+            for (int64_t i = 0; i < count; ++i) {
+                const float sum = a[i] + b[i];
+                ASSERT_EQ(expected[i], relu ? std::max(sum, 0.0f) : sum) << "at " << i;
+                ASSERT_EQ(fast[i], expected[i]) << "at " << i << (relu ? " with relu" : "");
+            }
+            Tensor in_place = a.clone();  // out may be one of the operands
+            add(in_place, b, in_place, relu);
+            for (int64_t i = 0; i < count; ++i) ASSERT_EQ(in_place[i], expected[i]) << "in place at " << i;
+        }
+    }
+    Tensor wrong(Shape{4});
+    EXPECT_THROW(add(random_tensor(Shape{3}, 1), random_tensor(Shape{3}, 2), wrong), Error);
 }
 
 class ActivationParity : public ::testing::TestWithParam<ActivationKind> {};

@@ -4,10 +4,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "tests/support/error_message.hpp"
 #include "tests/support/gradcheck.hpp"
 #include "tests/support/layer_helpers.hpp"
+#include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
@@ -155,6 +161,39 @@ TEST(Conv2D, GradientsMatchCentralDifferences) {
         Conv2D activated(3, {3, 3}, {.padding = "same", .activation = activation});
         EXPECT_LAYER_GRADIENTS_OK(activated, Shape{2, 5, 4, 2}) << activation;
     }
+}
+
+// In bfloat16 the layer rounds x once in forward and dL/dz once in backward and shares the copies between its
+// passes (ConvPasses); the result must be the reference convolution on rounded operands, pass for pass.
+TEST(Conv2D, Bfloat16PassesShareTheRoundedOperands) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    Conv2D conv(5, {3, 3}, {.strides = {2, 2}, .padding = "same", .activation = "relu"});
+    const Shape input{3, 7, 5, 4};
+    const Shape output = build_with_params(conv, input);
+    conv.kernel().value = random_tensor(conv.kernel().value.shape(), 1);
+    conv.bias().value = random_tensor(Shape{5}, 2);
+    conv.set_precision(Precision::bfloat16);
+    const Tensor x = random_tensor(input, 3), dy = random_tensor(output, 4);
+    Tensor y(output), dx(input);
+    conv.forward(x, y, Mode::training);
+    conv.backward(dy, dx);
+
+    const ConvGeometry& g = conv.geometry();
+    ASSERT_TRUE(g.bfloat16);
+    Tensor y_expected(output), dx_expected(input), dw_expected(conv.kernel().value.shape()), db_expected(Shape{5});
+    reference::conv2d_forward_relu(g, x, conv.kernel().value, conv.bias().value, y_expected);
+    Tensor dz = dy.clone();
+    for (int64_t i = 0; i < dz.numel(); ++i) dz[i] = y_expected[i] > 0.0f ? dy[i] : 0.0f;
+    reference::conv2d_backward_data(g, dz, conv.kernel().value, dx_expected);
+    reference::conv2d_backward_weights(g, x, dz, dw_expected, db_expected);
+    auto expect_near = [](const Tensor& actual, const Tensor& expected, const char* what) {
+        for (int64_t i = 0; i < expected.numel(); ++i)
+            ASSERT_NEAR(actual[i], expected[i], 1e-5 * std::max(1.0f, std::abs(expected[i]))) << what << " at " << i;
+    };
+    expect_near(y, y_expected, "y");
+    expect_near(dx, dx_expected, "dx");
+    expect_near(conv.kernel().grad, dw_expected, "dw");
+    expect_near(conv.bias().grad, db_expected, "db");
 }
 
 TEST(Conv2D, RejectsInputThatIsNotAnImageBatch) {

@@ -32,8 +32,9 @@
 // nothing measurable (OMP_NUM_THREADS=1: 75 → 78, 92 → 103, 93 → 93 GFLOP/s, within noise) and saves a pass
 // over y; the layer's backward takes relu's derivative from y.
 //
-// In bfloat16 (ConvGeometry::bfloat16) the primitives take bf16 activations and weights and produce float32: x
-// and dy are converted into per-primitive buffers on each call, the weights by the same reorder that blocks them.
+// In bfloat16 (ConvGeometry::bfloat16) the primitives take bf16 activations and weights and produce float32. The
+// weights are rounded by the same reorder that blocks them; x and dy either come rounded (the Bf16Tensor overloads,
+// which layers use so that each is rounded once per step) or are converted into per-primitive buffers on each call.
 #include <map>
 #include <optional>
 #include <string>
@@ -159,7 +160,8 @@ struct WeightsIn {
     }
 };
 
-// An activation (x or dy) as the primitive reads it: the tensor itself, or its bfloat16 copy.
+// An activation (x or dy) as the primitive reads it: the tensor itself, its bfloat16 copy, or a copy the caller
+// rounded already.
 struct ActivationIn {
     memory mem;
     Bf16Tensor converted;
@@ -173,6 +175,7 @@ struct ActivationIn {
         convert_to_bfloat16(t, converted);
         mem.set_data_handle(converted.data());
     }
+    void load(const Bf16Tensor& t) { mem.set_data_handle(const_cast<uint16_t*>(t.data())); }
 };
 
 struct Forward {
@@ -242,7 +245,8 @@ ConvPrimitives& primitives_for(const ConvGeometry& g) {
     return cache[{g, thread_count()}];
 }
 
-void run_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y, bool relu) {
+template <class Input>
+void run_forward(const ConvGeometry& g, const Input& x, const Tensor& w, const Tensor& bias, Tensor& y, bool relu) {
     const bool with_bias = !bias.empty();
     std::optional<Forward>& slot = primitives_for(g).forward[with_bias][relu];
     if (!slot) slot.emplace(g, forward_pd(g, with_bias, relu));
@@ -261,20 +265,8 @@ void run_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const 
     stream.wait();
 }
 
-}  // namespace
-
-void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
-    run_forward(g, x, w, bias, y, false);
-}
-
-void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
-    run_forward(g, x, w, bias, y, true);
-}
-
-void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
-    check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
+template <class Output>
+void run_backward_data(const ConvGeometry& g, const Output& dy, const Tensor& w, Tensor& dx) {
     std::optional<BackwardData>& slot = primitives_for(g).backward_data;
     if (!slot) slot.emplace(g, backward_data_pd(g));
     BackwardData& p = *slot;
@@ -288,8 +280,8 @@ void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor&
     stream.wait();
 }
 
-void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
-    check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
+template <class Input, class Output>
+void run_backward_weights(const ConvGeometry& g, const Input& x, const Output& dy, Tensor& dw, Tensor& db) {
     const bool with_bias = !db.empty();
     std::optional<BackwardWeights>& slot = primitives_for(g).backward_weights[with_bias];
     if (!slot) slot.emplace(g, backward_weights_pd(g, with_bias));
@@ -308,6 +300,48 @@ void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tenso
         const float* bias_sums = static_cast<const float*>(p.diff_bias.get_data_handle());
         for (int64_t c = 0; c < g.out_c; ++c) db[c] += bias_sums[c];
     }
+}
+
+}  // namespace
+
+void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+    run_forward(g, x, w, bias, y, false);
+}
+
+void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
+    run_forward(g, x, w, bias, y, true);
+}
+
+void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
+    check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
+    run_backward_data(g, dy, w, dx);
+}
+
+void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+    check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
+    run_backward_weights(g, x, dy, dw, db);
+}
+
+void conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+    run_forward(g, x, w, bias, y, false);
+}
+
+void conv2d_forward_relu(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
+    run_forward(g, x, w, bias, y, true);
+}
+
+void conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx) {
+    check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
+    run_backward_data(g, dy, w, dx);
+}
+
+void conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw, Tensor& db) {
+    check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
+    run_backward_weights(g, x, dy, dw, db);
 }
 
 ConvImplementations conv2d_implementations(const ConvGeometry& g) {

@@ -80,6 +80,22 @@ void eltwise_backward(dnnl::algorithm algorithm, const float* x, const float* dy
 
 }  // namespace
 
+void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
+    check_same_shape("add", a, b);
+    check_same_shape("add", a, out);
+    const float* pa = a.data();
+    const float* pb = b.data();
+    float* po = out.data();
+    const int64_t count = out.numel();
+    if (relu) {
+#pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
+        for (int64_t i = 0; i < count; ++i) po[i] = std::max(pa[i] + pb[i], 0.0f);
+    } else {
+#pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
+        for (int64_t i = 0; i < count; ++i) po[i] = pa[i] + pb[i];
+    }
+}
+
 void add_row_bias(Tensor& y, const Tensor& bias) {
     const int64_t n = y.rows(), c = y.cols();
     if (bias.numel() != c)

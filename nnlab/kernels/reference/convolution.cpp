@@ -60,6 +60,13 @@ Tensor operand(const ConvGeometry& g, const Tensor& t) {
     return copy;
 }
 
+// A rounded operand back in float32 (exact); the geometry's rounding then leaves it as it is.
+Tensor widened(const Bf16Tensor& t) {
+    Tensor out(t.shape());
+    for (int64_t i = 0; i < t.numel(); ++i) out[i] = float_from_bfloat16(t.data()[i]);
+    return out;
+}
+
 }  // namespace
 
 void conv2d_forward(const ConvGeometry& g, const Tensor& x_in, const Tensor& w_in, const Tensor& bias, Tensor& y) {
@@ -96,6 +103,26 @@ void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x_in, const Te
     std::vector<double> bias_sums(db.values().begin(), db.values().end());
     for (int64_t i = 0; i < dy.numel(); ++i) bias_sums[size_t(i % g.out_c)] += dy[i];
     store(bias_sums, db);
+}
+
+void conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward", g, x, w, bias, y);
+    reference::conv2d_forward(g, widened(x), w, bias, y);
+}
+
+void conv2d_forward_relu(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
+    reference::conv2d_forward_relu(g, widened(x), w, bias, y);
+}
+
+void conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx) {
+    check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
+    reference::conv2d_backward_data(g, widened(dy), w, dx);
+}
+
+void conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw, Tensor& db) {
+    check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
+    reference::conv2d_backward_weights(g, widened(x), widened(dy), dw, db);
 }
 
 }  // namespace nnlab::reference

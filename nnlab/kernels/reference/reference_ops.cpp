@@ -50,6 +50,15 @@ void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
     for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = bfloat16_bits(x[i]);
 }
 
+void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
+    check_same_shape("add", a, b);
+    check_same_shape("add", a, out);
+    for (int64_t i = 0; i < out.numel(); ++i) {
+        const float sum = a[i] + b[i];
+        out[i] = relu && sum < 0.0f ? 0.0f : sum;
+    }
+}
+
 void add_row_bias(Tensor& y, const Tensor& bias) {
     const int64_t n = y.rows(), c = y.cols();
     if (bias.numel() != c)
