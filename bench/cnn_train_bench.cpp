@@ -1,7 +1,7 @@
 // Training speed of the CNN examples on real CIFAR-10: images/s over whole steps (augmentation and the prefetching
 // loader included, as `nnlab train` runs them) and the FLOP rate that implies against this machine's fp32 peak.
 //   NNLAB_DATA=../shared/datasets build/bench/nnlab_cnn_train_bench [steps=40] [repeats=3] [config.toml ...]
-// Default configs: examples/keras_cnn.toml and examples/resnet_small.toml. Medians over the repeats; the first
+// Default configs: examples/keras_cnn.toml, resnet20.toml and resnet_small.toml. Medians over the repeats; the first
 // repeat's time also builds every oneDNN primitive, so it is run once more beforehand and not counted.
 #include <algorithm>
 #include <chrono>
@@ -62,7 +62,8 @@ int main(int argc, char** argv) try {
     std::vector<std::string> configs;
     for (int i = 3; i < argc; ++i) configs.emplace_back(argv[i]);
     if (configs.empty())
-        configs = {NNLAB_SOURCE_DIR "/examples/keras_cnn.toml", NNLAB_SOURCE_DIR "/examples/resnet_small.toml"};
+        configs = {NNLAB_SOURCE_DIR "/examples/keras_cnn.toml", NNLAB_SOURCE_DIR "/examples/resnet20.toml",
+                   NNLAB_SOURCE_DIR "/examples/resnet_small.toml"};
     std::printf("%d steps per repeat, median of %d repeats; peak taken as %.0f GFLOP/s fp32\n", steps, repeats,
                 machine_peak_gflops);
     for (const std::string& config : configs) run(config, steps, repeats);

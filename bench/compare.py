@@ -22,6 +22,7 @@ MODELS = {
     "seed_mlp": ("examples/seed_mlp.toml", "seed_mlp", False, "mlp_epochs"),
     "seed_mlp_augmented": ("examples/seed_mlp.toml", "seed_mlp", True, "mlp_epochs"),
     "keras_cnn": ("examples/keras_cnn.toml", "keras_cnn", True, "cnn_epochs"),
+    "resnet20": ("examples/resnet20.toml", "resnet20", True, "cnn_epochs"),
     "resnet_small": ("examples/resnet_small.toml", "resnet_small", True, "cnn_epochs"),
 }
 

@@ -2,12 +2,12 @@
 """PyTorch's side of bench/compare: the same model, recipe and data as an nnlab example, trained for a few epochs.
 
 Times each epoch's training (no validation), evaluates the test split and prints one JSON line, as
-build/bench/nnlab_compare_worker does. The models mirror examples/seed_mlp.toml, keras_cnn.toml and
-resnet_small.toml, with Keras's initialisers and hyperparameters (Adam ε 1e-7, batch-norm momentum 0.99 and
-ε 1e-3, L2 as weight decay on the conv kernels), so both sides do the same work. Run it through bench/compare,
-which gives PyTorch its best settings on this machine (../shared/peers/README.md).
+build/bench/nnlab_compare_worker does. The models mirror examples/seed_mlp.toml, keras_cnn.toml, resnet20.toml
+and resnet_small.toml, with Keras's initialisers and hyperparameters (Adam ε 1e-7, batch-norm momentum 0.99 and
+ε 1e-3, L2 as weight decay on the kernels, label smoothing), so both sides do the same work. Run it through
+bench/compare, which gives PyTorch its best settings on this machine (../shared/peers/README.md).
 
-  compare_torch.py --model seed_mlp|keras_cnn|resnet_small --epochs N --data DIR [--no-augment] [--threads N]
+  compare_torch.py --model seed_mlp|keras_cnn|resnet20|resnet_small --epochs N --data DIR [--no-augment] [--threads N]
                    [--train-samples N]   (a short smoke run)
 """
 import argparse
@@ -88,7 +88,7 @@ class Block(nn.Module):
         return F.relu(self.main(x) + self.shortcut(x))
 
 
-def resnet_small():
+def resnet20():
     layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), batch_norm(16), nn.ReLU()]
     c_in = 16
     for c_out, stride in ((16, 1), (32, 2), (64, 2)):
@@ -96,6 +96,42 @@ def resnet_small():
             layers.append(Block(c_in, c_out, stride if i == 0 else 1))
             c_in = c_out
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10)]
+    return keras_init(nn.Sequential(*layers), conv_init=he_normal_)
+
+
+def conv_bn_relu(c_in, c_out, pool=False):
+    return ([nn.Conv2d(c_in, c_out, 3, 1, 1, bias=False)] + ([nn.MaxPool2d(2)] if pool else []) +
+            [batch_norm(c_out), nn.ReLU()])
+
+
+class Residual(nn.Module):
+    """x + main(x), no activation after the sum (resnet_small.toml's blocks)."""
+
+    def __init__(self, *layers):
+        super().__init__()
+        self.main = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.main(x)
+
+
+class Rescaling(nn.Module):
+    def __init__(self, scale):
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, x):
+        return x * self.scale
+
+
+def resnet_small():
+    """The fast CIFAR ResNet-9 at 5/8 width: 40-80-160-320 filters, max-pooling, logits scaled by 0.125."""
+    a, b, c, d = 40, 80, 160, 320
+    layers = (conv_bn_relu(3, a) + conv_bn_relu(a, b, pool=True) +
+              [Residual(*conv_bn_relu(b, b), *conv_bn_relu(b, b))] + conv_bn_relu(b, c, pool=True) +
+              conv_bn_relu(c, d, pool=True) +
+              [Residual(*conv_bn_relu(d, d), *conv_bn_relu(d, d))] +
+              [nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(d, 10, bias=False), Rescaling(0.125)])
     return keras_init(nn.Sequential(*layers), conv_init=he_normal_)
 
 
@@ -130,7 +166,33 @@ def crop_flip(x, generator, padding):
     return torch.where(flip[:, None, None, None], out.flip(3), out)
 
 
-BATCH_SIZE = {"seed_mlp": 64, "keras_cnn": 64, "resnet_small": 128}
+def cutout(x, generator, size):
+    """Zeroes one size×size square per image at a uniformly drawn centre, clipped at the borders."""
+    n, _, h, w = x.shape
+    rows = torch.randint(0, h, (n,), generator=generator) - size // 2
+    cols = torch.randint(0, w, (n,), generator=generator) - size // 2
+    r = torch.arange(h)[None, :, None]
+    c = torch.arange(w)[None, None, :]
+    inside = ((r >= rows[:, None, None]) & (r < rows[:, None, None] + size) & (c >= cols[:, None, None]) &
+              (c < cols[:, None, None] + size))
+    return x.masked_fill(inside[:, None, :, :], 0.0)
+
+
+def one_cycle(total, max_lr, pct_start):
+    """PyTorch's OneCycleLR (cosine, div_factor 25, final_div_factor 1e4) as the per-step learning rate."""
+    up = pct_start * total - 1
+    low, final = max_lr / 25, max_lr / 25 / 1e4
+
+    def lr(step):
+        if step <= up:
+            return max_lr + (low - max_lr) * (1 + math.cos(math.pi * step / up)) / 2
+        t = (step - up) / (total - 1 - up)
+        return final + (max_lr - final) * (1 + math.cos(math.pi * t)) / 2
+    return lr
+
+
+BATCH_SIZE = {"seed_mlp": 64, "keras_cnn": 64, "resnet20": 128, "resnet_small": 512}
+LABEL_SMOOTHING = {"resnet_small": 0.2}
 
 
 # name: (model, augmentation, optimizer, learning rate at each step), as the example files set them.
@@ -143,18 +205,12 @@ def recipe(name, steps_per_epoch, epochs):
         def lr(step):  # cosine_decay over 39,100 steps (50 epochs)
             return 0.001 * 0.5 * (1 + math.cos(math.pi * min(step, 39100) / 39100))
         return keras_cnn(), lambda x, g: shift_flip_rotate(x, g, 0, 0.1), "adam", lr
+    if name == "resnet20":
+        return resnet20(), lambda x, g: crop_flip(x, g, 4), "sgd", one_cycle(epochs * steps_per_epoch, 0.1, 0.3)
     if name == "resnet_small":
-        total = epochs * steps_per_epoch
-
-        def lr(step):  # one-cycle: 0.1/25 up to 0.1 over 30%, cosine down to 0.1/25/1e4
-            up = 0.3 * total - 1
-            low, high, final = 0.1 / 25, 0.1, 0.1 / 25 / 1e4
-            if step <= up:
-                return high + (low - high) * (1 + math.cos(math.pi * step / up)) / 2
-            t = (step - up) / (total - 1 - up)
-            return final + (high - final) * (1 + math.cos(math.pi * t)) / 2
-        return resnet_small(), lambda x, g: crop_flip(x, g, 4), "sgd", lr
-    raise SystemExit(f"compare_torch.py: unknown model '{name}' (seed_mlp, keras_cnn, resnet_small)")
+        return (resnet_small(), lambda x, g: cutout(crop_flip(x, g, 4), g, 8), "sgd",
+                one_cycle(epochs * steps_per_epoch, 0.4, 0.2))
+    raise SystemExit(f"compare_torch.py: unknown model '{name}' (seed_mlp, keras_cnn, resnet20, resnet_small)")
 
 
 def main():
@@ -185,7 +241,9 @@ def main():
     if optimizer_name == "adam":
         optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
     else:
-        decayed = [p for m in model.modules() if isinstance(m, nn.Conv2d) for p in [m.weight]]
+        decayed = [m.weight for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+        if args.model == "resnet20":  # its Dense kernel carries no L2
+            decayed = [p for p in decayed if p.dim() == 4]
         ids = {id(p) for p in decayed}
         rest = [p for p in model.parameters() if id(p) not in ids]
         # Keras's l2(2.5e-4) adds 2.5e-4·Σw² to the loss: a gradient of 5e-4·w.
@@ -211,7 +269,7 @@ def main():
                 group["lr"] = lr_at(step)
             with autocast:
                 logits = model(x)
-            loss = F.cross_entropy(logits.float(), y_train[index])
+            loss = F.cross_entropy(logits.float(), y_train[index], label_smoothing=LABEL_SMOOTHING.get(args.model, 0.0))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/callback_config.hpp"
+#include "cli/schedule_config.hpp"
 #include "nnlab/core/shape.hpp"
 #include "nnlab/data/augment.hpp"
 #include "nnlab/optim/optimizer.hpp"
@@ -19,23 +20,6 @@
 #include "nnlab/train/sequential.hpp"
 
 namespace nnlab::cli {
-
-struct ScheduleConfig {
-    std::string type;                      // "step_decay", "exponential_decay", "cosine_decay", "one_cycle"
-    double initial_learning_rate = 0.001;  // all but one_cycle
-    double drop = 0.5;                     // step_decay
-    int epochs_drop = 10;                  // step_decay
-    int64_t decay_steps = 0;               // exponential_decay, cosine_decay
-    double decay_rate = 0.96;              // exponential_decay
-    bool staircase = false;                // exponential_decay
-    double alpha = 0.0;                    // cosine_decay
-    std::optional<double> warmup_target;   // cosine_decay: warm up linearly to this rate first
-    int64_t warmup_steps = 0;              // cosine_decay, with warmup_target
-    double max_lr = 0.001;                 // one_cycle (total_steps = epochs × steps per epoch, set at fit)
-    double pct_start = 0.3;                // one_cycle
-    double div_factor = 25.0;              // one_cycle
-    double final_div_factor = 1e4;         // one_cycle
-};
 
 struct Experiment {
     std::filesystem::path file;

@@ -26,6 +26,7 @@
 #include "nnlab/layers/initializer.hpp"
 #include "nnlab/layers/max_pooling2d.hpp"
 #include "nnlab/layers/regularizer.hpp"
+#include "nnlab/layers/rescaling.hpp"
 #include "nnlab/layers/reshape.hpp"
 #include "nnlab/layers/residual.hpp"
 #include "nnlab/layers/weight_options.hpp"

@@ -368,7 +368,9 @@ void Augmenter::fit(const Dataset& train) {
 
 void Augmenter::random_crop(float* x, int64_t row, int64_t col) const {
     const int64_t pad = config_.random_crop_padding;
-    const std::vector<float> source(x, x + height_ * width_ * channels_);
+    // A copy of the image to read from, kept per worker thread: no allocation per image once it has grown.
+    thread_local std::vector<float> source;
+    source.assign(x, x + height_ * width_ * channels_);
     for (int64_t r = 0; r < height_; ++r) {
         for (int64_t cidx = 0; cidx < width_; ++cidx) {
             float* o = x + (r * width_ + cidx) * channels_;

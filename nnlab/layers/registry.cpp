@@ -22,6 +22,7 @@
 #include "nnlab/layers/flatten.hpp"
 #include "nnlab/layers/global_pooling2d.hpp"
 #include "nnlab/layers/max_pooling2d.hpp"
+#include "nnlab/layers/rescaling.hpp"
 #include "nnlab/layers/reshape.hpp"
 #include "nnlab/layers/residual.hpp"
 #include "nnlab/layers/weight_options.hpp"
@@ -233,6 +234,12 @@ std::unique_ptr<Layer> build_reshape(const json& spec) {
     return std::make_unique<Reshape>(std::move(dims));
 }
 
+std::unique_ptr<Layer> build_rescaling(const json& spec) {
+    const json& scale = required(spec, "scale", "Rescaling", "a number such as 0.00392156862745098 (1/255)");
+    if (!scale.is_number()) throw KeyError("scale", "scale: expected a number, got " + shown(scale));
+    return std::make_unique<Rescaling>(scale.get<double>(), optional_number(spec, "offset", 0.0));
+}
+
 std::unique_ptr<Layer> build_activation(const json& spec) {
     return std::make_unique<Activation>(
         string_value("activation", required(spec, "activation", "Activation", "the name of an activation")));
@@ -305,6 +312,7 @@ const std::vector<LayerType>& layer_types() {
         {"GlobalMaxPooling2D", {"keepdims"}, build_global_max_pooling2d},
         {"MaxPooling2D", {"pool_size", "strides", "padding"}, build_max_pooling2d},
         {"Residual", {"layers", "shortcut", "activation"}, build_residual},
+        {"Rescaling", {"scale", "offset"}, build_rescaling},
         {"Reshape", {"target_shape"}, build_reshape},
         {"ZeroPadding2D", {"padding"}, build_zero_padding2d},
     };

@@ -34,7 +34,7 @@ KeyError key_error_of(const json& spec) {
 // Every layer type, in the order error messages list them.
 const std::string known_types =
     "Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, "
-    "GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Residual, Reshape, ZeroPadding2D";
+    "GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Residual, Rescaling, Reshape, ZeroPadding2D";
 
 void expect_key_error(const json& spec, const std::string& key, const std::string& message) {
     const KeyError e = key_error_of(spec);
@@ -224,6 +224,7 @@ TEST(LayerRegistry, EveryCnnLayerRoundTripsAndBuilds) {
         {{{"type", "ZeroPadding2D"}, {"padding", {1, 0}}}, Shape{Shape::unknown, 10, 8, 4}},
         {{{"type", "ZeroPadding2D"}, {"padding", {{0, 1}, {2, 3}}}}, Shape{Shape::unknown, 9, 13, 4}},
         {{{"type", "Reshape"}, {"target_shape", {16, -1}}}, Shape{Shape::unknown, 16, 16}},
+        {{{"type", "Rescaling"}, {"scale", 0.125}, {"offset", -1}}, image},
         {{{"type", "DepthwiseConv2D"}, {"kernel_size", 3}, {"depth_multiplier", 2}, {"padding", "same"}},
          Shape{Shape::unknown, 8, 8, 8}},
     };
@@ -245,6 +246,8 @@ TEST(LayerRegistry, CnnLayerKeysAreChecked) {
     EXPECT_EQ(key_error_of({{"type", "ZeroPadding2D"}, {"padding", {1, 2, 3}}}).key(), "padding");
     EXPECT_EQ(key_error_of({{"type", "ZeroPadding2D"}, {"padding", -1}}).key(), "padding");
     EXPECT_EQ(key_error_of({{"type", "Reshape"}, {"target_shape", "8x8"}}).key(), "target_shape");
+    EXPECT_EQ(key_error_of({{"type", "Rescaling"}}).key(), "scale");
+    EXPECT_EQ(key_error_of({{"type", "Rescaling"}, {"scale", 0.5}, {"offset", "zero"}}).key(), "offset");
     EXPECT_EQ(key_error_of({{"type", "GlobalMaxPooling2D"}, {"keepdims", 1}}).key(), "keepdims");
 }
 

@@ -1,0 +1,48 @@
+// Rescaling — y = x · scale + offset (Keras: layers.Rescaling).
+#include "nnlab/layers/rescaling.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "nnlab/core/error.hpp"
+
+namespace nnlab {
+
+Rescaling::Rescaling(double scale, double offset) : scale_(scale), offset_(offset) {
+    if (!std::isfinite(scale_))
+        throw KeyError("scale", "scale: expected a finite number, got " + std::to_string(scale));
+    if (!std::isfinite(offset_))
+        throw KeyError("offset", "offset: expected a finite number, got " + std::to_string(offset));
+}
+
+Shape Rescaling::build(const Shape& input) {
+    if (input.rank() < 2)
+        throw Error(error_prefix() + "expected an input with a batch axis and at least one more, got " +
+                    input.to_string());
+    return input;
+}
+
+void Rescaling::forward(const Tensor& x, Tensor& y, Mode) {
+    const auto scale = static_cast<float>(scale_);
+    const auto offset = static_cast<float>(offset_);
+    const float* in = x.data();
+    float* out = y.data();
+    const int64_t n = x.numel();
+    for (int64_t i = 0; i < n; ++i) out[i] = in[i] * scale + offset;
+}
+
+void Rescaling::backward(const Tensor& dy, Tensor& dx) {
+    if (dx.empty()) return;
+    const auto scale = static_cast<float>(scale_);
+    const float* in = dy.data();
+    float* out = dx.data();
+    const int64_t n = dy.numel();
+    for (int64_t i = 0; i < n; ++i) out[i] = in[i] * scale;
+}
+
+nlohmann::json Rescaling::config() const {
+    return {{"scale", scale_}, {"offset", offset_}};
+}
+
+}  // namespace nnlab
