@@ -30,7 +30,7 @@ struct Experiment {
     std::string dataset = "cifar10";
     std::string validation = "test";  // "test": the test split; "split": the last validation_split of train; "none"
     double validation_split = 0.0;    // with validation = "split" (default 0.2)
-    int workers = 1;                  // threads building batches ahead of training
+    int workers = 0;                  // threads building batches ahead of training (0: in its thread)
     std::optional<int64_t> train_samples;  // use only the first N training images
     std::optional<int64_t> test_samples;   // use only the first N test images
 

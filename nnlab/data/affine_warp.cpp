@@ -5,6 +5,11 @@
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <vector>
+
+#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
+#include <immintrin.h>
+#endif
 
 // scipy evaluates `shift + row·m0 + col·m1` and `t += v·w_row·w_col` as separate roundings; a fused
 // multiply-add would move sample points that land exactly on a pixel (or on the border, where 'constant'
@@ -145,56 +150,146 @@ bool axis_taps(double x, int64_t len, FillMode mode, Taps& taps) {
     return true;
 }
 
-// The rows of the warp for kChannels channels (0: c at run time, so the common 1 and 3 unroll).
-template <int kChannels>
-void warp_rows(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c_runtime, const AffineMap& map,
-               const double* values, const WarpOptions& options) {
-    const int64_t c = kChannels > 0 ? kChannels : c_runtime;
+// One output pixel (all c channels) sampled at the input point (y, x): scipy's taps, weights and sum.
+inline void warp_pixel(const uint8_t* in, float* o, int64_t h, int64_t w, int64_t c, double y, double x,
+                       const double* values, const WarpOptions& options) {
     const int64_t row_stride = w * c;
-    const double last_row = static_cast<double>(h - 1);
-    const double last_col = static_cast<double>(w - 1);
-    const auto fill = static_cast<float>(options.cval);
+    Taps ty, tx;
+    if (y >= 0.0 && y < static_cast<double>(h - 1) && x >= 0.0 && x < static_cast<double>(w - 1)) {
+        // Fully inside: every fill mode leaves the point and both taps alone.
+        const auto iy = static_cast<int64_t>(y);
+        const auto ix = static_cast<int64_t>(x);
+        ty = {iy, iy + 1, 1.0 - (y - static_cast<double>(iy)), 0.0};
+        tx = {ix, ix + 1, 1.0 - (x - static_cast<double>(ix)), 0.0};
+        ty.w1 = 1.0 - ty.w0;
+        tx.w1 = 1.0 - tx.w0;
+    } else if (!axis_taps(y, h, options.fill_mode, ty) || !axis_taps(x, w, options.fill_mode, tx)) {
+        for (int64_t ch = 0; ch < c; ++ch) o[ch] = static_cast<float>(options.cval);
+        return;
+    }
+    const uint8_t* p00 = in + ty.i0 * row_stride + tx.i0 * c;
+    const uint8_t* p01 = in + ty.i0 * row_stride + tx.i1 * c;
+    const uint8_t* p10 = in + ty.i1 * row_stride + tx.i0 * c;
+    const uint8_t* p11 = in + ty.i1 * row_stride + tx.i1 * c;
+    // scipy's tap order (0,0), (0,1), (1,0), (1,1), in double. scipy multiplies (v · w_row) · w_col; the
+    // weight products are formed once here for all channels (a third fewer multiplies, ~10% of the
+    // epoch), which can move the double sum by an ulp — 2⁻²⁹ of a float32 ulp, so the stored float
+    // differs only when the sum sits that close to a float32 rounding boundary.
+    const double w00 = ty.w0 * tx.w0, w01 = ty.w0 * tx.w1, w10 = ty.w1 * tx.w0, w11 = ty.w1 * tx.w1;
+    for (int64_t ch = 0; ch < c; ++ch) {
+        double t = values[p00[ch]] * w00;
+        t += values[p01[ch]] * w01;
+        t += values[p10[ch]] * w10;
+        t += values[p11[ch]] * w11;
+        o[ch] = static_cast<float>(t);
+    }
+}
+
+// scipy's arithmetic for every pixel, one at a time: the reference the vector path must match bit for bit.
+void warp_rows_scalar(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
+                      const double* values, const WarpOptions& options) {
     for (int64_t r = 0; r < h; ++r) {
         // scipy: tmp = shift; tmp += row·m0; tmp += col·m1 — the first two terms are the same for the whole row.
         const double y_base = map.r0 + static_cast<double>(r) * map.rr;
         const double x_base = map.c0 + static_cast<double>(r) * map.cr;
-        float* out_row = out + (options.flip_rows ? h - 1 - r : r) * row_stride;
+        float* out_row = out + (options.flip_rows ? h - 1 - r : r) * w * c;
         for (int64_t col = 0; col < w; ++col) {
             const double y = y_base + static_cast<double>(col) * map.rc;
             const double x = x_base + static_cast<double>(col) * map.cc;
-            float* o = out_row + (options.flip_cols ? w - 1 - col : col) * c;
-            Taps ty, tx;
-            if (y >= 0.0 && y < last_row && x >= 0.0 && x < last_col) {
-                // Fully inside: every fill mode leaves the point and both taps alone.
-                const auto iy = static_cast<int64_t>(y);
-                const auto ix = static_cast<int64_t>(x);
-                ty = {iy, iy + 1, 1.0 - (y - static_cast<double>(iy)), 0.0};
-                tx = {ix, ix + 1, 1.0 - (x - static_cast<double>(ix)), 0.0};
-                ty.w1 = 1.0 - ty.w0;
-                tx.w1 = 1.0 - tx.w0;
-            } else if (!axis_taps(y, h, options.fill_mode, ty) || !axis_taps(x, w, options.fill_mode, tx)) {
-                for (int64_t ch = 0; ch < c; ++ch) o[ch] = fill;
-                continue;
-            }
-            const uint8_t* p00 = in + ty.i0 * row_stride + tx.i0 * c;
-            const uint8_t* p01 = in + ty.i0 * row_stride + tx.i1 * c;
-            const uint8_t* p10 = in + ty.i1 * row_stride + tx.i0 * c;
-            const uint8_t* p11 = in + ty.i1 * row_stride + tx.i1 * c;
-            // scipy's tap order (0,0), (0,1), (1,0), (1,1), in double. scipy multiplies (v · w_row) · w_col; the
-            // weight products are formed once here for all channels (a third fewer multiplies, ~10% of the
-            // epoch), which can move the double sum by an ulp — 2⁻²⁹ of a float32 ulp, so the stored float
-            // differs only when the sum sits that close to a float32 rounding boundary.
-            const double w00 = ty.w0 * tx.w0, w01 = ty.w0 * tx.w1, w10 = ty.w1 * tx.w0, w11 = ty.w1 * tx.w1;
-            for (int64_t ch = 0; ch < c; ++ch) {
-                double t = values[p00[ch]] * w00;
-                t += values[p01[ch]] * w01;
-                t += values[p10[ch]] * w10;
-                t += values[p11[ch]] * w11;
-                o[ch] = static_cast<float>(t);
+            warp_pixel(in, out_row + (options.flip_cols ? w - 1 - col : col) * c, h, w, c, y, x, values, options);
+        }
+    }
+}
+
+#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
+// plane[i] = float32(in[i]) / divisor as a double, eight at a time (the division is IEEE's in both forms,
+// so this is values[in[i]] exactly; a table lookup per byte took a fifth of the warp).
+void fill_plane(const uint8_t* in, float divisor, double* plane, int64_t n) {
+    const __m256 d = _mm256_set1_ps(divisor);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256i bytes = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + i)));
+        // The masked form with every lane on: the plain one starts from an "undefined" register GCC 12 warns about.
+        _mm512_storeu_pd(plane + i, _mm512_maskz_cvtps_pd(0xFF, _mm256_div_ps(_mm256_cvtepi32_ps(bytes), d)));
+    }
+    for (; i < n; ++i) plane[i] = static_cast<float>(in[i]) / divisor;
+}
+
+// The same arithmetic in AVX-512, each lane rounding exactly as the scalar code does (separate multiplies
+// and adds, contraction off): eight pixels' sample points, taps and weights at once, then each pixel's
+// channels (up to four) side by side in one vector of doubles. The bytes are first turned into their
+// doubles once per image, so a tap is one short load instead of c byte loads and table lookups. Pixels
+// near the border (not fully inside) take the scalar path. 1.6× the scalar warp on CIFAR-10 with the
+// seed's draws; gathering the taps of eight pixels instead measured slower than scalar on this CPU.
+void warp_rows_avx512(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
+                      float divisor, const double* values, const WarpOptions& options) {
+    const int64_t n = h * w * c;
+    thread_local std::vector<double> plane;
+    // Four spare doubles: a tap's masked load never reads them, but they keep every load's span in bounds.
+    if (static_cast<int64_t>(plane.size()) < n + 4) plane.resize(static_cast<size_t>(n + 4));
+    double* v = plane.data();
+    fill_plane(in, divisor, v, n);
+    const int64_t row_stride = w * c;
+    const auto channels = static_cast<__mmask8>((1u << c) - 1);
+    // The masked forms with every lane on: the plain ones start from an "undefined" register GCC 12 warns about.
+    constexpr __mmask8 all = 0xFF;
+    const __m512d lanes = _mm512_set_pd(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0);
+    const __m512d last_row = _mm512_set1_pd(static_cast<double>(h - 1));
+    const __m512d last_col = _mm512_set1_pd(static_cast<double>(w - 1));
+    const __m512d rc = _mm512_set1_pd(map.rc), cc = _mm512_set1_pd(map.cc);
+    const __m512i stride_v = _mm512_set1_epi64(row_stride), c_v = _mm512_set1_epi64(c);
+    alignas(64) int64_t offset[8];
+    alignas(64) double w00[8], w01[8], w10[8], w11[8];
+    for (int64_t r = 0; r < h; ++r) {
+        const double y_base = map.r0 + static_cast<double>(r) * map.rr;
+        const double x_base = map.c0 + static_cast<double>(r) * map.cr;
+        float* out_row = out + (options.flip_rows ? h - 1 - r : r) * row_stride;
+        // Pixels go in memory order (backwards in col when flipped): a vector store writes four floats, and
+        // those past this pixel are rewritten by the next ones. Near the row's end only its own are stored.
+        for (int64_t k0 = 0; k0 < w; k0 += 8) {
+            const __m512d ks = _mm512_add_pd(_mm512_set1_pd(static_cast<double>(k0)), lanes);
+            const __m512d cols = options.flip_cols ? _mm512_sub_pd(_mm512_set1_pd(static_cast<double>(w - 1)), ks) : ks;
+            const __m512d y = _mm512_add_pd(_mm512_set1_pd(y_base), _mm512_mul_pd(cols, rc));
+            const __m512d x = _mm512_add_pd(_mm512_set1_pd(x_base), _mm512_mul_pd(cols, cc));
+            const __mmask8 inside =
+                _mm512_cmp_pd_mask(y, zero, _CMP_GE_OQ) & _mm512_cmp_pd_mask(y, last_row, _CMP_LT_OQ) &
+                _mm512_cmp_pd_mask(x, zero, _CMP_GE_OQ) & _mm512_cmp_pd_mask(x, last_col, _CMP_LT_OQ);
+            // Inside, y and x are ≥ 0, so truncation is floor; the other lanes are not used.
+            const __m512i iy = _mm512_maskz_cvttpd_epi64(inside, y), ix = _mm512_maskz_cvttpd_epi64(inside, x);
+            const __m512d wy0 = _mm512_sub_pd(one, _mm512_sub_pd(y, _mm512_maskz_cvtepi64_pd(all, iy)));
+            const __m512d wx0 = _mm512_sub_pd(one, _mm512_sub_pd(x, _mm512_maskz_cvtepi64_pd(all, ix)));
+            const __m512d wy1 = _mm512_sub_pd(one, wy0), wx1 = _mm512_sub_pd(one, wx0);
+            _mm512_store_pd(w00, _mm512_mul_pd(wy0, wx0));
+            _mm512_store_pd(w01, _mm512_mul_pd(wy0, wx1));
+            _mm512_store_pd(w10, _mm512_mul_pd(wy1, wx0));
+            _mm512_store_pd(w11, _mm512_mul_pd(wy1, wx1));
+            _mm512_store_si512(offset, _mm512_add_epi64(_mm512_mullo_epi64(iy, stride_v), _mm512_mullo_epi64(ix, c_v)));
+            for (int64_t j = 0; j < 8 && k0 + j < w; ++j) {
+                const int64_t k = k0 + j;
+                float* o = out_row + k * c;
+                if (((inside >> j) & 1) == 0) {
+                    const double col = static_cast<double>(options.flip_cols ? w - 1 - k : k);
+                    warp_pixel(in, o, h, w, c, y_base + col * map.rc, x_base + col * map.cc, values, options);
+                    continue;
+                }
+                const double* p00 = v + offset[j];
+                const double* p10 = p00 + row_stride;
+                __m256d t = _mm256_mul_pd(_mm256_maskz_loadu_pd(channels, p00), _mm256_set1_pd(w00[j]));
+                t = _mm256_add_pd(t, _mm256_mul_pd(_mm256_maskz_loadu_pd(channels, p00 + c), _mm256_set1_pd(w01[j])));
+                t = _mm256_add_pd(t, _mm256_mul_pd(_mm256_maskz_loadu_pd(channels, p10), _mm256_set1_pd(w10[j])));
+                t = _mm256_add_pd(t, _mm256_mul_pd(_mm256_maskz_loadu_pd(channels, p10 + c), _mm256_set1_pd(w11[j])));
+                const __m128 pixel = _mm256_cvtpd_ps(t);
+                if (k * c + 4 <= row_stride) {
+                    _mm_storeu_ps(o, pixel);
+                } else {
+                    _mm_mask_storeu_ps(o, channels, pixel);
+                }
             }
         }
     }
 }
+#endif
 
 }  // namespace
 
@@ -224,11 +319,33 @@ std::optional<AffineMap> keras_affine_map(double theta, double tx, double ty, do
     return AffineMap{.rr = m[1][1], .rc = m[1][0], .r0 = m[1][2], .cr = m[0][1], .cc = m[0][0], .c0 = m[0][2]};
 }
 
-void affine_warp(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
-                 const double* values, const WarpOptions& options) {
-    if (c == 3) return warp_rows<3>(in, out, h, w, c, map, values, options);
-    if (c == 1) return warp_rows<1>(in, out, h, w, c, map, values, options);
-    warp_rows<0>(in, out, h, w, c, map, values, options);
+namespace {
+
+// values[b] = float32(b) / divisor, one table per thread for the divisor last used.
+const double* byte_values(float divisor) {
+    thread_local float table_divisor = 0.0f;
+    thread_local std::array<double, 256> table{};
+    if (divisor != table_divisor) {
+        for (int b = 0; b < 256; ++b) table[static_cast<size_t>(b)] = static_cast<float>(b) / divisor;
+        table_divisor = divisor;
+    }
+    return table.data();
+}
+
+}  // namespace
+
+void affine_warp(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map, float divisor,
+                 const WarpOptions& options) {
+    const double* values = byte_values(divisor);
+#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
+    if (c <= 4) return warp_rows_avx512(in, out, h, w, c, map, divisor, values, options);
+#endif
+    warp_rows_scalar(in, out, h, w, c, map, values, options);
+}
+
+void affine_warp_reference(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
+                           float divisor, const WarpOptions& options) {
+    warp_rows_scalar(in, out, h, w, c, map, byte_values(divisor), options);
 }
 
 void copy_flipped(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const double* values, bool flip_rows,

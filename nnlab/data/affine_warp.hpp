@@ -24,15 +24,20 @@ std::optional<AffineMap> keras_affine_map(double theta, double tx, double ty, do
 
 struct WarpOptions {
     FillMode fill_mode = FillMode::nearest;
-    double cval = 0.0;       // on the scale of `values`
+    double cval = 0.0;       // on the scale the divisor gives
     bool flip_rows = false;  // write row r of the warp to row h−1−r (Keras's flip after the warp)
     bool flip_cols = false;  // write column c to column w−1−c
 };
 
-// out (h, w, c) float = in (h, w, c) resampled through map; a byte b is read as values[b] (256 entries: the
-// scale, e.g. float(b / 255) as Keras sees the seed's x / 255), interpolated in double, stored as float.
-void affine_warp(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
-                 const double* values, const WarpOptions& options);
+// out (h, w, c) float = in (h, w, c) resampled through map; a byte b is read as float32(b) / divisor (255:
+// Keras's view of the seed's x / 255; 1: the 0–255 scale), interpolated in double, stored as float. Up to
+// four channels go through AVX-512 where the build has it, with the same values bit for bit.
+void affine_warp(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map, float divisor,
+                 const WarpOptions& options);
+
+// The same warp one pixel at a time, in plain C++: the reference affine_warp is tested against.
+void affine_warp_reference(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
+                           float divisor, const WarpOptions& options);
 
 // out (h, w, c) = values[in], flipped as asked: the exact copy used when a draw has no geometry.
 void copy_flipped(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const double* values, bool flip_rows,

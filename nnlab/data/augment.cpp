@@ -233,7 +233,7 @@ void Augmenter::apply(const uint8_t* image, float* out, const AugmentParams& p, 
     const double* values = byte_scale ? tables.bytes.data() : tables.scaled.data();
     const double scale = byte_scale ? 1.0 : 1.0 / 255.0;
     if (const auto map = keras_affine_map(p.theta, p.tx, p.ty, p.shear, p.zx, p.zy, height_, width_)) {
-        affine_warp(image, out, height_, width_, channels_, *map, values,
+        affine_warp(image, out, height_, width_, channels_, *map, byte_scale ? 1.0f : 255.0f,
                     {.fill_mode = config_.fill_mode,
                      .cval = config_.cval * scale,
                      .flip_rows = p.flip_vertical,

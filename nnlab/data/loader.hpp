@@ -23,7 +23,7 @@ struct LoaderOptions {
     uint64_t seed = 0;                     // shuffling and augmentation draw from streams derived from it
     const Augmenter* augmenter = nullptr;  // not owned; null: plain pixel / 255
     bool random_transforms = true;         // false: the augmenter only standardises (validation data)
-    int workers = 1;                       // threads building batches; 0 builds them in next()
+    int workers = 0;                       // threads building batches ahead; 0 builds them in next()
     int prefetch = 2;                      // batches built ahead of the one in use
 };
 

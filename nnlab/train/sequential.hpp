@@ -43,7 +43,8 @@ struct FitOptions {
     double validation_split = 0.0;             // else hold out this last fraction of train (Keras: before shuffling)
     bool shuffle = true;                       // a new seeded permutation every epoch
     const Augmenter* augmenter = nullptr;      // random transforms for training batches; standardises validation
-    int workers = 1;                           // threads building batches ahead (0: in the training thread)
+    int workers = 0;                           // threads building batches ahead (0: in the training thread,
+                                               // over the OpenMP team: faster on 2 cores, see README)
     std::vector<Callback*> callbacks;          // not owned; called in this order
 };
 
