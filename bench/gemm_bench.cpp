@@ -1,8 +1,10 @@
-// Why nnlab's GEMM is oneDNN's matmul primitive: it against dnnl_sgemm on the seed MLP's shapes.
+// Why nnlab's GEMM is oneDNN's matmul primitive: it against dnnl_sgemm on the seed MLP's shapes, and the
+// forward product with prepacked (blocked) weights beside what the packing costs.
 //   build/bench/nnlab_gemm_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // Each case checks its result against the reference kernel before it is timed.
 #include <benchmark/benchmark.h>
 #include <oneapi/dnnl/dnnl.h>
+#include <oneapi/dnnl/dnnl.hpp>
 
 #include <cmath>
 #include <stdexcept>
@@ -79,8 +81,60 @@ void dnnl_sgemm_call(benchmark::State& state) {
     report(state, cs);
 }
 
+// The forward product with the kernel in the layout oneDNN picks for it (format_tag::any: blocked,
+// prepacked), and what re-packing the kernel costs. nnlab keeps plain row-major weights: the optimizer
+// changes them every step, so the packing would be paid every step (README, "Where the seed MLP's step goes").
+struct BlockedForward {
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+    dnnl::memory::desc x_md, w_plain_md, y_md;
+    dnnl::matmul::primitive_desc pd;
+    dnnl::memory x, w_plain, w_blocked, y;
+
+    BlockedForward(const Case& cs, Operands& ops)
+        : x_md({cs.m, cs.k}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::ab),
+          w_plain_md({cs.k, cs.n}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::ab),
+          y_md({cs.m, cs.n}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::ab),
+          pd(dnnl::matmul::desc(
+                 x_md, dnnl::memory::desc({cs.k, cs.n}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::any),
+                 y_md),
+             engine),
+          x(x_md, engine, ops.a.data()),
+          w_plain(w_plain_md, engine, ops.b.data()),
+          w_blocked(pd.weights_desc(), engine),
+          y(y_md, engine, ops.c.data()) {}
+    void pack() {
+        dnnl::reorder(w_plain, w_blocked).execute(stream, w_plain, w_blocked);
+        stream.wait();
+    }
+    void multiply(const dnnl::matmul& matmul) {
+        matmul.execute(stream, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w_blocked}, {DNNL_ARG_DST, y}});
+        stream.wait();
+    }
+};
+
+void matmul_blocked_weights(benchmark::State& state) {
+    const Case& cs = cases[0];
+    Operands ops(cs);
+    BlockedForward blocked(cs, ops);
+    blocked.pack();
+    const dnnl::matmul matmul(blocked.pd);
+    blocked.multiply(matmul);
+    check(cs, ops.c, ops);
+    for (auto _ : state) blocked.multiply(matmul);
+    report(state, cs);
+}
+
+void pack_weights(benchmark::State& state) {
+    Operands ops(cases[0]);
+    BlockedForward blocked(cases[0], ops);
+    for (auto _ : state) blocked.pack();
+}
+
 BENCHMARK(matmul_primitive)->DenseRange(0, 2)->ArgName("case")->UseRealTime();
 BENCHMARK(dnnl_sgemm_call)->DenseRange(0, 2)->ArgName("case")->UseRealTime();
+BENCHMARK(matmul_blocked_weights)->UseRealTime();
+BENCHMARK(pack_weights)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
