@@ -150,6 +150,17 @@ bool axis_taps(double x, int64_t len, FillMode mode, Taps& taps) {
     return true;
 }
 
+// values[b] = float32(b) / divisor, one table per thread for the divisor last used.
+const double* byte_values(float divisor) {
+    thread_local float table_divisor = 0.0f;
+    thread_local std::array<double, 256> table{};
+    if (divisor != table_divisor) {
+        for (int b = 0; b < 256; ++b) table[static_cast<size_t>(b)] = static_cast<float>(b) / divisor;
+        table_divisor = divisor;
+    }
+    return table.data();
+}
+
 // One output pixel (all c channels) sampled at the input point (y, x): scipy's taps, weights and sum.
 inline void warp_pixel(const uint8_t* in, float* o, int64_t h, int64_t w, int64_t c, double y, double x,
                        const double* values, const WarpOptions& options) {
@@ -222,7 +233,8 @@ void fill_plane(const uint8_t* in, float divisor, double* plane, int64_t n) {
 // near the border (not fully inside) take the scalar path. 1.6× the scalar warp on CIFAR-10 with the
 // seed's draws; gathering the taps of eight pixels instead measured slower than scalar on this CPU.
 void warp_rows_avx512(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
-                      float divisor, const double* values, const WarpOptions& options) {
+                      float divisor, const WarpOptions& options) {
+    const double* values = byte_values(divisor);  // for the pixels near the border
     const int64_t n = h * w * c;
     thread_local std::vector<double> plane;
     // Four spare doubles: a tap's masked load never reads them, but they keep every load's span in bounds.
@@ -319,28 +331,12 @@ std::optional<AffineMap> keras_affine_map(double theta, double tx, double ty, do
     return AffineMap{.rr = m[1][1], .rc = m[1][0], .r0 = m[1][2], .cr = m[0][1], .cc = m[0][0], .c0 = m[0][2]};
 }
 
-namespace {
-
-// values[b] = float32(b) / divisor, one table per thread for the divisor last used.
-const double* byte_values(float divisor) {
-    thread_local float table_divisor = 0.0f;
-    thread_local std::array<double, 256> table{};
-    if (divisor != table_divisor) {
-        for (int b = 0; b < 256; ++b) table[static_cast<size_t>(b)] = static_cast<float>(b) / divisor;
-        table_divisor = divisor;
-    }
-    return table.data();
-}
-
-}  // namespace
-
 void affine_warp(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map, float divisor,
                  const WarpOptions& options) {
-    const double* values = byte_values(divisor);
 #if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
-    if (c <= 4) return warp_rows_avx512(in, out, h, w, c, map, divisor, values, options);
+    if (c <= 4) return warp_rows_avx512(in, out, h, w, c, map, divisor, options);
 #endif
-    warp_rows_scalar(in, out, h, w, c, map, values, options);
+    warp_rows_scalar(in, out, h, w, c, map, byte_values(divisor), options);
 }
 
 void affine_warp_reference(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
@@ -348,8 +344,9 @@ void affine_warp_reference(const uint8_t* in, float* out, int64_t h, int64_t w, 
     warp_rows_scalar(in, out, h, w, c, map, byte_values(divisor), options);
 }
 
-void copy_flipped(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const double* values, bool flip_rows,
+void copy_flipped(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, float divisor, bool flip_rows,
                   bool flip_cols) {
+    const double* values = byte_values(divisor);
     for (int64_t r = 0; r < h; ++r) {
         float* out_row = out + (flip_rows ? h - 1 - r : r) * w * c;
         const uint8_t* in_row = in + r * w * c;

@@ -39,8 +39,8 @@ void affine_warp(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c,
 void affine_warp_reference(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const AffineMap& map,
                            float divisor, const WarpOptions& options);
 
-// out (h, w, c) = values[in], flipped as asked: the exact copy used when a draw has no geometry.
-void copy_flipped(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, const double* values, bool flip_rows,
+// out (h, w, c) = float32(in) / divisor, flipped as asked: the exact copy used when a draw has no geometry.
+void copy_flipped(const uint8_t* in, float* out, int64_t h, int64_t w, int64_t c, float divisor, bool flip_rows,
                   bool flip_cols);
 
 }  // namespace nnlab

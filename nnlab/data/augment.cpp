@@ -83,21 +83,14 @@ void require(bool ok, const char* key, const std::string& expected, const std::s
     if (!ok) throw KeyError(key, std::string(key) + ": expected " + expected + ", found " + found);
 }
 
-// byte → value tables: float32(b / 255) as the seed's x / 255, and b itself (the 0–255 scale).
-struct ValueTables {
-    std::array<double, 256> scaled{};
-    std::array<double, 256> bytes{};
-    ValueTables() {
-        for (int b = 0; b < 256; ++b) {
-            scaled[static_cast<size_t>(b)] = unit_pixel_values()[static_cast<size_t>(b)];
-            bytes[static_cast<size_t>(b)] = b;
-        }
-    }
-};
-
-const ValueTables& value_tables() {
-    static const ValueTables tables;
-    return tables;
+// byte → float32(b / 255) as the seed's x / 255, in double for the statistics summed over it.
+const std::array<double, 256>& scaled_values() {
+    static const std::array<double, 256> table = [] {
+        std::array<double, 256> values{};
+        for (size_t b = 0; b < 256; ++b) values[b] = unit_pixel_values()[b];
+        return values;
+    }();
+    return table;
 }
 
 // apply_channel_shift: every value + intensity (numpy adds a Python float to float32 in float32), clipped to the
@@ -229,17 +222,16 @@ void Augmenter::apply(const uint8_t* image, float* out, const AugmentParams& p, 
     const int64_t n = height_ * width_ * channels_;
     // With a brightness the Keras steps run on the 0–255 scale (see the top of this file), else on x / 255.
     const bool byte_scale = p.brightness.has_value();
-    const ValueTables& tables = value_tables();
-    const double* values = byte_scale ? tables.bytes.data() : tables.scaled.data();
-    const double scale = byte_scale ? 1.0 : 1.0 / 255.0;
+    const float divisor = byte_scale ? 1.0f : 255.0f;  // the warp and copy read a byte b as float32(b) / divisor
+    const double scale = 1.0 / divisor;
     if (const auto map = keras_affine_map(p.theta, p.tx, p.ty, p.shear, p.zx, p.zy, height_, width_)) {
-        affine_warp(image, out, height_, width_, channels_, *map, byte_scale ? 1.0f : 255.0f,
+        affine_warp(image, out, height_, width_, channels_, *map, divisor,
                     {.fill_mode = config_.fill_mode,
                      .cval = config_.cval * scale,
                      .flip_rows = p.flip_vertical,
                      .flip_cols = p.flip_horizontal});
     } else {
-        copy_flipped(image, out, height_, width_, channels_, values, p.flip_vertical, p.flip_horizontal);
+        copy_flipped(image, out, height_, width_, channels_, divisor, p.flip_vertical, p.flip_horizontal);
     }
     if (p.channel_shift_intensity) channel_shift(out, n, *p.channel_shift_intensity * scale);
     if (p.brightness) {
@@ -260,7 +252,7 @@ void Augmenter::augment(const uint8_t* image, float* out, Rng& rng, Whitening wh
 void Augmenter::standardize(const uint8_t* image, float* out, Whitening whitening) const {
     check_fitted();
     const int64_t n = height_ * width_ * channels_;
-    const double* values = value_tables().scaled.data();
+    const double* values = scaled_values().data();
     for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(values[image[i]]);
     standardize_in_place(out);
     if (whitening == Whitening::per_image) whiten(out, 1);
@@ -324,7 +316,7 @@ void Augmenter::fit(const Dataset& train) {
     const int64_t count = train.size();
     const int64_t n = height_ * width_ * channels_;
     if (count < 1) throw Error("augment fit: expected at least one training image, found none");
-    const double* values = value_tables().scaled.data();
+    const double* values = scaled_values().data();
     const int64_t pixels = count * height_ * width_;
     mean_.assign(static_cast<size_t>(channels_), 0.0f);
     std_.assign(static_cast<size_t>(channels_), 1.0f);
