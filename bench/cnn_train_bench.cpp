@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "bench/flop_count.hpp"
-#include "cli/experiment.hpp"
-#include "cli/run_experiment.hpp"
+#include "nnlab/experiment/experiment.hpp"
 #include "nnlab/nnlab.hpp"
 
 namespace {
@@ -29,10 +28,10 @@ double median(std::vector<double> v) {
 }
 
 void run(const std::string& config, int steps, int repeats) {
-    const cli::Experiment experiment = cli::load_experiment(config);
-    DatasetSplits data = cli::load_experiment_data(experiment, std::nullopt);
+    const Experiment experiment = load_experiment(config);
+    DatasetSplits data = load_experiment_data(experiment, std::nullopt);
     const Dataset slice = data.train.take(steps * experiment.batch_size);
-    std::unique_ptr<Sequential> model = cli::build_model(experiment, data.train.image_shape);
+    std::unique_ptr<Sequential> model = build_model(experiment, data.train.image_shape);
     std::optional<Augmenter> augmenter;
     if (experiment.augment) augmenter.emplace(*experiment.augment, data.train.image_shape);
     std::vector<double> seconds;

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/flop_count.hpp"
-#include "cli/experiment.hpp"
-#include "cli/run_experiment.hpp"
+#include "nnlab/core/resource_usage.hpp"
+#include "nnlab/experiment/experiment.hpp"
 #include "nnlab/nnlab.hpp"
 
 namespace {
@@ -40,7 +40,7 @@ int main(int argc, char** argv) try {
                      "       [--precision float32|bfloat16] [--train-samples N]\n");
         return 2;
     }
-    cli::Experiment experiment = cli::load_experiment(argv[1]);
+    Experiment experiment = load_experiment(argv[1]);
     experiment.epochs = std::atoi(argv[2]);
     for (int i = 3; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -58,11 +58,14 @@ int main(int argc, char** argv) try {
             throw Error("unknown argument '" + arg + "'");
         }
     }
-    const DatasetSplits data = cli::load_experiment_data(experiment, std::nullopt);
-    std::unique_ptr<Sequential> model = cli::build_model(experiment, data.train.image_shape);
+    const DatasetSplits data = load_experiment_data(experiment, std::nullopt);
+    std::unique_ptr<Sequential> model = build_model(experiment, data.train.image_shape);
     std::optional<Augmenter> augmenter;
     if (experiment.augment) augmenter.emplace(*experiment.augment, data.train.image_shape);
-    std::vector<std::unique_ptr<Callback>> schedule = cli::schedule_callbacks(experiment);
+    // The schedule only ([[callbacks]] would write files): what the comparison's twin runs too.
+    Experiment scheduled = experiment;
+    scheduled.callbacks.clear();
+    std::vector<std::unique_ptr<Callback>> schedule = make_experiment_callbacks(scheduled, {});
     EpochTimer timer;
     FitOptions fit{.batch_size = experiment.batch_size,
                    .epochs = experiment.epochs,
@@ -80,7 +83,7 @@ int main(int argc, char** argv) try {
                                  {"train_images", data.train.size()},
                                  {"forward_gflop_per_image", bench::count_flops(*model).total() / 1e9},
                                  {"test_accuracy", test.accuracy},
-                                 {"peak_rss_mb", cli::peak_rss_mb()}};
+                                 {"peak_rss_mb", peak_rss_mb()}};
     std::printf("%s\n", line.dump().c_str());
     return 0;
 } catch (const std::exception& e) {

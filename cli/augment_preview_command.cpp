@@ -3,9 +3,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/experiment.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
+#include "nnlab/experiment/experiment.hpp"
 #include "nnlab/report/atomic_write.hpp"
 #include "nnlab/report/augment_preview.hpp"
 

@@ -5,14 +5,19 @@
 
 namespace nnlab::cli {
 
+// The options of the nnlab command itself, given before or after a command's name.
+struct CommonOptions {
+    int threads = 0;  // --threads / NNLAB_THREADS; 0: not given (an experiment's own `threads`, else every core)
+};
+
 // Each returns the exit code through `exit_code` once the command has run.
-void add_train_command(CLI::App& app, int& exit_code);
+void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& common);
 void add_summary_command(CLI::App& app, int& exit_code);
 void add_evaluate_command(CLI::App& app, int& exit_code);
 void add_download_command(CLI::App& app, int& exit_code);
 void add_augment_preview_command(CLI::App& app, int& exit_code);
 void add_predict_command(CLI::App& app, int& exit_code);
-void add_compare_command(CLI::App& app, int& exit_code);
+void add_compare_command(CLI::App& app, int& exit_code, const CommonOptions& common);
 void add_ensemble_command(CLI::App& app, int& exit_code);
 
 }  // namespace nnlab::cli

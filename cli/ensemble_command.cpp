@@ -16,13 +16,30 @@ namespace {
 
 struct EnsembleArguments {
     std::vector<std::string> models;
-    std::string dataset = "cifar10";
+    std::optional<std::string> dataset;
     std::optional<std::string> data;
     std::optional<std::string> out;
     std::optional<int64_t> samples;
-    int64_t batch_size = 32;
+    std::optional<int64_t> batch_size;
     bool tta = false;
 };
+
+// The dataset the members were trained on, when the files say and agree; else --dataset must say.
+std::string ensemble_dataset(const EnsembleArguments& args, const std::vector<LoadedModel>& loaded) {
+    if (args.dataset) return *args.dataset;
+    std::optional<size_t> named;
+    for (size_t i = 0; i < loaded.size(); ++i) {
+        if (loaded[i].metadata.dataset.empty()) continue;
+        if (!named) {
+            named = i;
+        } else if (loaded[i].metadata.dataset != loaded[*named].metadata.dataset) {
+            throw Error("ensemble: " + args.models[i] + " was trained on " + loaded[i].metadata.dataset + " and " +
+                        args.models[*named] + " on " + loaded[*named].metadata.dataset +
+                        "; give --dataset to say which test split to judge them on");
+        }
+    }
+    return named ? loaded[*named].metadata.dataset : "cifar10";
+}
 
 // The members' class names must agree where the files name them; the dataset's names label the report.
 void check_class_names(const std::vector<std::string>& files, const std::vector<LoadedModel>& loaded) {
@@ -51,7 +68,8 @@ SharedScoring shared_scoring(const std::vector<LoadedModel>& loaded) {
     for (const LoadedModel& member : loaded) {
         const Sequential& model = *member.model;
         if (!model.is_compiled() || !first.is_compiled()) return shared;
-        if (model.loss().name() != first.loss().name() || model.metrics() != first.metrics()) return shared;
+        if (loss_description(model.loss()) != loss_description(first.loss()) || model.metrics() != first.metrics())
+            return shared;
     }
     return {&first.loss(), first.metrics()};
 }
@@ -60,22 +78,25 @@ int run_ensemble(const EnsembleArguments& args) {
     if (args.models.size() < 2) {
         throw Error("ensemble: expected at least 2 model files, found " + std::to_string(args.models.size()));
     }
-    check_positive("--batch-size", args.batch_size);
     if (args.samples) check_positive("--samples", *args.samples);
     std::vector<LoadedModel> loaded;
+    for (const std::string& file : args.models) loaded.push_back(load_model(file));  // its errors name the file
     std::vector<EnsembleMember> members;
-    for (const std::string& file : args.models) {
-        loaded.push_back(load_model(file));  // its errors name the file
-        members.push_back({file, loaded.back().model.get()});
+    for (size_t i = 0; i < loaded.size(); ++i) {
+        const LoadedModel& m = loaded[i];
+        members.push_back({args.models[i], m.model.get(), m.preprocessing ? &*m.preprocessing : nullptr});
+        if (args.tta) warn_if_flip_tta_unseen(args.models[i], m.metadata);
     }
     check_ensemble_members(members);
     check_class_names(args.models, loaded);
-    const Dataset test = load_test_split(args.dataset, args.data, args.samples);
-    check_model_fits(args.models.front(), *loaded.front().model, test, args.dataset);
+    const std::string dataset = ensemble_dataset(args, loaded);
+    const int64_t batch_size = batch_size_for(args.batch_size, loaded.front().metadata);
+    const Dataset test = load_test_split(dataset, args.data, args.samples);
+    check_model_fits(args.models.front(), *loaded.front().model, test, dataset);
 
     const EnsemblePrediction prediction =
-        predict_ensemble(members, test, {.batch_size = args.batch_size, .horizontal_flip_tta = args.tta});
-    const std::string split = test_split_name(args.dataset, test) + (args.tta ? ", horizontal-flip TTA" : "");
+        predict_ensemble(members, test, {.batch_size = batch_size, .horizontal_flip_tta = args.tta});
+    const std::string split = test_split_name(dataset, test) + (args.tta ? ", horizontal-flip TTA" : "");
     std::printf("Ensemble of %zu models on the %s\n", members.size(), split.c_str());
     for (size_t i = 0; i < members.size(); ++i) {
         const double accuracy = evaluate_probabilities(prediction.member_outputs[i], test, split).metrics.accuracy;
@@ -98,11 +119,12 @@ void add_ensemble_command(CLI::App& app, int& exit_code) {
         "ensemble", "Saved models' class probabilities averaged: each model's accuracy, then the ensemble's metrics");
     command->add_option("models", args->models, "Two or more model files written by nnlab train (model.safetensors)")
         ->required();
-    command->add_option("--dataset", args->dataset, "Dataset name or image folder")->capture_default_str();
+    command->add_option("--dataset", args->dataset,
+                        "Dataset name or image folder (default: the one the models were trained on)");
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
     command->add_option("--samples", args->samples, "Evaluate only the first N test images");
-    command->add_option("--batch-size", args->batch_size, "Batch size")->capture_default_str();
+    command->add_option("--batch-size", args->batch_size, "Batch size (default: the first model's training's)");
     command->add_flag("--tta", args->tta,
                       "Test-time augmentation for every model: average each image's probabilities with its mirror "
                       "image's");

@@ -16,28 +16,34 @@ namespace {
 
 struct EvaluateArguments {
     std::string model;
-    std::string dataset = "cifar10";
+    std::optional<std::string> dataset;
     std::optional<std::string> data;
     std::optional<std::string> out;
     std::optional<int64_t> samples;
-    int64_t batch_size = 32;
+    std::optional<int64_t> batch_size;
     bool tta = false;
 };
 
 int run_evaluate(const EvaluateArguments& args) {
-    check_positive("--batch-size", args.batch_size);
     if (args.samples) check_positive("--samples", *args.samples);
     LoadedModel loaded = load_model(args.model);
     Sequential& model = *loaded.model;
     if (!model.is_compiled()) throw Error(args.model + ": the model was saved without a loss; cannot evaluate it");
-    const Dataset test = load_test_split(args.dataset, args.data, args.samples);
-    check_model_fits(args.model, model, test, args.dataset);
-    const std::string split = test_split_name(args.dataset, test);
+    const int64_t batch_size = batch_size_for(args.batch_size, loaded.metadata);
+    const std::string dataset = dataset_for(args.dataset, loaded.metadata);
+    const Dataset test = load_test_split(dataset, args.data, args.samples);
+    check_model_fits(args.model, model, test, dataset);
+    const std::string split = test_split_name(dataset, test);
+    // The inputs are standardised as in training (the file carries the fitted statistics).
+    const Augmenter* preprocessing = loaded.preprocessing ? &*loaded.preprocessing : nullptr;
+    if (args.tta) warn_if_flip_tta_unseen(args.model, loaded.metadata);
     const ClassifierEvaluation result =
-        args.tta ? evaluate_probabilities(
-                       predict_probabilities(model, test, {.batch_size = args.batch_size, .horizontal_flip_tta = true}),
-                       test, split + ", horizontal-flip TTA", &model.loss(), model.metrics())
-                 : evaluate_classifier(model, test, split, args.batch_size);
+        args.tta
+            ? evaluate_probabilities(
+                  predict_probabilities(
+                      model, test, {.batch_size = batch_size, .augmenter = preprocessing, .horizontal_flip_tta = true}),
+                  test, split + ", horizontal-flip TTA", &model.loss(), model.metrics())
+            : evaluate_classifier(model, test, split, batch_size, preprocessing);
     std::printf("Evaluated %s on the %s\n", args.model.c_str(), result.split.c_str());
     print_evaluation(result);
     if (args.out) write_evaluation_out(*args.out, result);
@@ -51,13 +57,14 @@ void add_evaluate_command(CLI::App& app, int& exit_code) {
     CLI::App* command = app.add_subcommand(
         "evaluate", "A saved model's loss, accuracy, precision, recall, F1 and confusion matrix on the test split");
     command->add_option("model", args->model, "Model file written by nnlab train (model.safetensors)")->required();
-    command->add_option("--dataset", args->dataset, "Dataset name or image folder")->capture_default_str();
+    command->add_option("--dataset", args->dataset,
+                        "Dataset name or image folder (default: the one the model was trained on)");
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
     command->add_option("--samples", args->samples, "Evaluate only the first N test images");
     command->add_option("--out", args->out,
                         "Folder for metrics.json, classification_report.txt and the confusion matrix (CSV, PNG, SVG)");
-    command->add_option("--batch-size", args->batch_size, "Batch size")->capture_default_str();
+    command->add_option("--batch-size", args->batch_size, "Batch size (default: the training's)");
     command->add_flag("--tta", args->tta,
                       "Test-time augmentation: average each image's probabilities with its mirror image's (the "
                       "loss is then that of the averaged probabilities)");

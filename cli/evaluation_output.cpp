@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/metrics/classification_report.hpp"
 
@@ -12,6 +13,28 @@ namespace nnlab::cli {
 
 void check_positive(const std::string& option, int64_t value) {
     if (value <= 0) throw Error(option + ": expected a positive integer, found " + std::to_string(value));
+}
+
+std::string dataset_for(const std::optional<std::string>& option, const ModelMetadata& metadata) {
+    if (option) return *option;
+    return metadata.dataset.empty() ? "cifar10" : metadata.dataset;
+}
+
+int64_t batch_size_for(const std::optional<int64_t>& option, const ModelMetadata& metadata) {
+    if (option) {
+        check_positive("--batch-size", *option);
+        return *option;
+    }
+    return metadata.batch_size > 0 ? metadata.batch_size : 32;
+}
+
+void warn_if_flip_tta_unseen(const std::string& model_file, const ModelMetadata& metadata) {
+    if (trained_with_horizontal_flips(metadata) == false) {
+        std::fprintf(stderr,
+                     "nnlab: warning: %s was trained without horizontal flips; --tta averages it over mirror images "
+                     "it never learnt on, which can lower its accuracy\n",
+                     model_file.c_str());
+    }
 }
 
 Dataset load_test_split(const std::string& dataset, const std::optional<std::string>& data_dir,
@@ -33,7 +56,7 @@ void check_model_fits(const std::string& model_file, const Sequential& model, co
 }
 
 std::string test_split_name(const std::string& dataset, const Dataset& test) {
-    return dataset + " test split (" + std::to_string(test.size()) + " images)";
+    return dataset + " test split (" + with_thousands(test.size()) + " images)";
 }
 
 void print_evaluation(const ClassifierEvaluation& e) {

@@ -1,5 +1,6 @@
-// What nnlab evaluate and nnlab ensemble share: the test split a model is judged on, the check that a model fits
-// it, the printed metrics block and the files --out writes.
+// What nnlab evaluate, predict and ensemble share: the dataset and batch size a saved model is judged with by
+// default (those of its training), the check that a model fits a split, the flip-TTA warning, the printed metrics
+// block and the files --out writes.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "nnlab/data/dataset.hpp"
+#include "nnlab/io/model_file.hpp"
 #include "nnlab/report/run_report.hpp"
 #include "nnlab/train/sequential.hpp"
 
@@ -15,6 +17,12 @@ namespace nnlab::cli {
 
 // Throws nnlab::Error "<option>: expected a positive integer, found <value>" unless value > 0.
 void check_positive(const std::string& option, int64_t value);
+
+// The dataset to judge `model_file` on: --dataset when given, else the one the model was trained on, else (a file
+// that does not say, format version 1) cifar10.
+std::string dataset_for(const std::optional<std::string>& option, const ModelMetadata& metadata);
+// The batch size: --batch-size when given, else training's (so that the figures are training's own), else 32.
+int64_t batch_size_for(const std::optional<int64_t>& option, const ModelMetadata& metadata);
 
 // The test split of `dataset` (a known name or an image folder), only its first `samples` images when given.
 Dataset load_test_split(const std::string& dataset, const std::optional<std::string>& data_dir,
@@ -25,8 +33,12 @@ Dataset load_test_split(const std::string& dataset, const std::optional<std::str
 void check_model_fits(const std::string& model_file, const Sequential& model, const Dataset& test,
                       const std::string& dataset);
 
-// "<dataset> test split (N images)", the `split` of an evaluation.
+// "<dataset> test split (N images)", the `split` of an evaluation (as nnlab train names it).
 std::string test_split_name(const std::string& dataset, const Dataset& test);
+
+// On stderr, when the model was trained without horizontal flips: mirror images are not what it learnt on, and
+// averaging over them can cost accuracy.
+void warn_if_flip_tta_unseen(const std::string& model_file, const ModelMetadata& metadata);
 
 // "Loss: …" (when there is one), the seed's Accuracy/Precision/Recall/F1 block, the macro figures and the
 // classification report, on stdout.

@@ -19,28 +19,28 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     // --threads works before or after the command name (subcommands inherit fallthrough from here), and is
     // applied before any command runs: the main app's parse-complete callback precedes the commands' callbacks.
-    int threads = 0;
-    app.add_option("--threads", threads, "Threads for the kernels (default: the cores this process may use)")
+    CommonOptions common;
+    app.add_option("--threads", common.threads, "Threads for the kernels (default: the cores this process may use)")
         ->envname("NNLAB_THREADS")
         ->check(CLI::Validator(
             [](std::string& value) -> std::string {
                 int n = 0;
                 const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
                 if (error == std::errc() && end == value.data() + value.size() && n >= 1) return "";
-                return "expected a positive whole number (from --threads or NNLAB_THREADS), got '" + value + "'";
+                return "expected a positive whole number (from --threads or NNLAB_THREADS), found '" + value + "'";
             },
             "N"));
     app.fallthrough();
-    app.parse_complete_callback([&threads] {
-        if (threads > 0) nnlab::set_thread_count(threads);
+    app.parse_complete_callback([&common] {
+        if (common.threads > 0) nnlab::set_thread_count(common.threads);
     });
     int exit_code = exit_ok;
-    add_train_command(app, exit_code);
+    add_train_command(app, exit_code, common);
     add_summary_command(app, exit_code);
     add_evaluate_command(app, exit_code);
     add_predict_command(app, exit_code);
     add_ensemble_command(app, exit_code);
-    add_compare_command(app, exit_code);
+    add_compare_command(app, exit_code, common);
     add_download_command(app, exit_code);
     add_augment_preview_command(app, exit_code);
     try {

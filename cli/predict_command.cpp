@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/evaluation_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
@@ -47,13 +48,21 @@ Dataset images_as_dataset(const std::vector<std::string>& files, const Shape& in
 }
 
 int run_predict(const PredictArguments& args) {
-    if (args.images.empty() == !args.dataset.has_value()) {
-        throw Error("predict: give image files or --dataset NAME (one of the two), found " +
-                    std::string(args.images.empty() ? "neither" : "both"));
+    if (!args.images.empty() && args.dataset) {
+        throw Error("predict: give image files or --dataset NAME (one of the two), found both");
     }
     if (args.samples <= 0) throw Error("--samples: expected a positive integer, found " + std::to_string(args.samples));
     LoadedModel loaded = load_model(args.model);
     Sequential& model = *loaded.model;
+    // Without image files: the test split of --dataset, else of the model's own dataset.
+    std::optional<std::string> dataset = args.dataset;
+    if (args.images.empty() && !dataset) {
+        if (loaded.metadata.dataset.empty()) {
+            throw Error("predict: give image files or --dataset NAME; " + args.model +
+                        " does not record the dataset it was trained on");
+        }
+        dataset = loaded.metadata.dataset;
+    }
     const int64_t classes = model.output_shape()[1];
     if (args.top_k < 1 || args.top_k > classes) {
         throw Error("--top-k: expected an integer from 1 to " + std::to_string(classes) +
@@ -66,20 +75,24 @@ int run_predict(const PredictArguments& args) {
 
     Dataset data;
     std::vector<std::string> sources;
-    if (args.dataset) {
+    if (dataset) {
         DatasetSplits splits =
-            load_dataset(*args.dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+            load_dataset(*dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
         data = splits.test.take(args.samples);
         if (data.image_shape != model.input_shape().without_batch()) {
             throw Error(args.model + " takes images " + model.input_shape().without_batch().to_string() + " but the " +
-                        *args.dataset + " test split has images " + data.image_shape.to_string());
+                        *dataset + " test split has images " + data.image_shape.to_string());
         }
-        for (int64_t i = 0; i < data.size(); ++i) sources.push_back(*args.dataset + " test image " + std::to_string(i));
+        for (int64_t i = 0; i < data.size(); ++i) sources.push_back(*dataset + " test image " + std::to_string(i));
     } else {
         data = images_as_dataset(args.images, model.input_shape().without_batch());
         sources = args.images;
     }
-    const Tensor probabilities = predict_probabilities(model, data, {.horizontal_flip_tta = args.tta});
+    if (args.tta) warn_if_flip_tta_unseen(args.model, loaded.metadata);
+    // Inputs standardised as in training (the file carries the fitted statistics).
+    const Tensor probabilities = predict_probabilities(
+        model, data,
+        {.augmenter = loaded.preprocessing ? &*loaded.preprocessing : nullptr, .horizontal_flip_tta = args.tta});
 
     nlohmann::json results = nlohmann::json::array();
     for (int64_t i = 0; i < data.size(); ++i) {
@@ -97,7 +110,7 @@ int run_predict(const PredictArguments& args) {
             line += (k == 0 ? " " : ", ") + names[static_cast<size_t>(c)] + text;
         }
         nlohmann::json entry{{"source", sources[static_cast<size_t>(i)]}, {"top_k", top}};
-        if (args.dataset) {
+        if (dataset) {
             const std::string truth = data.class_names.empty()
                                           ? std::to_string(data.labels[static_cast<size_t>(i)])
                                           : data.class_names[static_cast<size_t>(data.labels[static_cast<size_t>(i)])];
@@ -119,7 +132,9 @@ void add_predict_command(CLI::App& app, int& exit_code) {
         app.add_subcommand("predict", "The top classes a saved model predicts for image files or dataset images");
     command->add_option("model", args->model, "Model file written by nnlab train (model.safetensors)")->required();
     command->add_option("images", args->images, "PNG or JPEG files, resized to the model's input");
-    command->add_option("--dataset", args->dataset, "Predict the first --samples images of this dataset's test split");
+    command->add_option("--dataset", args->dataset,
+                        "Predict the first --samples images of this dataset's test split (without image files: the "
+                        "model's own dataset)");
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
     command->add_option("--samples", args->samples, "How many test images with --dataset")->capture_default_str();

@@ -3,8 +3,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/experiment.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/experiment/experiment.hpp"
 
 namespace nnlab::cli {
 

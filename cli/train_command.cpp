@@ -7,10 +7,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/experiment.hpp"
-#include "cli/repeat_summary.hpp"
-#include "cli/run_experiment.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/resource_usage.hpp"
+#include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/repeat_summary.hpp"
+#include "nnlab/experiment/run.hpp"
 #include "nnlab/metrics/classification_report.hpp"
 #include "nnlab/report/atomic_write.hpp"
 
@@ -26,15 +27,20 @@ struct TrainArguments {
     int repeat = 1;
 };
 
-// One run into `folder`, with the closing lines a person reads.
+// One run into `folder`, with what a person reads before and after it.
 RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, const std::filesystem::path& folder) {
-    RunOutcome run = run_experiment(experiment, data, folder, std::cout, isatty(STDOUT_FILENO) == 1);
+    ExperimentRun run(experiment, data, folder);
+    for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
+    std::printf("%s", run.model().summary().c_str());
+    std::fflush(stdout);
+    const RunOutcome outcome = run.run({.progress = &std::cout, .live = isatty(STDOUT_FILENO) == 1});
+    for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
     std::printf(
         "\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; "
         "peak memory %.0f MB\n",
-        run.history.size(), run.seconds, run.median_epoch_seconds,
-        static_cast<double>(data.train.size()) / run.median_epoch_seconds, peak_rss_mb());
-    const ClassifierEvaluation& test = run.evaluation;
+        outcome.history.size(), outcome.seconds, outcome.median_epoch_seconds,
+        static_cast<double>(data.train.size()) / outcome.median_epoch_seconds, peak_rss_mb());
+    const ClassifierEvaluation& test = outcome.evaluation;
     std::printf("\nOn the %s: loss %.4f\n%s\n%s", test.split.c_str(), test.summary.loss,
                 format_metrics_summary(test.metrics).c_str(),
                 classification_report(test.metrics, test.class_names, 4).c_str());
@@ -42,7 +48,7 @@ RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, co
         "\nRun folder: %s\n  report.html, training_curves.png, confusion_matrix.png, classification_report.txt,\n"
         "  metrics.json, history.csv, model.safetensors, config.toml\n",
         folder.c_str());
-    return run;
+    return outcome;
 }
 
 // --repeat N: run i (from 1) trains with seed + i − 1 into <parent>/<i>-seed<seed>.
@@ -71,7 +77,7 @@ void train_repeated(const Experiment& experiment, const DatasetSplits& data, int
         static_cast<unsigned long long>(summary.runs.back().seed), summary.table().c_str(), parent.c_str());
 }
 
-int run_train(const TrainArguments& args) {
+int run_train(const TrainArguments& args, const CommonOptions& common) {
     // Everything that can be wrong with the input is checked before anything is written.
     if (args.repeat <= 0) throw Error("--repeat: expected a positive integer, found " + std::to_string(args.repeat));
     Experiment experiment = load_experiment(args.config);
@@ -81,8 +87,10 @@ int run_train(const TrainArguments& args) {
         experiment.epochs = *args.epochs;
     }
     if (args.seed) experiment.seed = *args.seed;
+    if (common.threads > 0) experiment.threads = common.threads;
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+    check_experiment_data(experiment, data);
     if (args.repeat == 1) {
         train_one(experiment, data,
                   args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name));
@@ -96,7 +104,7 @@ int run_train(const TrainArguments& args) {
 
 }  // namespace
 
-void add_train_command(CLI::App& app, int& exit_code) {
+void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& common) {
     auto args = std::make_shared<TrainArguments>();
     CLI::App* command =
         app.add_subcommand("train", "Train the model an experiment file describes and write a run folder");
@@ -113,7 +121,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
                      "Train N runs with seeds seed, seed+1, …, each in its own folder, and summarise their test "
                      "accuracy (mean ± sample std) in repeat_summary.csv/.json")
         ->capture_default_str();
-    command->callback([args, &exit_code] { exit_code = run_train(*args); });
+    command->callback([args, &exit_code, &common] { exit_code = run_train(*args, common); });
 }
 
 }  // namespace nnlab::cli

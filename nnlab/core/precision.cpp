@@ -9,7 +9,7 @@ namespace nnlab {
 Precision precision_from_name(std::string_view name) {
     if (name == "float32") return Precision::float32;
     if (name == "bfloat16" || name == "mixed_bfloat16") return Precision::bfloat16;
-    throw KeyError("precision", "precision: expected \"float32\", \"bfloat16\" or \"mixed_bfloat16\", got \"" +
+    throw KeyError("precision", "precision: expected \"float32\", \"bfloat16\" or \"mixed_bfloat16\", found \"" +
                                     std::string(name) + "\"");
 }
 

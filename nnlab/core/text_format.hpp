@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace nnlab {
 
@@ -12,6 +14,14 @@ std::string fixed(double value, int digits);
 
 // 1707274 → "1,707,274" (Keras's summary, Python's "{:,}").
 std::string with_thousands(int64_t n);
+
+// The shortest text that reads back as the same double, laid out as Python's repr lays it out (positional for
+// exponents from -4 to 15, else scientific) but without a ".0" on whole numbers: 0.1 → "0.1", 0.0001 → "0.0001",
+// 1e-07 → "1e-07", 2.0 → "2", 1e16 → "1e+16"; "nan", "inf", "-inf" for those.
+std::string shortest(double value);
+
+// The items separated by `separator`: join({"a", "b"}) → "a, b".
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
 // A CSV field: as is, or quoted with inner quotes doubled when it holds a comma, quote or line break (RFC 4180).
 std::string csv_field(const std::string& text);

@@ -22,7 +22,7 @@ int thread_count() {
 
 void set_thread_count(int threads) {
     if (threads < 1) {
-        throw Error("threads: expected a positive number of threads, got " + std::to_string(threads));
+        throw Error("threads: expected a positive number of threads, found " + std::to_string(threads));
     }
     omp_set_num_threads(threads);
 }

@@ -40,7 +40,7 @@ public:
         if (buffer_.size() < bytes) buffer_.resize(bytes);
         const size_t got = std::fread(buffer_.data(), 1, bytes, file.get());
         if (got != bytes) {
-            throw Error("cannot read " + path.string() + ": expected " + with_commas(bytes) + " bytes, got " +
+            throw Error("cannot read " + path.string() + ": expected " + with_commas(bytes) + " bytes, found " +
                         with_commas(got));
         }
         return {buffer_.data(), static_cast<size_t>(bytes)};

@@ -71,6 +71,15 @@ struct AugmentParams {
     int64_t cutout_col = -1;
 };
 
+// What fit() learns from the training images, kept with a trained model so that its inputs are standardised as in
+// training (Keras 3 keeps such statistics in its Normalization layer's weights).
+struct FittedStatistics {
+    std::vector<float> mean;  // per channel (featurewise_center, and under zca_whitening)
+    std::vector<float> std;   // per channel (featurewise_std_normalization); empty without it
+    std::vector<float> zca;   // (H·W·C)², row-major (zca_whitening); empty without it
+    bool empty() const { return mean.empty() && std.empty() && zca.empty(); }
+};
+
 // ZCA whitening multiplies each image by a (H·W·C)² matrix: per image that reads the whole matrix for every image,
 // so batch builders defer it and whiten the batch with one GEMM.
 enum class Whitening { per_image, deferred };
@@ -88,6 +97,11 @@ public:
     void augment(const uint8_t* image, float* out, Rng& rng, Whitening whitening = Whitening::per_image) const;
     // No random transform, only the standardisation (for validation and test images).
     void standardize(const uint8_t* image, float* out, Whitening whitening = Whitening::per_image) const;
+    // What fit() learnt (empty when the standardisation needs no fit, or before fit), and the way back: restore()
+    // makes the augmenter fitted with those statistics. Throws nnlab::Error when their sizes do not fit the image
+    // shape and the config.
+    FittedStatistics statistics() const;
+    void restore(FittedStatistics statistics);
     // ZCA whitening of `count` images that were built with Whitening::deferred, in place; nothing without
     // zca_whitening.
     void whiten(float* images, int64_t count) const;

@@ -148,7 +148,8 @@ Image decode_image(const std::filesystem::path& file, ColorMode mode) {
 
 Image resize_bilinear(const Image& image, int64_t height, int64_t width) {
     if (height <= 0 || width <= 0) {
-        throw Error("image_size must be positive, got (" + std::to_string(height) + ", " + std::to_string(width) + ")");
+        throw Error("image_size must be positive, found (" + std::to_string(height) + ", " + std::to_string(width) +
+                    ")");
     }
     // Source coordinate of every output row or column: half-pixel centres, float arithmetic as TensorFlow's
     // CPU kernel, so results match it up to the final rounding.

@@ -20,7 +20,7 @@ constexpr const char* layout_hint =
 ColorMode parse_color_mode(const std::string& mode) {
     if (mode == "rgb") return ColorMode::rgb;
     if (mode == "grayscale") return ColorMode::grayscale;
-    throw KeyError("color_mode", "color_mode must be \"rgb\" or \"grayscale\", got \"" + mode + "\"");
+    throw KeyError("color_mode", "color_mode must be \"rgb\" or \"grayscale\", found \"" + mode + "\"");
 }
 
 bool is_image_name(const fs::path& file) {
@@ -65,7 +65,7 @@ std::string size_text(const Image& image) {
 Dataset image_dataset_from_directory(const fs::path& directory, const ImageFolderOptions& options) {
     const ColorMode mode = parse_color_mode(options.color_mode);
     if (options.image_size && (options.image_size->first <= 0 || options.image_size->second <= 0)) {
-        throw KeyError("image_size", "image_size must be two positive numbers (height, width), got (" +
+        throw KeyError("image_size", "image_size must be two positive numbers (height, width), found (" +
                                          std::to_string(options.image_size->first) + ", " +
                                          std::to_string(options.image_size->second) + ")");
     }

@@ -14,12 +14,12 @@ Loader::Loader(const Dataset& data, int64_t num_classes, LoaderOptions options)
     : data_(data), num_classes_(num_classes), options_(options), shuffle_rng_(options.seed, "shuffle") {
     if (options_.batch_size <= 0) {
         throw KeyError("batch_size",
-                       "batch_size: expected a positive integer, got " + std::to_string(options_.batch_size));
+                       "batch_size: expected a positive integer, found " + std::to_string(options_.batch_size));
     }
     if (options_.workers < 0)
-        throw KeyError("workers", "workers: expected 0 or more, got " + std::to_string(options_.workers));
+        throw KeyError("workers", "workers: expected 0 or more, found " + std::to_string(options_.workers));
     if (options_.prefetch < 1)
-        throw KeyError("prefetch", "prefetch: expected 1 or more, got " + std::to_string(options_.prefetch));
+        throw KeyError("prefetch", "prefetch: expected 1 or more, found " + std::to_string(options_.prefetch));
     if (data_.size() == 0) throw Error("the dataset is empty: nothing to make batches of");
     for (size_t i = 0; i < data_.labels.size(); ++i) {
         if (data_.labels[i] < 0 || data_.labels[i] >= num_classes) {

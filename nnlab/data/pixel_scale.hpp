@@ -17,4 +17,14 @@ inline const std::array<float, 256>& unit_pixel_values() {
     return table;
 }
 
+// The same values in double, for the statistics summed over them (Augmenter::fit) and the interpolation.
+inline const std::array<double, 256>& unit_pixel_values_double() {
+    static const std::array<double, 256> table = [] {
+        std::array<double, 256> values{};
+        for (size_t b = 0; b < 256; ++b) values[b] = unit_pixel_values()[b];
+        return values;
+    }();
+    return table;
+}
+
 }  // namespace nnlab

@@ -2,20 +2,18 @@
 #include "nnlab/io/model_file.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <cerrno>
 #include <charconv>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <string_view>
-#include <system_error>
-#include <unordered_set>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/version.hpp"
+#include "nnlab/data/augment_description.hpp"
+#include "nnlab/io/safetensors.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/report/atomic_write.hpp"
 
@@ -24,12 +22,9 @@ namespace {
 
 using json = nlohmann::json;
 
-// Tensor bytes are copied as they lie in memory, which is the file's byte order only here.
-static_assert(std::endian::native == std::endian::little, "model files store little-endian float32");
-
 constexpr std::string_view format_name = "nnlab";
-constexpr std::string_view format_version = "1";
-constexpr uint64_t max_header_bytes = 100'000'000;  // safetensors' own limit; larger means corrupt
+constexpr std::string_view format_version = "2";
+constexpr std::string_view first_format_version = "1";  // still read: the loss is a name, there is no "training"
 
 // Invalid UTF-8 (a class name from a Latin-1 folder) is replaced rather than thrown as a json error.
 std::string json_text(const json& value) {
@@ -40,7 +35,7 @@ std::string json_text(const json& value) {
 
 json model_description(const Sequential& model) {
     json layers = json::array();
-    for (const auto& layer : model.layers()) layers.push_back(layer_spec(*layer));
+    for (const auto& layer : model.layers()) layers.push_back(layer_description(*layer));
     return {{"name", model.name()}, {"input_shape", model.input_shape().without_batch().dims()}, {"layers", layers}};
 }
 
@@ -52,12 +47,28 @@ json metadata_of(const Sequential& model, const ModelMetadata& meta) {
                      {"seed", std::to_string(model.seed())}};
     if (model.is_compiled()) {
         // The precision too, as Keras saves each layer's dtype policy: a bfloat16 model predicts in bfloat16 again.
-        metadata["compile"] = json_text({{"loss", model.loss().name()},
+        metadata["compile"] = json_text({{"loss", loss_description(model.loss())},
                                          {"optimizer", model.optimizer().config()},
                                          {"metrics", model.metrics()},
                                          {"precision", precision_name(model.precision())}});
     }
+    json training = {{"dataset", meta.dataset},
+                     {"image_shape", meta.image_shape.dims()},
+                     {"batch_size", meta.batch_size},
+                     {"nnlab_version", version()}};
+    if (meta.augment) training["augment"] = augment_description(*meta.augment);
+    metadata["training"] = json_text(training);
     return metadata;
+}
+
+// The preprocessing's statistics as tensors, those of them its standardisation has.
+std::vector<NamedTensor> preprocessing_tensors(const FittedStatistics& s, const Shape& image_shape) {
+    std::vector<NamedTensor> tensors;
+    const int64_t features = image_shape.rank() == 3 ? image_shape.numel() : 0;
+    if (!s.mean.empty()) tensors.push_back({"preprocessing/mean", Shape{int64_t(s.mean.size())}, s.mean.data()});
+    if (!s.std.empty()) tensors.push_back({"preprocessing/std", Shape{int64_t(s.std.size())}, s.std.data()});
+    if (!s.zca.empty()) tensors.push_back({"preprocessing/zca_matrix", Shape{features, features}, s.zca.data()});
+    return tensors;
 }
 
 void check_class_names(const std::string& where, const Shape& output, const std::vector<std::string>& names) {
@@ -68,356 +79,238 @@ void check_class_names(const std::string& where, const Shape& output, const std:
 
 }  // namespace
 
+ModelMetadata training_metadata(const Dataset& train, const std::string& dataset, int64_t batch_size,
+                                const Augmenter* augmenter) {
+    ModelMetadata meta{.class_names = train.class_names,
+                       .dataset = dataset,
+                       .image_shape = train.image_shape,
+                       .batch_size = batch_size};
+    if (augmenter != nullptr) {
+        meta.augment = augmenter->config();
+        meta.statistics = augmenter->statistics();
+    }
+    return meta;
+}
+
+std::optional<bool> trained_with_horizontal_flips(const ModelMetadata& metadata) {
+    if (metadata.nnlab_version.empty()) return std::nullopt;  // written before files said how they were trained
+    return metadata.augment && metadata.augment->horizontal_flip;
+}
+
 void save_model(const Sequential& model, const std::filesystem::path& path, const ModelMetadata& meta) {
     const std::string where = "save_model " + path.string();
     if (!model.is_built()) throw Error(where + ": model " + model.name() + " is not built; call compile() first");
     check_class_names(where, model.output_shape(), meta.class_names);
-
-    json header = json::object();
-    std::vector<const Param*> stored;  // in layer order, the order of the data section
-    uint64_t offset = 0;
-    for (const auto& layer : model.layers()) {
-        for (const Param* p : layer->params()) {
-            const std::string name = layer->name() + "/" + p->name;
-            if (header.contains(name)) throw Error(where + ": two parameters would both be stored as '" + name + "'");
-            const uint64_t bytes = static_cast<uint64_t>(p->shape.numel()) * sizeof(float);
-            header[name] = {{"dtype", "F32"}, {"shape", p->shape.dims()}, {"data_offsets", {offset, offset + bytes}}};
-            stored.push_back(p);
-            offset += bytes;
+    const Shape image_shape = model.input_shape().without_batch();
+    if (meta.augment) {  // the statistics must be what this augmentation fits on these images
+        try {
+            Augmenter(*meta.augment, image_shape).restore(meta.statistics);
+        } catch (const Error& e) {
+            throw Error(where + ": " + e.what());
         }
+    } else if (!meta.statistics.empty()) {
+        throw Error(where + ": fitted statistics without the augmentation that fitted them");
     }
-    header["__metadata__"] = metadata_of(model, meta);
 
-    std::string text = json_text(header);
-    text.append((8 - text.size() % 8) % 8, ' ');  // the data section starts 8-byte aligned
-    std::string file;
-    file.reserve(8 + text.size() + offset);
-    for (int i = 0; i < 8; ++i) file.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xff));
-    file += text;
-    for (const Param* p : stored) {
-        file.append(reinterpret_cast<const char*>(p->value.data()),
-                    static_cast<size_t>(p->value.numel()) * sizeof(float));
-    }
-    write_file_atomically(path, file);
+    std::vector<NamedTensor> stored;  // in layer order, then the preprocessing: the order of the data section
+    for (const auto& layer : model.layers())
+        for (const Param* p : layer->params())
+            stored.push_back({layer->name() + "/" + p->name, p->shape, p->value.data()});
+    for (const NamedTensor& t : preprocessing_tensors(meta.statistics, image_shape)) stored.push_back(t);
+    write_file_atomically(path, encode_safetensors(stored, metadata_of(model, meta), where));
 }
 
 namespace {
 
 // ---- reading ----------------------------------------------------------------------------------------
 
-// Every problem with a file is reported as "<file>: <problem>".
-class FileChecker {
-public:
-    explicit FileChecker(std::filesystem::path path) : path_(std::move(path)) {}
-
-    [[noreturn]] void fail(const std::string& problem) const { throw Error(path_.string() + ": " + problem); }
-
-    std::string read_all() const {
-        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path_.c_str(), "rb"), &std::fclose);
-        if (!file) fail("cannot open the model file: " + std::generic_category().message(errno));
-        std::string bytes;
-        constexpr size_t chunk = size_t{1} << 20;
-        for (;;) {
-            const size_t old = bytes.size();
-            bytes.resize(old + chunk);
-            const size_t n = std::fread(bytes.data() + old, 1, chunk, file.get());
-            bytes.resize(old + n);
-            if (n < chunk) break;
-        }
-        if (std::ferror(file.get())) fail("cannot read the model file: " + std::generic_category().message(errno));
-        return bytes;
-    }
-
-    json parse(std::string_view text, const std::string& what) const {
-        try {
-            return json::parse(text);
-        } catch (const json::parse_error& e) {
-            fail(what + " is not valid JSON (" + e.what() + ")");
-        }
-    }
-
-    uint64_t unsigned_integer(const json& value, const std::string& what) const {
-        if (!value.is_number_unsigned()) fail(what + ": expected a non-negative integer, got " + json_text(value));
-        return value.get<uint64_t>();
-    }
-
-    // An array of sizes from `smallest` to 2^40 (a bound that keeps sizes and their products sane).
-    Shape shape(const json& value, const std::string& what, uint64_t smallest) const {
-        constexpr uint64_t largest = uint64_t{1} << 40;
-        const auto valid = [&](const json& d) {
-            return d.is_number_unsigned() && d.get<uint64_t>() >= smallest && d.get<uint64_t>() <= largest;
-        };
-        if (!value.is_array() || !std::ranges::all_of(value, valid)) {
-            fail(what + ": expected an array of " + (smallest == 0 ? "non-negative" : "positive") +
-                 " integer sizes, got " + json_text(value));
-        }
-        return Shape(value.get<std::vector<int64_t>>());
-    }
-
-private:
-    std::filesystem::path path_;
-};
-
-// 4 · numel, saturating instead of overflowing: shapes come from a file that may be corrupt.
-uint64_t f32_bytes(const Shape& shape) {
-    uint64_t bytes = sizeof(float);
-    for (int64_t d : shape.dims()) {
-        const auto size = static_cast<uint64_t>(d);
-        if (size != 0 && bytes > UINT64_MAX / size) return UINT64_MAX;
-        bytes *= size;
-    }
-    return bytes;
-}
-
-struct StoredTensor {
-    std::string name;
-    uint64_t begin = 0, end = 0;
-};
-
-// The header as the file gives it: the JSON and where the data section starts.
-struct RawFile {
-    json header;
-    std::string_view data;
-};
-
-RawFile split_file(const FileChecker& check, const std::string& bytes) {
-    if (bytes.size() < 8) {
-        check.fail("not a model file: " + std::to_string(bytes.size()) +
-                   " bytes, too short for the 8-byte header length that starts a safetensors file");
-    }
-    uint64_t n = 0;
-    for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-    if (n > max_header_bytes) {
-        check.fail("header length " + std::to_string(n) +
-                   " is over the 100 MB limit; the file is corrupt or not a model file");
-    }
-    if (n > bytes.size() - 8) {
-        check.fail("header length " + std::to_string(n) + " is larger than the " + std::to_string(bytes.size() - 8) +
-                   " bytes after it; the file is truncated or not a model file");
-    }
-    const std::string_view all(bytes);
-    json header = check.parse(all.substr(8, n), "the header");
-    if (!header.is_object()) check.fail("the header is not a JSON object");
-    return {std::move(header), all.substr(8 + n)};
-}
-
 // The string→string map; checks that this is an nnlab file of a version this code reads.
-const json& check_metadata(const FileChecker& check, const json& header) {
-    const auto it = header.find("__metadata__");
-    if (it == header.end() || !it->is_object()) {
-        check.fail("no __metadata__ in the header; a safetensors file, but not one nnlab wrote");
-    }
-    for (const auto& [key, value] : it->items()) {
-        if (!value.is_string()) check.fail("__metadata__." + key + ": expected a string, got " + json_text(value));
-    }
+const json& check_metadata(const SafetensorsFile& file) {
+    const json* it = &file.metadata("a safetensors file, but not one nnlab wrote");
     if (it->value("format", "") != format_name) {
-        check.fail("__metadata__.format is " + (it->contains("format") ? json_text(it->at("format")) : "missing") +
-                   "; expected \"nnlab\" (a safetensors file, but not one nnlab wrote)");
+        file.fail("__metadata__.format is " + (it->contains("format") ? json_text(it->at("format")) : "missing") +
+                  "; expected \"nnlab\" (a safetensors file, but not one nnlab wrote)");
     }
-    if (!it->contains("format_version")) {
-        check.fail("__metadata__.format_version is missing; this nnlab reads format_version \"" +
-                   std::string(format_version) + "\"");
-    }
-    if (it->at("format_version").get<std::string>() != format_version) {
-        check.fail("unsupported format_version " + json_text(it->at("format_version")) +
-                   "; this nnlab reads format_version \"" + std::string(format_version) + "\"");
-    }
-    if (!it->contains("model")) check.fail("__metadata__.model is missing; it describes the layers");
+    const std::string versions = "this nnlab reads format_version \"" + std::string(first_format_version) +
+                                 "\" and \"" + std::string(format_version) + "\"";
+    if (!it->contains("format_version")) file.fail("__metadata__.format_version is missing; " + versions);
+    const std::string version = it->at("format_version").get<std::string>();
+    if (version != format_version && version != first_format_version)
+        file.fail("unsupported format_version " + json_text(it->at("format_version")) + "; " + versions);
+    if (!it->contains("model")) file.fail("__metadata__.model is missing; it describes the layers");
     return *it;
 }
 
 // Adds the layers the file describes; their parameters are declared but not yet allocated, so a
 // corrupt description cannot ask for more memory than the file's data section holds.
-std::unique_ptr<Sequential> rebuild_layers(const FileChecker& check, const json& metadata) {
-    const json description = check.parse(metadata.at("model").get<std::string>(), "__metadata__.model");
+std::unique_ptr<Sequential> rebuild_layers(const SafetensorsFile& file, const json& metadata) {
+    const json description = file.parse_json(metadata.at("model").get<std::string>(), "__metadata__.model");
     if (!description.is_object() || !description.contains("layers") || !description["layers"].is_array() ||
         !description.contains("input_shape")) {
-        check.fail("__metadata__.model: expected {\"name\", \"input_shape\", \"layers\": [...]}, got " +
-                   json_text(description));
+        file.fail("__metadata__.model: expected {\"name\", \"input_shape\", \"layers\": [...]}, found " +
+                  json_text(description));
     }
-    const Shape input = check.shape(description["input_shape"], "__metadata__.model.input_shape", 1);
-    if (input.rank() == 0) check.fail("__metadata__.model.input_shape is empty; expected the shape of one sample");
+    const Shape input = file.shape(description["input_shape"], "__metadata__.model.input_shape", 1);
+    if (input.rank() == 0) file.fail("__metadata__.model.input_shape is empty; expected the shape of one sample");
     if (f32_bytes(input) > (uint64_t{1} << 40)) {
-        check.fail("__metadata__.model.input_shape " + input.to_string() + " is too large for one sample");
+        file.fail("__metadata__.model.input_shape " + input.to_string() + " is too large for one sample");
     }
     const json name = description.value("name", json("sequential"));
-    if (!name.is_string()) check.fail("__metadata__.model.name: expected a string, got " + json_text(name));
+    if (!name.is_string()) file.fail("__metadata__.model.name: expected a string, found " + json_text(name));
     const json& layers = description["layers"];
-    if (layers.empty()) check.fail("__metadata__.model has no layers");
+    if (layers.empty()) file.fail("__metadata__.model has no layers");
     auto model = std::make_unique<Sequential>(name.get<std::string>());
     model->add(Input{input});
     for (size_t i = 0; i < layers.size(); ++i) {
         try {
             model->add(make_layer(layers[i]));
         } catch (const Error& e) {
-            check.fail("__metadata__.model, layer " + std::to_string(i + 1) + ": " + e.what());
+            file.fail("__metadata__.model, layer " + std::to_string(i + 1) + ": " + e.what());
         }
     }
     return model;
 }
 
-// Reads each tensor's entry and checks it against the parameter the rebuilt layer declares.
-std::vector<StoredTensor> check_tensors(const FileChecker& check, const json& header, const Sequential& model) {
-    std::vector<StoredTensor> tensors;
-    std::vector<std::string> missing;
-    for (const auto& layer : model.layers()) {
-        for (const Param* p : layer->params()) {
-            const std::string name = layer->name() + "/" + p->name;
-            const auto it = header.find(name);
-            if (it == header.end()) {
-                missing.push_back(name);
-                continue;
-            }
-            const std::string what = "tensor '" + name + "'";
-            const json& entry = *it;
-            if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
-                !entry.contains("data_offsets")) {
-                check.fail(what + ": expected {\"dtype\", \"shape\", \"data_offsets\"}, got " + json_text(entry));
-            }
-            if (entry["dtype"] != "F32") {
-                check.fail(what + ": dtype " + json_text(entry["dtype"]) + "; nnlab model files hold F32 only");
-            }
-            const Shape shape = check.shape(entry["shape"], what + " shape", 0);
-            if (shape != p->shape) {
-                check.fail(what + ": shape " + shape.to_string() + " in the file, but layer " + layer->name() +
-                           " declares " + p->shape.to_string());
-            }
-            const json& offsets = entry["data_offsets"];
-            if (!offsets.is_array() || offsets.size() != 2) {
-                check.fail(what + ": data_offsets: expected [begin, end], got " + json_text(offsets));
-            }
-            StoredTensor t{name, check.unsigned_integer(offsets[0], what + " data_offsets"),
-                           check.unsigned_integer(offsets[1], what + " data_offsets")};
-            const uint64_t needed = f32_bytes(p->shape);
-            if (t.end < t.begin || t.end - t.begin != needed) {
-                check.fail(what + ": data_offsets " + json_text(offsets) + " span " +
-                           (t.end < t.begin ? "a negative range" : std::to_string(t.end - t.begin) + " bytes") +
-                           ", but shape " + shape.to_string() + " of F32 takes " + std::to_string(needed));
-            }
-            tensors.push_back(std::move(t));
-        }
+// The model's parameters, in layer order, then the preprocessing's statistics.
+std::vector<ExpectedTensor> expected_tensors(const Sequential& model, const std::optional<AugmentConfig>& augment) {
+    std::vector<ExpectedTensor> expected;
+    for (const auto& layer : model.layers())
+        for (const Param* p : layer->params())
+            expected.push_back({layer->name() + "/" + p->name, p->shape, "layer " + layer->name()});
+    if (augment && augment->needs_fit()) {
+        const Shape image = model.input_shape().without_batch();
+        const int64_t channels = image[image.rank() - 1], features = image.numel();
+        expected.push_back({"preprocessing/mean", Shape{channels}, "the preprocessing"});
+        Augmenter probe(*augment, image);  // Keras's overrides decide which statistics there are
+        if (probe.config().featurewise_std_normalization)
+            expected.push_back({"preprocessing/std", Shape{channels}, "the preprocessing"});
+        if (probe.config().zca_whitening)
+            expected.push_back({"preprocessing/zca_matrix", Shape{features, features}, "the preprocessing"});
     }
-    auto list = [](const std::vector<std::string>& names) {
-        std::string text;
-        for (const std::string& n : names) text += (text.empty() ? "'" : ", '") + n + "'";
-        return text;
-    };
-    if (!missing.empty()) check.fail("missing tensors " + list(missing) + " (the model's layers declare them)");
-    std::unordered_set<std::string> known{"__metadata__"};
-    for (const StoredTensor& t : tensors) known.insert(t.name);
-    std::vector<std::string> extra;
-    for (const auto& [key, value] : header.items())
-        if (!known.contains(key)) extra.push_back(key);
-    if (!extra.empty()) check.fail("unexpected tensors " + list(extra) + " (no layer of the model declares them)");
-    return tensors;
+    return expected;
 }
 
-// The tensors must tile the data section: no overlap, no gap, nothing missing at the end.
-void check_layout(const FileChecker& check, std::vector<StoredTensor> tensors, uint64_t data_size) {
-    std::ranges::sort(tensors, {}, [](const StoredTensor& t) { return std::pair(t.begin, t.end); });
-    uint64_t expected_begin = 0;
-    for (size_t i = 0; i < tensors.size(); ++i) {
-        const StoredTensor& t = tensors[i];
-        auto range = [](const StoredTensor& s) {
-            return "'" + s.name + "' [" + std::to_string(s.begin) + ", " + std::to_string(s.end) + ")";
-        };
-        if (t.begin < expected_begin) {
-            check.fail("tensors " + range(tensors[i - 1]) + " and " + range(t) + " overlap in the data section");
-        }
-        if (t.begin > expected_begin) {
-            check.fail("tensor " + range(t) + " leaves a gap of " + std::to_string(t.begin - expected_begin) +
-                       " bytes before it in the data section");
-        }
-        expected_begin = t.end;
-    }
-    if (data_size < expected_begin) {
-        check.fail("truncated: expected " + std::to_string(expected_begin) + " bytes of tensor data, found " +
-                   std::to_string(data_size));
-    }
-    if (data_size > expected_begin) {
-        check.fail(std::to_string(data_size - expected_begin) + " bytes after the last tensor; expected " +
-                   std::to_string(expected_begin) + " bytes of tensor data, found " + std::to_string(data_size));
-    }
-}
-
-std::vector<std::string> read_class_names(const FileChecker& check, const json& metadata, const Shape& output) {
+std::vector<std::string> read_class_names(const SafetensorsFile& file, const json& metadata, const Shape& output) {
     if (!metadata.contains("class_names")) return {};
-    const json names = check.parse(metadata["class_names"].get<std::string>(), "__metadata__.class_names");
+    const json names = file.parse_json(metadata["class_names"].get<std::string>(), "__metadata__.class_names");
     const bool all_strings =
         names.is_array() && std::ranges::all_of(names, [](const json& n) { return n.is_string(); });
-    if (!all_strings) check.fail("__metadata__.class_names: expected an array of strings, got " + json_text(names));
+    if (!all_strings) file.fail("__metadata__.class_names: expected an array of strings, found " + json_text(names));
     auto result = names.get<std::vector<std::string>>();
     try {
         check_class_names("__metadata__.class_names", output, result);
     } catch (const Error& e) {
-        check.fail(e.what());
+        file.fail(e.what());
     }
     return result;
 }
 
-void compile_as_saved(const FileChecker& check, const json& metadata, Sequential& model) {
+void compile_as_saved(const SafetensorsFile& file, const json& metadata, Sequential& model) {
     if (!metadata.contains("compile")) return;
-    const json settings = check.parse(metadata["compile"].get<std::string>(), "__metadata__.compile");
-    if (!settings.is_object() || !settings.contains("loss") || !settings["loss"].is_string() ||
-        !settings.contains("optimizer")) {
-        check.fail("__metadata__.compile: expected {\"loss\": name, \"optimizer\": {...}}, got " + json_text(settings));
+    const json settings = file.parse_json(metadata["compile"].get<std::string>(), "__metadata__.compile");
+    if (!settings.is_object() || !settings.contains("loss") || !settings.contains("optimizer")) {
+        file.fail("__metadata__.compile: expected {\"loss\": {...}, \"optimizer\": {...}}, found " +
+                  json_text(settings));
     }
     CompileOptions options{.seed = model.seed()};
     if (settings.contains("metrics")) {  // files written before metrics were stored track accuracy
         const json& metrics = settings["metrics"];
         if (!metrics.is_array() ||
             !std::all_of(metrics.begin(), metrics.end(), [](const json& m) { return m.is_string(); }))
-            check.fail("__metadata__.compile.metrics: expected a list of metric names, got " + json_text(metrics));
+            file.fail("__metadata__.compile.metrics: expected a list of metric names, found " + json_text(metrics));
         options.metrics = metrics.get<std::vector<std::string>>();
     }
     if (settings.contains("precision")) {  // files written before it was stored are float32
         const json& precision = settings["precision"];
         if (!precision.is_string())
-            check.fail("__metadata__.compile.precision: expected a string, got " + json_text(precision));
+            file.fail("__metadata__.compile.precision: expected a string, found " + json_text(precision));
         try {
             options.precision = precision_from_name(precision.get<std::string>());
         } catch (const KeyError& e) {
-            check.fail("__metadata__.compile." + std::string(e.what()));  // "precision: expected …"
+            file.fail("__metadata__.compile." + std::string(e.what()));  // "precision: expected …"
         }
     }
     try {
-        model.compile(make_optimizer(settings["optimizer"]), make_loss(settings["loss"].get<std::string>()), options);
+        model.compile(optimizer_from(config::Reader(settings["optimizer"], "optimizer")),
+                      loss_from(config::Reader(settings["loss"], "loss")), options);
     } catch (const Error& e) {
-        check.fail("__metadata__.compile: " + std::string(e.what()));
+        file.fail("__metadata__.compile: " + std::string(e.what()));
     }
 }
 
 // The run's seed (decimal text); files without one (written before it was stored) get 0.
-uint64_t read_seed(const FileChecker& check, const json& metadata) {
+uint64_t read_seed(const SafetensorsFile& file, const json& metadata) {
     if (!metadata.contains("seed")) return 0;
     const std::string text = metadata.at("seed").get<std::string>();
     uint64_t seed = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seed);
     if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-        check.fail("__metadata__.seed: expected a non-negative integer as text, got " + json_text(text));
+        file.fail("__metadata__.seed: expected a non-negative integer as text, found " + json_text(text));
     }
     return seed;
+}
+
+// How the model was trained ("training", version 2); nothing for version 1 files.
+void read_training(const SafetensorsFile& file, const json& metadata, const Shape& image_shape, ModelMetadata& meta) {
+    if (!metadata.contains("training")) return;
+    const json training = file.parse_json(metadata["training"].get<std::string>(), "__metadata__.training");
+    if (!training.is_object()) file.fail("__metadata__.training: expected a JSON object, found " + json_text(training));
+    try {
+        const config::Reader reader(training, "__metadata__.training");
+        meta.dataset = reader.string("dataset").value_or("");
+        meta.batch_size = reader.integer("batch_size", 0, int64_t{1} << 40).value_or(0);
+        meta.nnlab_version = reader.string("nnlab_version").value_or("");
+        if (const auto shape = reader.positive_integers("image_shape")) meta.image_shape = Shape(*shape);
+        if (const auto augment = reader.table("augment")) {
+            meta.augment = augment_config_from(*augment);
+            Augmenter(*meta.augment, image_shape);  // its ranges, for this model's images
+        }
+    } catch (const Error& e) {
+        file.fail(e.what());
+    }
+}
+
+std::vector<float> values_of(std::string_view bytes) {
+    std::vector<float> values(bytes.size() / sizeof(float));
+    std::memcpy(values.data(), bytes.data(), bytes.size());
+    return values;
 }
 
 }  // namespace
 
 LoadedModel load_model(const std::filesystem::path& path) {
-    const FileChecker check(path);
-    const std::string bytes = check.read_all();
-    const RawFile file = split_file(check, bytes);
-    const json& metadata = check_metadata(check, file.header);
-    LoadedModel loaded{rebuild_layers(check, metadata), {}};
+    const SafetensorsFile file(path);
+    const json& metadata = check_metadata(file);
+    LoadedModel loaded{rebuild_layers(file, metadata), {}, std::nullopt};
     Sequential& model = *loaded.model;
-    const std::vector<StoredTensor> tensors = check_tensors(check, file.header, model);
-    check_layout(check, tensors, file.data.size());
+    const Shape image_shape = model.input_shape().without_batch();
+    read_training(file, metadata, image_shape, loaded.metadata);
+    const std::vector<ExpectedTensor> expected = expected_tensors(model, loaded.metadata.augment);
+    const std::vector<std::string_view> tensors = file.tensors(expected);
     // Every weight is overwritten below; the seed is kept so that training on shuffles like the run did.
-    model.build(read_seed(check, metadata));
-    const std::vector<Param*> params = model.params();  // in the order check_tensors visited them
-    for (size_t i = 0; i < params.size(); ++i) {
-        std::memcpy(params[i]->value.data(), file.data.data() + tensors[i].begin, tensors[i].end - tensors[i].begin);
+    model.build(read_seed(file, metadata));
+    const std::vector<Param*> params = model.params();  // in the order expected_tensors listed them
+    for (size_t i = 0; i < params.size(); ++i)
+        std::memcpy(params[i]->value.data(), tensors[i].data(), tensors[i].size());
+    FittedStatistics& statistics = loaded.metadata.statistics;
+    for (size_t i = params.size(); i < tensors.size(); ++i) {
+        const std::string& name = expected[i].name;
+        (name == "preprocessing/mean"  ? statistics.mean
+         : name == "preprocessing/std" ? statistics.std
+                                       : statistics.zca) = values_of(tensors[i]);
     }
-    loaded.metadata.class_names = read_class_names(check, metadata, model.output_shape());
-    compile_as_saved(check, metadata, model);
+    if (loaded.metadata.augment) {
+        loaded.preprocessing.emplace(*loaded.metadata.augment, image_shape);
+        try {
+            loaded.preprocessing->restore(statistics);
+        } catch (const Error& e) {
+            file.fail(e.what());
+        }
+        const AugmentConfig& c = loaded.preprocessing->config();
+        if (!c.needs_fit() && !c.samplewise_center && !c.samplewise_std_normalization) loaded.preprocessing.reset();
+    }
+    loaded.metadata.class_names = read_class_names(file, metadata, model.output_shape());
+    compile_as_saved(file, metadata, model);
     return loaded;
 }
 

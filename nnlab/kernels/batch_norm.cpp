@@ -9,7 +9,7 @@ BatchNormDims check_batch_norm(const char* op, const Tensor& x, std::initializer
                                std::initializer_list<const Tensor*> per_channel) {
     const int rank = x.shape().rank();
     if (rank < 2 || x.numel() == 0) {
-        throw Error(std::string(op) + ": expected x (…, channels), got " + x.shape().to_string(), ErrorKind::failure);
+        throw Error(std::string(op) + ": expected x (…, channels), found " + x.shape().to_string(), ErrorKind::failure);
     }
     const int64_t c = x.shape()[rank - 1];
     for (const Tensor* t : same_as_x) {
@@ -21,7 +21,7 @@ BatchNormDims check_batch_norm(const char* op, const Tensor& x, std::initializer
     for (const Tensor* t : per_channel) {
         if (t->numel() != c) {
             throw Error(std::string(op) + ": expected " + std::to_string(c) + " values (one per channel of x " +
-                            x.shape().to_string() + "), got " + t->shape().to_string(),
+                            x.shape().to_string() + "), found " + t->shape().to_string(),
                         ErrorKind::failure);
         }
     }

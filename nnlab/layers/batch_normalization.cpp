@@ -27,17 +27,17 @@ nlohmann::json initializer_if_changed(const Initializer& initializer, const char
 
 BatchNormalization::BatchNormalization(BatchNormalizationOptions options) : options_(std::move(options)) {
     if (!(options_.momentum >= 0.0 && options_.momentum <= 1.0)) {
-        throw KeyError("momentum", "momentum: expected a number in [0, 1], got " + std::to_string(options_.momentum));
+        throw KeyError("momentum", "momentum: expected a number in [0, 1], found " + std::to_string(options_.momentum));
     }
     if (!(options_.epsilon > 0.0)) {
-        throw KeyError("epsilon", "epsilon: expected a positive number, got " + std::to_string(options_.epsilon));
+        throw KeyError("epsilon", "epsilon: expected a positive number, found " + std::to_string(options_.epsilon));
     }
 }
 
 Shape BatchNormalization::build(const Shape& input) {
     const int rank = input.rank();
     if (rank < 2) {
-        throw Error(error_prefix() + "expected input (batch, …, channels), got " + input.to_string());
+        throw Error(error_prefix() + "expected input (batch, …, channels), found " + input.to_string());
     }
     const int axis = options_.axis < 0 ? options_.axis + rank : options_.axis;
     if (axis != rank - 1) {

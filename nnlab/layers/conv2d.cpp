@@ -12,7 +12,8 @@ Conv2D::Conv2D(int64_t filters, std::array<int64_t, 2> kernel_size, Conv2DOption
       options_(std::move(options)),
       padding_(padding_from_name(options_.padding)),
       activation_(activation_from_name(options_.activation)) {
-    if (filters <= 0) throw KeyError("filters", "filters: expected a positive integer, got " + std::to_string(filters));
+    if (filters <= 0)
+        throw KeyError("filters", "filters: expected a positive integer, found " + std::to_string(filters));
     require_positive_pair("kernel_size", kernel_size_);
     require_positive_pair("strides", options_.strides);
     require_positive_pair("dilation_rate", options_.dilation_rate);

@@ -8,12 +8,12 @@ namespace nnlab {
 
 Dense::Dense(int64_t units, std::string_view activation, WeightOptions options)
     : units_(units), options_(std::move(options)), activation_(activation_from_name(activation)) {
-    if (units <= 0) throw KeyError("units", "units: expected a positive integer, got " + std::to_string(units));
+    if (units <= 0) throw KeyError("units", "units: expected a positive integer, found " + std::to_string(units));
 }
 
 Shape Dense::build(const Shape& input) {
     if (input.rank() != 2) {
-        throw Error(error_prefix() + "expected input (batch, features), got " + input.to_string() +
+        throw Error(error_prefix() + "expected input (batch, features), found " + input.to_string() +
                     "; add a Flatten before it");
     }
     kernel_ = kernel_param(options_, Shape{input[1], units_});

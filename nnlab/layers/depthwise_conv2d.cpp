@@ -6,25 +6,20 @@
 
 namespace nnlab {
 
-const std::vector<std::string_view>& depthwise_weight_option_keys() {
-    static const std::vector<std::string_view> keys{"depthwise_initializer", "depthwise_regularizer",
-                                                    "bias_initializer", "bias_regularizer", "use_bias"};
+const std::vector<std::string>& depthwise_weight_option_keys() {
+    static const std::vector<std::string> keys{"depthwise_initializer", "depthwise_regularizer", "bias_initializer",
+                                               "bias_regularizer", "use_bias"};
     return keys;
 }
 
-// WeightOptions speaks of a "kernel"; Keras calls this one the depthwise kernel, so its keys are renamed on the
-// way in and out.
-WeightOptions depthwise_weight_options_from_json(const nlohmann::json& spec) {
-    nlohmann::json renamed = nlohmann::json::object();
-    for (const auto& [key, value] : spec.items()) {
-        if (key == "kernel_initializer" || key == "kernel_regularizer") continue;  // not DepthwiseConv2D's keys
-        renamed[key] = value;
-    }
-    WeightOptions options = weight_options_from_json(renamed);
-    if (const auto it = spec.find("depthwise_initializer"); it != spec.end())
-        options.kernel_initializer = initializer_from_json("depthwise_initializer", *it);
-    if (const auto it = spec.find("depthwise_regularizer"); it != spec.end())
-        options.kernel_regularizer = regularizer_from_json("depthwise_regularizer", *it);
+// WeightOptions speaks of a "kernel"; Keras calls this one the depthwise kernel.
+WeightOptions depthwise_weight_options_from(const config::Reader& layer) {
+    WeightOptions options;
+    if (const auto value = layer.child("depthwise_initializer")) options.kernel_initializer = initializer_from(*value);
+    if (const auto value = layer.child("bias_initializer")) options.bias_initializer = initializer_from(*value);
+    if (const auto value = layer.child("depthwise_regularizer")) options.kernel_regularizer = regularizer_from(*value);
+    if (const auto value = layer.child("bias_regularizer")) options.bias_regularizer = regularizer_from(*value);
+    options.use_bias = layer.boolean("use_bias").value_or(options.use_bias);
     return options;
 }
 
@@ -38,7 +33,7 @@ DepthwiseConv2D::DepthwiseConv2D(std::array<int64_t, 2> kernel_size, DepthwiseCo
     require_positive_pair("dilation_rate", options_.dilation_rate);
     require_strides_or_dilation(options_.strides, options_.dilation_rate);
     if (options_.depth_multiplier <= 0) {
-        throw KeyError("depth_multiplier", "depth_multiplier: expected a positive integer, got " +
+        throw KeyError("depth_multiplier", "depth_multiplier: expected a positive integer, found " +
                                                std::to_string(options_.depth_multiplier));
     }
     options_.padding = padding_name(padding_);

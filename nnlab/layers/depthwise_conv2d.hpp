@@ -29,9 +29,9 @@ struct DepthwiseConv2DOptions {
 
 // The config keys for those weight options, under Keras's names: depthwise_initializer, depthwise_regularizer,
 // bias_initializer, bias_regularizer, use_bias.
-const std::vector<std::string_view>& depthwise_weight_option_keys();
-// Reads those keys from a layer spec where present; throws KeyError(key).
-WeightOptions depthwise_weight_options_from_json(const nlohmann::json& spec);
+const std::vector<std::string>& depthwise_weight_option_keys();
+// Reads those keys from a layer's description where present; throws config::ConfigError naming the key.
+WeightOptions depthwise_weight_options_from(const config::Reader& layer);
 
 class DepthwiseConv2D final : public Layer {
 public:

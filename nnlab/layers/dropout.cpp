@@ -13,7 +13,7 @@ Dropout::Dropout(double rate, std::optional<uint64_t> seed)
     : rate_(rate), seed_(seed), rng_(seed.value_or(0), "dropout/") {
     if (!(rate >= 0.0 && rate < 1.0)) {
         throw KeyError("rate",
-                       "rate: expected a fraction in [0, 1) of the inputs to drop, got " + std::to_string(rate));
+                       "rate: expected a fraction in [0, 1) of the inputs to drop, found " + std::to_string(rate));
     }
 }
 

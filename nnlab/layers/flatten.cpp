@@ -9,7 +9,7 @@ namespace nnlab {
 
 Shape Flatten::build(const Shape& input) {
     if (input.rank() < 2) {
-        throw Error(error_prefix() + "expected an input with a batch axis and at least one more, got " +
+        throw Error(error_prefix() + "expected an input with a batch axis and at least one more, found " +
                     input.to_string());
     }
     return Shape{input[0], input.sample_size()};

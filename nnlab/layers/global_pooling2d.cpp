@@ -8,7 +8,7 @@ namespace nnlab {
 
 Shape GlobalPooling2D::build(const Shape& input) {
     if (input.rank() != 4) {
-        throw Error(error_prefix() + "expected input (batch, height, width, channels), got " + input.to_string());
+        throw Error(error_prefix() + "expected input (batch, height, width, channels), found " + input.to_string());
     }
     geometry_ = PoolGeometry{.batch = 0,
                              .in_h = input[1],

@@ -61,7 +61,7 @@ void variance_scaling(double scale, bool fan_average, bool uniform, const Shape&
 void orthogonal(double gain, const Shape& shape, Tensor& values, Rng& rng) {
     if (shape.rank() < 2) {
         throw KeyError("initializer",
-                       "initializer: orthogonal needs a kernel of rank 2 or more, got shape " + shape.to_string());
+                       "initializer: orthogonal needs a kernel of rank 2 or more, found shape " + shape.to_string());
     }
     const int64_t cols = shape[shape.rank() - 1];
     const int64_t rows = shape.numel() / cols;
@@ -83,13 +83,6 @@ void orthogonal(double gain, const Shape& shape, Tensor& values, Rng& rng) {
             values[index] = static_cast<float>(q);
         }
     }
-}
-
-double number(const std::string& key, const nlohmann::json& table, const char* field, double fallback) {
-    const auto it = table.find(field);
-    if (it == table.end()) return fallback;
-    if (!it->is_number()) throw KeyError(key, key + "." + field + ": expected a number, got " + it->dump());
-    return it->get<double>();
 }
 
 }  // namespace
@@ -122,34 +115,28 @@ void initialize(const Initializer& init, const Shape& shape, Tensor& values, Rng
     }
 }
 
-Initializer initializer_from_json(const std::string& key, const nlohmann::json& value) {
+Initializer initializer_from(const config::Reader& value) {
     Initializer init;
-    if (value.is_string()) {
-        init.name = value.get<std::string>();
-    } else if (value.is_object()) {
-        const auto type = value.find("type");
-        if (type == value.end() || !type->is_string())
-            throw KeyError(key, key + ": expected a type such as \"constant\" in the table, got " + value.dump());
-        init.name = type->get<std::string>();
-        for (const auto& [field, unused] : value.items()) {
-            if (field != "type" && field != "value" && field != "gain" && field != "mean" && field != "stddev" &&
-                field != "minval" && field != "maxval")
-                throw KeyError(key, key + ": unknown key '" + field +
-                                        "'; expected type, value, gain, mean, stddev, minval or maxval");
-        }
-        init.value = number(key, value, "value", init.value);
-        init.gain = number(key, value, "gain", init.gain);
-        init.mean = number(key, value, "mean", init.mean);
-        init.stddev = number(key, value, "stddev", init.stddev);
-        init.minval = number(key, value, "minval", init.minval);
-        init.maxval = number(key, value, "maxval", init.maxval);
+    if (value.value().is_string()) {
+        init.name = value.value().get<std::string>();
+    } else if (value.is_table()) {
+        value.reject_unknown({"type", "value", "gain", "mean", "stddev", "minval", "maxval"});
+        if (!value.holds_string("type"))
+            value.fail("type", "missing; expected the initializer's name, such as \"constant\", in the table");
+        init.name = *value.string("type");
+        init.value = value.number("value").value_or(init.value);
+        init.gain = value.number("gain").value_or(init.gain);
+        init.mean = value.number("mean").value_or(init.mean);
+        init.stddev = value.number("stddev").value_or(init.stddev);
+        init.minval = value.number("minval").value_or(init.minval);
+        init.maxval = value.number("maxval").value_or(init.maxval);
+        if (init.stddev < 0) value.fail("stddev", "expected a number >= 0, found " + config::describe(init.stddev));
+        if (init.minval > init.maxval) value.fail("minval", "is above maxval");
     } else {
-        throw KeyError(key, key + ": expected an initializer name or a table, got " + value.dump());
+        value.wrong_type("", "an initializer name or a table");
     }
     if (std::ranges::find(known_names, init.name) == known_names.end())
-        throw KeyError(key, key + ": unknown initializer '" + init.name + "'; expected one of " + known_list());
-    if (init.stddev < 0) throw KeyError(key, key + ".stddev: expected a non-negative number");
-    if (init.minval > init.maxval) throw KeyError(key, key + ": minval is above maxval");
+        value.fail("", "unknown initializer '" + init.name + "'; expected one of " + known_list());
     return init;
 }
 

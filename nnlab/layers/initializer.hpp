@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlab/config/reader.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/core/shape.hpp"
 #include "nnlab/tensor/tensor.hpp"
@@ -33,10 +34,10 @@ struct Initializer {
 // deviations for the *_normal variance-scaling initialisers. Throws KeyError("initializer") for an unknown name.
 void initialize(const Initializer& initializer, const Shape& shape, Tensor& values, Rng& rng);
 
-// From a config value: a name ("he_normal") or a table ({type = "constant", value = 0.1}). Throws KeyError(key)
-// naming what is wrong.
-Initializer initializer_from_json(const std::string& key, const nlohmann::json& value);
-// The name alone when every other field is at its default, else a table; initializer_from_json reads it back.
+// From a description: a name ("he_normal") or a table ({type = "constant", value = 0.1}); `value` reads the
+// value itself (its path is the key, "kernel_initializer"). Throws config::ConfigError naming what is wrong.
+Initializer initializer_from(const config::Reader& value);
+// The name alone when every other field is at its default, else a table; initializer_from reads it back.
 nlohmann::json initializer_to_json(const Initializer& initializer);
 
 }  // namespace nnlab

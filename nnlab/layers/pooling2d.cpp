@@ -15,7 +15,7 @@ std::string pair_text(const std::array<int64_t, 2>& v) {
 
 void require_positive(const char* key, const std::array<int64_t, 2>& v) {
     if (v[0] <= 0 || v[1] <= 0) {
-        throw KeyError(key, std::string(key) + ": expected two positive integers, got " + pair_text(v));
+        throw KeyError(key, std::string(key) + ": expected two positive integers, found " + pair_text(v));
     }
 }
 
@@ -58,13 +58,13 @@ Pooling2D::Pooling2D(std::array<int64_t, 2> pool_size, PoolingOptions options)
     require_positive("strides", strides_);
     std::ranges::transform(padding_, padding_.begin(), [](unsigned char ch) { return std::tolower(ch); });
     if (padding_ != "valid" && padding_ != "same") {
-        throw KeyError("padding", "padding: expected \"valid\" or \"same\", got \"" + options.padding + "\"");
+        throw KeyError("padding", "padding: expected \"valid\" or \"same\", found \"" + options.padding + "\"");
     }
 }
 
 Shape Pooling2D::build(const Shape& input) {
     if (input.rank() != 4) {
-        throw Error(error_prefix() + "expected input (batch, height, width, channels), got " + input.to_string());
+        throw Error(error_prefix() + "expected input (batch, height, width, channels), found " + input.to_string());
     }
     const bool same = padding_ == "same";
     const int64_t in_h = input[1], in_w = input[2];

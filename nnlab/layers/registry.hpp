@@ -1,26 +1,40 @@
-// Layer registry — builds a layer from its JSON spec and back (Keras: layers.deserialize / serialize).
+// Layer registry — builds a layer from its description and back (Keras: layers.deserialize / serialize, and
+// register_keras_serializable for a program's own layers).
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "nnlab/config/reader.hpp"
+#include "nnlab/config/registry.hpp"
 #include "nnlab/layers/layer.hpp"
 
 namespace nnlab {
 
-// Builds a layer from {"type": "Dense", "name": "dense_1" (optional), and the layer's own keys}.
-// Known types (Keras's names, keys and defaults): Activation, AveragePooling2D, BatchNormalization, Conv2D,
-// Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Residual
-// (layers, shortcut: nested lists of specs), Reshape, ZeroPadding2D. Sizes (kernel_size, strides, pool_size, …)
-// take an integer or a pair, as in Keras.
-// Every key is checked, so a typo ("unit") is an error rather than a silent default. Throws
-// nnlab::KeyError whose key() is exactly the offending key ("type", "units", "unit", …), so a config
-// reader can point at the line it came from.
-std::unique_ptr<Layer> make_layer(const nlohmann::json& spec);
+using LayerRegistry = config::Registry<Layer>;
 
-// {"type", "name"} merged with layer.config() (the name is left out while the layer has none), so
-// that make_layer(layer_spec(layer)) rebuilds the same layer.
-nlohmann::json layer_spec(const Layer& layer);
+// Every layer type a description may name. Built in (Keras's names, keys and defaults): Activation,
+// AveragePooling2D, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D,
+// GlobalMaxPooling2D, MaxPooling2D, Residual (layers, shortcut: nested lists of descriptions), Rescaling, Reshape,
+// ZeroPadding2D. Sizes (kernel_size, strides, pool_size, …) take an integer or a pair, as in Keras.
+LayerRegistry& layer_registry();
+
+// Registers a program's own layer type, so that it is built from experiment files and model files like the
+// built-in ones: `keys` are the keys of its description besides "type" and "name", and `factory` builds it from
+// a description whose keys have been checked (config::Reader gives typed, located access to them). Its config()
+// must write those keys back. Replaces an earlier registration of the same type.
+void register_layer(std::string type, std::vector<std::string> keys, LayerRegistry::Factory factory);
+
+// layer_from builds a layer from {"type": "Dense", "name": "dense_1" (optional), and the type's own keys}. Every key is
+// checked, so a typo ("unit") is an error rather than a silent default. Throws config::ConfigError (a KeyError
+// whose key() is the full path of the offending key, "units" or "layers[2].units") naming what was expected and
+// what was found, with the file and line when the description has a source.
+std::unique_ptr<Layer> layer_from(const config::Reader& description);
+std::unique_ptr<Layer> make_layer(const config::Description& description);
+
+// {"type", "name"} merged with layer.config() (the name is left out while the layer has none), so that
+// make_layer(layer_description(layer)) rebuilds the same layer.
+config::Description layer_description(const Layer& layer);
 
 }  // namespace nnlab

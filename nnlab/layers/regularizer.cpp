@@ -23,10 +23,11 @@ void Regularizer::add_gradient(const Tensor& weights, Tensor& grad) const {
     for (int64_t i = 0; i < weights.numel(); ++i) g[i] += a * static_cast<float>((w[i] > 0) - (w[i] < 0)) + b * w[i];
 }
 
-Regularizer regularizer_from_json(const std::string& key, const nlohmann::json& value) {
+Regularizer regularizer_from(const config::Reader& value) {
+    const std::string expected = "l1, l2, l1_l2 or a table such as {l2 = 1e-4}";
     Regularizer r;
-    if (value.is_string()) {
-        const std::string name = value.get<std::string>();
+    if (value.value().is_string()) {
+        const std::string name = value.value().get<std::string>();
         if (name == "l1") {
             r.l1 = 0.01;
         } else if (name == "l2") {
@@ -34,20 +35,16 @@ Regularizer regularizer_from_json(const std::string& key, const nlohmann::json& 
         } else if (name == "l1_l2") {
             r.l1 = r.l2 = 0.01;
         } else {
-            throw KeyError(key, key + ": unknown regularizer '" + name +
-                                    "'; expected l1, l2, l1_l2 or a table such as {l2 = 1e-4}");
+            value.fail("", "unknown regularizer '" + name + "'; expected " + expected);
         }
         return r;
     }
-    if (!value.is_object()) {
-        throw KeyError(key, key + ": expected l1, l2, l1_l2 or a table such as {l2 = 1e-4}, got " + value.dump());
-    }
-    for (const auto& [field, amount] : value.items()) {
-        if (field != "l1" && field != "l2")
-            throw KeyError(key, key + ": unknown key '" + field + "'; expected l1 or l2");
-        if (!amount.is_number() || amount.get<double>() < 0 || !std::isfinite(amount.get<double>()))
-            throw KeyError(key, key + "." + field + ": expected a non-negative number, got " + amount.dump());
-        (field == "l1" ? r.l1 : r.l2) = amount.get<double>();
+    if (!value.is_table()) value.wrong_type("", expected);
+    value.reject_unknown({"l1", "l2"});
+    for (const char* key : {"l1", "l2"}) {
+        const double amount = value.number(key).value_or(0.0);
+        if (amount < 0) value.fail(key, "expected a number >= 0, found " + config::describe(amount));
+        (key[1] == '1' ? r.l1 : r.l2) = amount;
     }
     return r;
 }

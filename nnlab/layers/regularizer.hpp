@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlab/config/reader.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -20,9 +21,9 @@ struct Regularizer {
     void add_gradient(const Tensor& weights, Tensor& grad) const;
 };
 
-// From a config value: "l1", "l2" or "l1_l2" (0.01 each, Keras's defaults) or a table {l1 = 1e-5, l2 = 1e-4}.
-// Throws KeyError(key).
-Regularizer regularizer_from_json(const std::string& key, const nlohmann::json& value);
+// From a description: "l1", "l2" or "l1_l2" (0.01 each, Keras's defaults) or a table {l1 = 1e-5, l2 = 1e-4};
+// `value` reads the value itself. Throws config::ConfigError.
+Regularizer regularizer_from(const config::Reader& value);
 nlohmann::json regularizer_to_json(const Regularizer& regularizer);
 
 }  // namespace nnlab

@@ -11,14 +11,14 @@ namespace nnlab {
 
 Rescaling::Rescaling(double scale, double offset) : scale_(scale), offset_(offset) {
     if (!std::isfinite(scale_))
-        throw KeyError("scale", "scale: expected a finite number, got " + std::to_string(scale));
+        throw KeyError("scale", "scale: expected a finite number, found " + std::to_string(scale));
     if (!std::isfinite(offset_))
-        throw KeyError("offset", "offset: expected a finite number, got " + std::to_string(offset));
+        throw KeyError("offset", "offset: expected a finite number, found " + std::to_string(offset));
 }
 
 Shape Rescaling::build(const Shape& input) {
     if (input.rank() < 2)
-        throw Error(error_prefix() + "expected an input with a batch axis and at least one more, got " +
+        throw Error(error_prefix() + "expected an input with a batch axis and at least one more, found " +
                     input.to_string());
     return input;
 }

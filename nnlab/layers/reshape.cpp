@@ -21,14 +21,14 @@ Reshape::Reshape(std::vector<int64_t> target_shape) : target_shape_(std::move(ta
     const auto unknowns = std::ranges::count(target_shape_, -1);
     const bool sizes_ok = std::ranges::all_of(target_shape_, [](int64_t d) { return d > 0 || d == -1; });
     if (target_shape_.empty() || unknowns > 1 || !sizes_ok) {
-        throw KeyError("target_shape", "target_shape: expected positive sizes with at most one -1 (inferred), got " +
+        throw KeyError("target_shape", "target_shape: expected positive sizes with at most one -1 (inferred), found " +
                                            shape_text(target_shape_));
     }
 }
 
 Shape Reshape::build(const Shape& input) {
     if (input.rank() < 2) {
-        throw Error(error_prefix() + "expected an input with a batch axis and at least one more, got " +
+        throw Error(error_prefix() + "expected an input with a batch axis and at least one more, found " +
                     input.to_string());
     }
     const int64_t size = input.sample_size();

@@ -13,7 +13,7 @@ namespace {
 
 nlohmann::json specs(const LayerList& layers) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& layer : layers) list.push_back(layer_spec(*layer));
+    for (const auto& layer : layers) list.push_back(layer_description(*layer));
     return list;
 }
 

@@ -21,7 +21,7 @@ Padding padding_from_name(std::string_view name) {
     std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (lower == "valid") return Padding::valid;
     if (lower == "same") return Padding::same;
-    throw KeyError("padding", "padding: expected \"valid\" or \"same\", got \"" + std::string(name) + "\"");
+    throw KeyError("padding", "padding: expected \"valid\" or \"same\", found \"" + std::string(name) + "\"");
 }
 
 std::string padding_name(Padding padding) {
@@ -56,7 +56,7 @@ void require_output(const SpatialDims& out, HeightWidth in, HeightWidth kernel, 
 
 void require_positive_pair(const std::string& key, HeightWidth values) {
     if (values[0] <= 0 || values[1] <= 0) {
-        throw KeyError(key, key + ": expected two positive integers, got [" + std::to_string(values[0]) + ", " +
+        throw KeyError(key, key + ": expected two positive integers, found [" + std::to_string(values[0]) + ", " +
                                 std::to_string(values[1]) + "]");
     }
 }
@@ -76,7 +76,7 @@ HeightWidth image_size(const Shape& input, const std::string& error_prefix) {
     const bool known = input.rank() == 4 && input[1] > 0 && input[2] > 0 && input[3] > 0;
     if (!known) {
         throw Error(
-            error_prefix + "expected input (batch, height, width, channels), got " + input.to_string() +
+            error_prefix + "expected input (batch, height, width, channels), found " + input.to_string() +
             (input.rank() == 2 ? "; images need a 4-D input such as (None, 32, 32, 3), not a flattened one" : ""));
     }
     return {input[1], input[2]};

@@ -40,7 +40,7 @@ SpatialDims out_size(HeightWidth in, HeightWidth kernel, HeightWidth strides, He
 void require_output(const SpatialDims& out, HeightWidth in, HeightWidth kernel, HeightWidth dilation, Padding padding,
                     const std::string& error_prefix);
 
-// Throws KeyError(key) unless both values are positive: "strides: expected two positive integers, got [0, 1]".
+// Throws KeyError(key) unless both values are positive: "strides: expected two positive integers, found [0, 1]".
 void require_positive_pair(const std::string& key, HeightWidth values);
 // Keras refuses strides > 1 together with dilation_rate > 1; throws KeyError("dilation_rate").
 void require_strides_or_dilation(HeightWidth strides, HeightWidth dilation);

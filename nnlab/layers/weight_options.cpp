@@ -5,26 +5,19 @@
 
 namespace nnlab {
 
-const std::vector<std::string_view>& weight_option_keys() {
-    static const std::vector<std::string_view> keys{"kernel_initializer", "bias_initializer", "kernel_regularizer",
-                                                    "bias_regularizer", "use_bias"};
+const std::vector<std::string>& weight_option_keys() {
+    static const std::vector<std::string> keys{"kernel_initializer", "bias_initializer", "kernel_regularizer",
+                                               "bias_regularizer", "use_bias"};
     return keys;
 }
 
-WeightOptions weight_options_from_json(const nlohmann::json& spec) {
+WeightOptions weight_options_from(const config::Reader& layer) {
     WeightOptions options;
-    if (const auto it = spec.find("kernel_initializer"); it != spec.end())
-        options.kernel_initializer = initializer_from_json("kernel_initializer", *it);
-    if (const auto it = spec.find("bias_initializer"); it != spec.end())
-        options.bias_initializer = initializer_from_json("bias_initializer", *it);
-    if (const auto it = spec.find("kernel_regularizer"); it != spec.end())
-        options.kernel_regularizer = regularizer_from_json("kernel_regularizer", *it);
-    if (const auto it = spec.find("bias_regularizer"); it != spec.end())
-        options.bias_regularizer = regularizer_from_json("bias_regularizer", *it);
-    if (const auto it = spec.find("use_bias"); it != spec.end()) {
-        if (!it->is_boolean()) throw KeyError("use_bias", "use_bias: expected true or false, got " + it->dump());
-        options.use_bias = it->get<bool>();
-    }
+    if (const auto value = layer.child("kernel_initializer")) options.kernel_initializer = initializer_from(*value);
+    if (const auto value = layer.child("bias_initializer")) options.bias_initializer = initializer_from(*value);
+    if (const auto value = layer.child("kernel_regularizer")) options.kernel_regularizer = regularizer_from(*value);
+    if (const auto value = layer.child("bias_regularizer")) options.bias_regularizer = regularizer_from(*value);
+    options.use_bias = layer.boolean("use_bias").value_or(options.use_bias);
     return options;
 }
 

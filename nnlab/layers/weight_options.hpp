@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlab/config/reader.hpp"
 #include "nnlab/layers/initializer.hpp"
 #include "nnlab/layers/param.hpp"
 #include "nnlab/layers/regularizer.hpp"
@@ -22,9 +23,10 @@ struct WeightOptions {
 };
 
 // The config keys WeightOptions reads, for a layer's list of known keys.
-const std::vector<std::string_view>& weight_option_keys();
-// Reads those keys from a layer spec where present (others keep their defaults). Throws KeyError(key).
-WeightOptions weight_options_from_json(const nlohmann::json& spec);
+const std::vector<std::string>& weight_option_keys();
+// Reads those keys from a layer's description where present (others keep their defaults). Throws
+// config::ConfigError naming the key.
+WeightOptions weight_options_from(const config::Reader& layer);
 // Writes the keys whose values differ from the defaults into a layer's config.
 void add_weight_options(const WeightOptions& options, nlohmann::json& config);
 

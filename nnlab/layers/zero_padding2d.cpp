@@ -12,7 +12,7 @@ ZeroPadding2D::ZeroPadding2D(std::array<std::array<int64_t, 2>, 2> padding) : pa
     for (const auto& pair : padding_) {
         for (int64_t p : pair) {
             if (p < 0) {
-                throw KeyError("padding", "padding: expected counts of rows/columns ≥ 0, got [[" +
+                throw KeyError("padding", "padding: expected counts of rows/columns ≥ 0, found [[" +
                                               std::to_string(padding_[0][0]) + ", " + std::to_string(padding_[0][1]) +
                                               "], [" + std::to_string(padding_[1][0]) + ", " +
                                               std::to_string(padding_[1][1]) + "]]");
@@ -27,7 +27,7 @@ ZeroPadding2D::ZeroPadding2D(int64_t height, int64_t width) : ZeroPadding2D({{{h
 
 Shape ZeroPadding2D::build(const Shape& input) {
     if (input.rank() != 4) {
-        throw Error(error_prefix() + "expected input (batch, height, width, channels), got " + input.to_string());
+        throw Error(error_prefix() + "expected input (batch, height, width, channels), found " + input.to_string());
     }
     in_h_ = input[1];
     in_w_ = input[2];

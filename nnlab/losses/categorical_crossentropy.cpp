@@ -14,13 +14,13 @@ namespace {
 void check_shapes(const Tensor& y_pred, const Tensor& y_true, const Tensor* grad) {
     if (y_pred.shape().rank() != 2 || y_pred.shape() != y_true.shape()) {
         throw Error(
-            "categorical_crossentropy: expected y_pred and y_true of the same shape (batch, classes), got y_pred " +
+            "categorical_crossentropy: expected y_pred and y_true of the same shape (batch, classes), found y_pred " +
             y_pred.shape().to_string() + " and y_true " + y_true.shape().to_string());
     }
     if (y_pred.rows() == 0) throw Error("categorical_crossentropy: the batch is empty; its mean loss is undefined");
     if (grad != nullptr && grad->shape() != y_pred.shape()) {
-        throw Error("categorical_crossentropy: expected a gradient of shape " + y_pred.shape().to_string() + ", got " +
-                        grad->shape().to_string(),
+        throw Error("categorical_crossentropy: expected a gradient of shape " + y_pred.shape().to_string() +
+                        ", found " + grad->shape().to_string(),
                     ErrorKind::failure);
     }
 }
@@ -30,7 +30,7 @@ void check_shapes(const Tensor& y_pred, const Tensor& y_true, const Tensor* grad
 CategoricalCrossentropy::CategoricalCrossentropy(double label_smoothing) : label_smoothing_(label_smoothing) {
     if (!(label_smoothing >= 0.0 && label_smoothing <= 1.0)) {
         throw KeyError("label_smoothing",
-                       "label_smoothing: expected a number in [0, 1], got " + std::to_string(label_smoothing));
+                       "label_smoothing: expected a number in [0, 1], found " + std::to_string(label_smoothing));
     }
 }
 

@@ -16,6 +16,7 @@ public:
     explicit CategoricalCrossentropy(double label_smoothing = 0.0);
 
     std::string name() const override { return "categorical_crossentropy"; }
+    config::Description config() const override { return {{"label_smoothing", label_smoothing_}}; }
     double label_smoothing() const { return label_smoothing_; }
     // y_pred (N, C) holds probabilities; each row is first divided by its sum, as Keras does.
     double compute(const Tensor& y_pred, const Tensor& y_true, Tensor* grad) const override;

@@ -16,19 +16,49 @@ double Loss::compute_from_softmax(const Tensor&, const Tensor&, Tensor&) const {
                 ErrorKind::failure);
 }
 
-// Keras's losses.get takes the function name, the class name, and for MSE the short forms "mse" / "MSE".
+LossRegistry& loss_registry() {
+    static LossRegistry registry("loss");
+    static const bool registered = [] {
+        // Keras's losses.get takes the function name, the class name, and for MSE the short forms "mse" / "MSE".
+        registry.add({"categorical_crossentropy",
+                      {"label_smoothing"},
+                      [](const config::Reader& d) -> std::unique_ptr<Loss> {
+                          return std::make_unique<CategoricalCrossentropy>(d.number("label_smoothing").value_or(0.0));
+                      },
+                      {"CategoricalCrossentropy"}});
+        registry.add(
+            {"mean_squared_error",
+             {},
+             [](const config::Reader&) -> std::unique_ptr<Loss> { return std::make_unique<MeanSquaredError>(); },
+             {"MeanSquaredError", "mse", "MSE"}});
+        registry.add({"hinge",
+                      {},
+                      [](const config::Reader&) -> std::unique_ptr<Loss> { return std::make_unique<Hinge>(); },
+                      {"Hinge"}});
+        registry.add(
+            {"categorical_hinge",
+             {},
+             [](const config::Reader&) -> std::unique_ptr<Loss> { return std::make_unique<CategoricalHinge>(); },
+             {"CategoricalHinge"}});
+        return true;
+    }();
+    (void)registered;
+    return registry;
+}
+
+std::unique_ptr<Loss> loss_from(const config::Reader& description) {
+    return loss_registry().make(description);
+}
+
 std::unique_ptr<Loss> make_loss(std::string_view name) {
-    if (name == "categorical_crossentropy" || name == "CategoricalCrossentropy") {
-        return std::make_unique<CategoricalCrossentropy>();
-    }
-    if (name == "mean_squared_error" || name == "MeanSquaredError" || name == "mse" || name == "MSE") {
-        return std::make_unique<MeanSquaredError>();
-    }
-    if (name == "hinge" || name == "Hinge") return std::make_unique<Hinge>();
-    if (name == "categorical_hinge" || name == "CategoricalHinge") return std::make_unique<CategoricalHinge>();
-    throw KeyError("loss", "loss: unknown loss '" + std::string(name) +
-                               "'; expected one of categorical_crossentropy, mean_squared_error, hinge, "
-                               "categorical_hinge");
+    const config::Description description = std::string(name);
+    return loss_from(config::Reader(description, "loss"));
+}
+
+config::Description loss_description(const Loss& loss) {
+    config::Description description = loss.config();
+    description["type"] = loss.name();
+    return description;
 }
 
 }  // namespace nnlab

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "nnlab/config/reader.hpp"
+#include "nnlab/config/registry.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -16,6 +18,8 @@ public:
 
     // The Keras identifier: "categorical_crossentropy", "mean_squared_error", "hinge", …
     virtual std::string name() const = 0;
+    // Keras get_config(): the loss's own settings (label_smoothing, …), without its name; {} for none.
+    virtual config::Description config() const { return config::Description::object(); }
 
     // y_pred and y_true are (N, C); y_true is one-hot (or any target of the same shape).
     // Returns the batch mean of the per-sample loss; when grad is not null, writes into it
@@ -30,8 +34,19 @@ public:
     virtual double compute_from_softmax(const Tensor& probs, const Tensor& y_true, Tensor& dlogits) const;
 };
 
-// By Keras identifier (and the aliases Keras accepts: "mse", "categorical_hinge", …).
-// Throws KeyError("loss") naming the known losses.
+using LossRegistry = config::Registry<Loss>;
+
+// Every loss a description may name: categorical_crossentropy (label_smoothing), mean_squared_error, hinge,
+// categorical_hinge, with the aliases Keras's losses.get accepts ("mse", "CategoricalCrossentropy", …). A program
+// may add its own.
+LossRegistry& loss_registry();
+
+// From a description: a name ("mse") or a table {"type": "categorical_crossentropy", "label_smoothing": 0.1}.
+// Throws config::ConfigError naming the key and the known losses.
+std::unique_ptr<Loss> loss_from(const config::Reader& description);
 std::unique_ptr<Loss> make_loss(std::string_view name);
+
+// {"type": name(), and config()}, what loss_from reads back.
+config::Description loss_description(const Loss& loss);
 
 }  // namespace nnlab

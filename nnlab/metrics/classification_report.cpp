@@ -35,7 +35,7 @@ std::string score_row(const std::string& name, const ClassScores& s, size_t widt
 
 std::string classification_report(const ClassificationMetrics& metrics, const std::vector<std::string>& class_names,
                                   int digits) {
-    if (digits < 0) throw Error("classification_report: digits must not be negative, got " + std::to_string(digits));
+    if (digits < 0) throw Error("classification_report: digits must not be negative, found " + std::to_string(digits));
     const std::vector<std::string> names =
         class_names_or_indices(class_names, static_cast<int64_t>(metrics.per_class.size()));
 

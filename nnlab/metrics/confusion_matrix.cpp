@@ -23,7 +23,7 @@ int64_t argmax(const float* row, int64_t n) {
 
 ConfusionMatrix::ConfusionMatrix(int64_t num_classes) : num_classes_(num_classes) {
     if (num_classes < 1) {
-        throw Error("ConfusionMatrix: num_classes must be at least 1, got " + std::to_string(num_classes));
+        throw Error("ConfusionMatrix: num_classes must be at least 1, found " + std::to_string(num_classes));
     }
     counts_.assign(static_cast<size_t>(num_classes * num_classes), 0);
 }
@@ -47,7 +47,7 @@ void ConfusionMatrix::add_batch(const Tensor& scores, const int32_t* labels) {
     const Shape& shape = scores.shape();
     if (shape.rank() != 2 || shape[1] != num_classes_) {
         throw Error("ConfusionMatrix::add_batch: expected scores of shape " +
-                    Shape{Shape::unknown, num_classes_}.to_string() + " (batch, classes), got " + shape.to_string());
+                    Shape{Shape::unknown, num_classes_}.to_string() + " (batch, classes), found " + shape.to_string());
     }
     const int64_t rows = shape[0];
     if (rows > 0 && labels == nullptr)
@@ -104,7 +104,7 @@ std::vector<std::string> class_names_or_indices(const std::vector<std::string>& 
         return names;
     }
     if (static_cast<int64_t>(class_names.size()) != num_classes) {
-        throw Error("expected " + std::to_string(num_classes) + " class names (one per class) or none, got " +
+        throw Error("expected " + std::to_string(num_classes) + " class names (one per class) or none, found " +
                     std::to_string(class_names.size()));
     }
     return class_names;

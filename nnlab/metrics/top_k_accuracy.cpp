@@ -24,12 +24,12 @@ bool in_top_k(const float* row, int64_t classes, int32_t label, int k) {
 }  // namespace
 
 int64_t count_top_k_correct(const float* scores, const int32_t* labels, int64_t rows, int64_t classes, int k) {
-    if (classes < 1) throw Error("top-k accuracy: scores need at least 1 class, got " + std::to_string(classes));
+    if (classes < 1) throw Error("top-k accuracy: scores need at least 1 class, found " + std::to_string(classes));
     if (k < 1 || k > classes) {
         throw Error("top-k accuracy: k = " + std::to_string(k) +
                     " is out of range; expected 1 <= k <= " + std::to_string(classes) + " (the number of classes)");
     }
-    if (rows < 0) throw Error("top-k accuracy: the number of rows must not be negative, got " + std::to_string(rows));
+    if (rows < 0) throw Error("top-k accuracy: the number of rows must not be negative, found " + std::to_string(rows));
     if (rows > 0 && (scores == nullptr || labels == nullptr)) {
         throw Error("top-k accuracy: scores or labels is null for a batch of " + std::to_string(rows) + " rows");
     }
@@ -46,13 +46,13 @@ int64_t count_top_k_correct(const float* scores, const int32_t* labels, int64_t 
 }
 
 TopKAccuracy::TopKAccuracy(int k) : k_(k) {
-    if (k < 1) throw Error("TopKAccuracy: k must be at least 1, got " + std::to_string(k));
+    if (k < 1) throw Error("TopKAccuracy: k must be at least 1, found " + std::to_string(k));
 }
 
 void TopKAccuracy::add_batch(const Tensor& scores, const int32_t* labels) {
     const Shape& shape = scores.shape();
     if (shape.rank() != 2) {
-        throw Error("TopKAccuracy::add_batch: expected scores of shape (batch, classes), got " + shape.to_string());
+        throw Error("TopKAccuracy::add_batch: expected scores of shape (batch, classes), found " + shape.to_string());
     }
     correct_ += count_top_k_correct(scores.data(), labels, shape[0], shape[1], k_);
     count_ += shape[0];

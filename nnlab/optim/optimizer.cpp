@@ -10,27 +10,18 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 #include "nnlab/optim/adam.hpp"
 #include "nnlab/optim/adamw.hpp"
 #include "nnlab/optim/rmsprop.hpp"
 #include "nnlab/optim/sgd.hpp"
 
 namespace nnlab {
-namespace {
-
-// Shortest round-trip text of a number ("0.001", not "0.001000"), the way a user wrote it; JSON has no
-// text for nan or inf, so those are spelled out.
-std::string show(double value) {
-    if (std::isnan(value)) return "nan";
-    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    return nlohmann::json(value).dump();
-}
-
-}  // namespace
 
 Optimizer::Optimizer(double learning_rate) : learning_rate_(learning_rate) {
     if (!(learning_rate > 0.0) || !std::isfinite(learning_rate)) {
-        throw KeyError("learning_rate", "learning_rate: expected a number > 0, got " + show(learning_rate));
+        throw KeyError("learning_rate",
+                       "learning_rate: expected a number > 0, found " + config::describe(learning_rate));
     }
 }
 
@@ -54,7 +45,7 @@ void Optimizer::set_clipping(GradientClipping clipping) {
     for (const auto& [key, value] : settings) {
         if (!value) continue;
         if (!(*value > 0.0) || !std::isfinite(*value))
-            throw KeyError(key, std::string(key) + ": expected a number > 0, got " + show(*value));
+            throw KeyError(key, std::string(key) + ": expected a number > 0, found " + config::describe(*value));
         if (first != nullptr) {
             throw KeyError(key, std::string(key) +
                                     ": only one of clipnorm, clipvalue and global_clipnorm can be set; " + first +
@@ -76,7 +67,7 @@ void Optimizer::step(Tensor& params, const Tensor& grads) {
     // A schedule is user code: a negative or non-finite rate would silently wreck every parameter.
     if (!(rate >= 0.0) || !std::isfinite(rate)) {
         throw Error("optimizer " + name() + ": the learning rate for step " + std::to_string(iterations_ + 1) + " is " +
-                    show(rate) + "; expected a finite number >= 0 (check the learning-rate schedule)");
+                    shortest(rate) + "; expected a finite number >= 0 (check the learning-rate schedule)");
     }
     apply(params.data(), clip(grads), params.numel(), rate, iterations_ + 1);
     ++iterations_;
@@ -139,187 +130,116 @@ const float* Optimizer::clip(const Tensor& grads) {
 
 namespace {
 
-// What a hyperparameter may hold; the text is what an error says was expected.
-enum class Rule { positive, unit_interval, non_negative, boolean };
-
-std::string expected(Rule rule) {
-    switch (rule) {
-        case Rule::positive:
-            return "a number > 0";
-        case Rule::unit_interval:
-            return "a number in [0, 1)";
-        case Rule::non_negative:
-            return "a number >= 0";
-        case Rule::boolean:
-            return "true or false";
-    }
-    return "";
+// Reads a hyperparameter within its range, or leaves the default; errors name the key and the range.
+void read_positive(const config::Reader& d, const char* key, double& out) {
+    out = d.number(
+               key, [](double v) { return v > 0.0; }, "a number > 0")
+              .value_or(out);
 }
-
-bool satisfies(const nlohmann::json& value, Rule rule) {
-    if (rule == Rule::boolean) return value.is_boolean();
-    if (!value.is_number()) return false;
-    const double v = value.get<double>();
-    switch (rule) {
-        case Rule::positive:
-            return v > 0.0 && std::isfinite(v);
-        case Rule::unit_interval:
-            return v >= 0.0 && v < 1.0;
-        case Rule::non_negative:
-            return v >= 0.0 && std::isfinite(v);
-        case Rule::boolean:
-            break;
-    }
-    return false;
+void read_unit_interval(const config::Reader& d, const char* key, double& out) {
+    out = d.number(
+               key, [](double v) { return v >= 0.0 && v < 1.0; }, "a number in [0, 1)")
+              .value_or(out);
 }
-
-struct Key {
-    std::string_view name;
-    Rule rule;
-};
-
-// A config whose keys are all known and valid; reads fall back to the options' defaults.
-class Checked {
-public:
-    explicit Checked(const nlohmann::json& config) : config_(config) {}
-    void read(std::string_view key, double& out) const { read_as(key, out); }
-    void read(std::string_view key, bool& out) const { read_as(key, out); }
-
-private:
-    template <class T>
-    void read_as(std::string_view key, T& out) const {
-        const auto it = config_.find(std::string(key));
-        if (it != config_.end()) out = it->template get<T>();
-    }
-    const nlohmann::json& config_;
-};
-
-struct Kind {
-    std::string_view type;
-    std::vector<Key> keys;
-    std::function<std::unique_ptr<Optimizer>(const Checked&)> make;
-};
-
-const std::vector<Kind>& kinds() {
-    static const std::vector<Kind> all = {
-        {"sgd",
-         {{"learning_rate", Rule::positive}, {"momentum", Rule::unit_interval}, {"nesterov", Rule::boolean}},
-         [](const Checked& c) {
-             SGDOptions o;
-             c.read("learning_rate", o.learning_rate);
-             c.read("momentum", o.momentum);
-             c.read("nesterov", o.nesterov);
-             return std::unique_ptr<Optimizer>(std::make_unique<SGD>(o));
-         }},
-        {"rmsprop",
-         {{"learning_rate", Rule::positive},
-          {"rho", Rule::unit_interval},
-          {"momentum", Rule::unit_interval},
-          {"epsilon", Rule::positive},
-          {"centered", Rule::boolean}},
-         [](const Checked& c) {
-             RMSpropOptions o;
-             c.read("learning_rate", o.learning_rate);
-             c.read("rho", o.rho);
-             c.read("momentum", o.momentum);
-             c.read("epsilon", o.epsilon);
-             c.read("centered", o.centered);
-             return std::unique_ptr<Optimizer>(std::make_unique<RMSprop>(o));
-         }},
-        {"adam",
-         {{"learning_rate", Rule::positive},
-          {"beta_1", Rule::unit_interval},
-          {"beta_2", Rule::unit_interval},
-          {"epsilon", Rule::positive},
-          {"amsgrad", Rule::boolean}},
-         [](const Checked& c) {
-             AdamOptions o;
-             c.read("learning_rate", o.learning_rate);
-             c.read("beta_1", o.beta_1);
-             c.read("beta_2", o.beta_2);
-             c.read("epsilon", o.epsilon);
-             c.read("amsgrad", o.amsgrad);
-             return std::unique_ptr<Optimizer>(std::make_unique<Adam>(o));
-         }},
-        {"adamw",
-         {{"learning_rate", Rule::positive},
-          {"weight_decay", Rule::non_negative},
-          {"beta_1", Rule::unit_interval},
-          {"beta_2", Rule::unit_interval},
-          {"epsilon", Rule::positive},
-          {"amsgrad", Rule::boolean}},
-         [](const Checked& c) {
-             AdamWOptions o;
-             c.read("learning_rate", o.learning_rate);
-             c.read("weight_decay", o.weight_decay);
-             c.read("beta_1", o.beta_1);
-             c.read("beta_2", o.beta_2);
-             c.read("epsilon", o.epsilon);
-             c.read("amsgrad", o.amsgrad);
-             return std::unique_ptr<Optimizer>(std::make_unique<AdamW>(o));
-         }},
-    };
-    return all;
+void read_non_negative(const config::Reader& d, const char* key, double& out) {
+    out = d.number(
+               key, [](double v) { return v >= 0.0; }, "a number >= 0")
+              .value_or(out);
+}
+void read_flag(const config::Reader& d, const char* key, bool& out) {
+    out = d.boolean(key).value_or(out);
 }
 
 // Every optimizer takes these (Keras 3: base Optimizer arguments).
-const std::vector<Key> clipping_keys = {
-    {"clipnorm", Rule::positive}, {"clipvalue", Rule::positive}, {"global_clipnorm", Rule::positive}};
+const std::vector<std::string> clipping_keys = {"clipnorm", "clipvalue", "global_clipnorm"};
 
-template <class Items, class Name>
-std::string join(const Items& items, Name name) {
-    std::string text;
-    for (const auto& item : items) text += (text.empty() ? "" : ", ") + std::string(name(item));
-    return text;
+std::vector<std::string> with_clipping(std::vector<std::string> keys) {
+    keys.insert(keys.end(), clipping_keys.begin(), clipping_keys.end());
+    return keys;
 }
 
-const Kind& kind_of(const nlohmann::json& config) {
-    const std::string known = join(kinds(), [](const Kind& k) { return k.type; });
-    const auto type = config.find("type");
-    if (type == config.end()) throw KeyError("type", "type: missing; expected one of " + known);
-    if (!type->is_string()) {
-        throw KeyError("type", "type: expected a string, one of " + known + "; got " + type->dump());
-    }
-    for (const Kind& kind : kinds()) {
-        if (kind.type == type->get<std::string>()) return kind;
-    }
-    throw KeyError("type", "type: unknown optimizer '" + type->get<std::string>() + "'; expected one of " + known);
+// The optimizer built by `make`, with the clipping the description asks for.
+template <class Make>
+OptimizerRegistry::Factory with_clipping_from(Make make) {
+    return [make](const config::Reader& d) -> std::unique_ptr<Optimizer> {
+        GradientClipping clipping;
+        for (const auto& [key, target] : {std::pair{"clipnorm", &clipping.clipnorm},
+                                          {"clipvalue", &clipping.clipvalue},
+                                          {"global_clipnorm", &clipping.global_clipnorm}}) {
+            *target = d.number(
+                key, [](double v) { return v > 0.0; }, "a number > 0");
+        }
+        std::unique_ptr<Optimizer> optimizer = make(d);
+        optimizer->set_clipping(clipping);
+        return optimizer;
+    };
+}
+
+void register_builtin_optimizers(OptimizerRegistry& registry) {
+    registry.add({"sgd",
+                  with_clipping({"learning_rate", "momentum", "nesterov"}),
+                  with_clipping_from([](const config::Reader& d) {
+                      SGDOptions o;
+                      read_positive(d, "learning_rate", o.learning_rate);
+                      read_unit_interval(d, "momentum", o.momentum);
+                      read_flag(d, "nesterov", o.nesterov);
+                      return std::make_unique<SGD>(o);
+                  }),
+                  {"SGD"}});
+    registry.add({"rmsprop",
+                  with_clipping({"learning_rate", "rho", "momentum", "epsilon", "centered"}),
+                  with_clipping_from([](const config::Reader& d) {
+                      RMSpropOptions o;
+                      read_positive(d, "learning_rate", o.learning_rate);
+                      read_unit_interval(d, "rho", o.rho);
+                      read_unit_interval(d, "momentum", o.momentum);
+                      read_positive(d, "epsilon", o.epsilon);
+                      read_flag(d, "centered", o.centered);
+                      return std::make_unique<RMSprop>(o);
+                  }),
+                  {"RMSprop"}});
+    registry.add({"adam",
+                  with_clipping({"learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad"}),
+                  with_clipping_from([](const config::Reader& d) {
+                      AdamOptions o;
+                      read_positive(d, "learning_rate", o.learning_rate);
+                      read_unit_interval(d, "beta_1", o.beta_1);
+                      read_unit_interval(d, "beta_2", o.beta_2);
+                      read_positive(d, "epsilon", o.epsilon);
+                      read_flag(d, "amsgrad", o.amsgrad);
+                      return std::make_unique<Adam>(o);
+                  }),
+                  {"Adam"}});
+    registry.add({"adamw",
+                  with_clipping({"learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon", "amsgrad"}),
+                  with_clipping_from([](const config::Reader& d) {
+                      AdamWOptions o;
+                      read_positive(d, "learning_rate", o.learning_rate);
+                      read_non_negative(d, "weight_decay", o.weight_decay);
+                      read_unit_interval(d, "beta_1", o.beta_1);
+                      read_unit_interval(d, "beta_2", o.beta_2);
+                      read_positive(d, "epsilon", o.epsilon);
+                      read_flag(d, "amsgrad", o.amsgrad);
+                      return std::make_unique<AdamW>(o);
+                  }),
+                  {"AdamW"}});
 }
 
 }  // namespace
 
-std::unique_ptr<Optimizer> make_optimizer(const nlohmann::json& config) {
-    if (!config.is_object()) {
-        throw Error("optimizer: expected an object such as {\"type\": \"adam\", \"learning_rate\": 0.001}, got " +
-                    config.dump());
-    }
-    const Kind& kind = kind_of(config);
-    std::vector<Key> keys = kind.keys;
-    keys.insert(keys.end(), clipping_keys.begin(), clipping_keys.end());
-    for (const auto& [key, value] : config.items()) {
-        if (key == "type") continue;
-        const Key* spec = nullptr;
-        for (const Key& k : keys) {
-            if (k.name == key) spec = &k;
-        }
-        if (spec == nullptr) {
-            throw KeyError(key, "unknown key '" + key + "' for optimizer " + std::string(kind.type) +
-                                    "; expected one of " + join(keys, [](const Key& k) { return k.name; }));
-        }
-        if (!satisfies(value, spec->rule)) {
-            throw KeyError(key, key + ": expected " + expected(spec->rule) + ", got " + value.dump());
-        }
-    }
-    std::unique_ptr<Optimizer> optimizer = kind.make(Checked(config));
-    GradientClipping clipping;
-    auto read = [&config](const char* key, std::optional<double>& out) {
-        if (auto it = config.find(key); it != config.end()) out = it->get<double>();
-    };
-    read("clipnorm", clipping.clipnorm);
-    read("clipvalue", clipping.clipvalue);
-    read("global_clipnorm", clipping.global_clipnorm);
-    optimizer->set_clipping(clipping);
-    return optimizer;
+OptimizerRegistry& optimizer_registry() {
+    static OptimizerRegistry registry("optimizer");
+    static const bool registered = (register_builtin_optimizers(registry), true);
+    (void)registered;
+    return registry;
+}
+
+std::unique_ptr<Optimizer> optimizer_from(const config::Reader& description) {
+    return optimizer_registry().make(description);
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const nlohmann::json& description) {
+    return optimizer_from(config::Reader(description));
 }
 
 }  // namespace nnlab

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlab/config/reader.hpp"
+#include "nnlab/config/registry.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -87,8 +89,16 @@ private:
     Tensor clipped_;  // (size), only while clipping is on
 };
 
-// From a config object {"type": "adam", "learning_rate": 0.001, …}; every key is checked.
-// Throws KeyError naming the key ("type", "learning_rate", "beta_1", …) and what was expected.
-std::unique_ptr<Optimizer> make_optimizer(const nlohmann::json& config);
+using OptimizerRegistry = config::Registry<Optimizer>;
+
+// Every optimizer a description may name: sgd, rmsprop, adam, adamw (Keras's identifiers; the class names too),
+// each with gradient clipping. A program may add its own.
+OptimizerRegistry& optimizer_registry();
+
+// From a description {"type": "adam", "learning_rate": 0.001, …} or a name ("adam"); every key is checked.
+// Throws config::ConfigError naming the key ("optimizer.beta_1") and what was expected. config() writes back
+// what this reads, every default filled in.
+std::unique_ptr<Optimizer> optimizer_from(const config::Reader& description);
+std::unique_ptr<Optimizer> make_optimizer(const nlohmann::json& description);
 
 }  // namespace nnlab

@@ -13,7 +13,7 @@ namespace nnlab {
 
 double StepDecay::operator()(int epoch) const {
     if (epochs_drop <= 0) {
-        throw KeyError("epochs_drop", "epochs_drop: expected a positive integer, got " + std::to_string(epochs_drop));
+        throw KeyError("epochs_drop", "epochs_drop: expected a positive integer, found " + std::to_string(epochs_drop));
     }
     // floor, not integer division, so that a negative epoch (never passed by fit) is still consistent.
     const double drops = std::floor(static_cast<double>(epoch) / epochs_drop);
@@ -23,7 +23,7 @@ double StepDecay::operator()(int epoch) const {
 double ExponentialDecay::operator()(int64_t step) const {
     // Keras rejects decay_steps <= 0 when the schedule is made; an aggregate can only check when used.
     if (decay_steps <= 0) {
-        throw KeyError("decay_steps", "decay_steps: expected a positive integer, got " + std::to_string(decay_steps));
+        throw KeyError("decay_steps", "decay_steps: expected a positive integer, found " + std::to_string(decay_steps));
     }
     double p = static_cast<double>(step) / static_cast<double>(decay_steps);
     if (staircase) p = std::floor(p);
@@ -32,10 +32,10 @@ double ExponentialDecay::operator()(int64_t step) const {
 
 double CosineDecay::operator()(int64_t step) const {
     if (decay_steps <= 0) {
-        throw KeyError("decay_steps", "decay_steps: expected a positive integer, got " + std::to_string(decay_steps));
+        throw KeyError("decay_steps", "decay_steps: expected a positive integer, found " + std::to_string(decay_steps));
     }
     if (warmup_steps < 0) {
-        throw KeyError("warmup_steps", "warmup_steps: expected an integer >= 0, got " + std::to_string(warmup_steps));
+        throw KeyError("warmup_steps", "warmup_steps: expected an integer >= 0, found " + std::to_string(warmup_steps));
     }
     auto decayed = [this](int64_t decay_step, double from) {
         // Past decay_steps the rate stays at its floor, from · alpha.
@@ -53,16 +53,16 @@ double CosineDecay::operator()(int64_t step) const {
 }
 
 double OneCycle::operator()(int64_t step) const {
-    if (!(max_lr > 0.0)) throw KeyError("max_lr", "max_lr: expected a number > 0, got " + std::to_string(max_lr));
+    if (!(max_lr > 0.0)) throw KeyError("max_lr", "max_lr: expected a number > 0, found " + std::to_string(max_lr));
     if (!(pct_start > 0.0 && pct_start < 1.0)) {
-        throw KeyError("pct_start", "pct_start: expected a fraction in (0, 1), got " + std::to_string(pct_start));
+        throw KeyError("pct_start", "pct_start: expected a fraction in (0, 1), found " + std::to_string(pct_start));
     }
     if (!(div_factor > 0.0)) {
-        throw KeyError("div_factor", "div_factor: expected a number > 0, got " + std::to_string(div_factor));
+        throw KeyError("div_factor", "div_factor: expected a number > 0, found " + std::to_string(div_factor));
     }
     if (!(final_div_factor > 0.0)) {
         throw KeyError("final_div_factor",
-                       "final_div_factor: expected a number > 0, got " + std::to_string(final_div_factor));
+                       "final_div_factor: expected a number > 0, found " + std::to_string(final_div_factor));
     }
     // PyTorch's phase ends (as floats): the peak at pct_start · total − 1, the floor at total − 1. Each phase
     // needs a positive length, else PyTorch divides by zero.

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
+#include "nnlab/config/reader.hpp"
 #include "nnlab/train/logs.hpp"
 
 namespace nnlab {
@@ -20,6 +22,12 @@ public:
     virtual ~Callback() = default;
 
     void set_model(Sequential* model) { model_ = model; }
+
+    // The callbacks a description can name (early_stopping, …) describe themselves: their type in the callback
+    // registry and every setting they were made with, so callback_from(callback_description(c)) makes the same
+    // one. Others (a progress bar) have no type and describe nothing.
+    virtual std::string type() const { return {}; }
+    virtual config::Description config() const { return config::Description::object(); }
 
     virtual void on_train_begin(const TrainPlan&) {}
     virtual void on_train_end(const Logs&) {}

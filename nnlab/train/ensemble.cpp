@@ -32,7 +32,9 @@ EnsemblePrediction predict_ensemble(const std::vector<EnsembleMember>& members, 
     check_ensemble_members(members);
     EnsemblePrediction result;
     for (const EnsembleMember& member : members) {
-        result.member_outputs.push_back(predict_probabilities(*member.model, data, options));
+        PredictOptions own = options;
+        if (member.preprocessing != nullptr) own.augmenter = member.preprocessing;
+        result.member_outputs.push_back(predict_probabilities(*member.model, data, own));
     }
     result.probabilities = Tensor(result.member_outputs.front().shape());
     float* mean = result.probabilities.data();

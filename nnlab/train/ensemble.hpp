@@ -15,6 +15,9 @@ namespace nnlab {
 struct EnsembleMember {
     std::string name;   // how errors and reports call it, e.g. its model file
     Sequential* model;  // not owned
+    // The standardisation its training applied to images (LoadedModel::preprocessing); null: pixel / 255. When set,
+    // it replaces PredictOptions::augmenter for this member.
+    const Augmenter* preprocessing = nullptr;
 };
 
 struct EnsemblePrediction {
@@ -26,8 +29,8 @@ struct EnsemblePrediction {
 // both members and both shapes).
 void check_ensemble_members(const std::vector<EnsembleMember>& members);
 
-// Every member's predict_probabilities on `data` (same options: batch size, standardisation, flip TTA) and their
-// mean, row i for example i.
+// Every member's predict_probabilities on `data` (same options: batch size, flip TTA; each member's own
+// preprocessing) and their mean, row i for example i.
 EnsemblePrediction predict_ensemble(const std::vector<EnsembleMember>& members, const Dataset& data,
                                     const PredictOptions& options = {});
 

@@ -8,6 +8,13 @@
 
 namespace nnlab {
 
+// The keys a run's logs will hold (loss, the metrics, their val_ forms, learning_rate), known before training so
+// that a callback monitoring a key that will never be logged is refused up front.
+struct LogKeys {
+    std::vector<std::string> keys;
+    bool has_validation = false;
+};
+
 class Logs {
 public:
     void set(const std::string& key, double value);

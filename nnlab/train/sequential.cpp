@@ -42,15 +42,15 @@ std::vector<LogKey> log_keys(const std::string& prefix, const std::vector<std::s
 
 }  // namespace
 
-void Sequential::check_labels_match(const Dataset& data, const char* what) const {
+void Sequential::check_fits(const Dataset& data, const std::string& what) const {
     const Shape out = output_shape();
     if (out.rank() != 2 || out[1] != data.num_classes()) {
-        throw Error(std::string(what) + ": the model outputs " + out.to_string() + " but the dataset has " +
+        throw Error(what + ": the model outputs " + out.to_string() + " but the dataset has " +
                     std::to_string(data.num_classes()) + " classes; the last layer needs " +
                     std::to_string(data.num_classes()) + " units");
     }
     if (data.image_shape != input_shape_.without_batch()) {
-        throw Error(std::string(what) + ": the model expects images " + input_shape_.without_batch().to_string() +
+        throw Error(what + ": the model expects images " + input_shape_.without_batch().to_string() +
                     " but the dataset has " + data.image_shape.to_string());
     }
 }
@@ -61,7 +61,7 @@ void Sequential::add(Input input) {
     if (!layers_.empty()) throw Error("model " + name_ + ": Input must come before the first layer");
     for (int64_t d : input.shape.dims())
         if (d <= 0)
-            throw KeyError("input_shape", "input_shape: expected positive sizes, got " + input.shape.to_string());
+            throw KeyError("input_shape", "input_shape: expected positive sizes, found " + input.shape.to_string());
     std::vector<int64_t> dims{Shape::unknown};
     dims.insert(dims.end(), input.shape.dims().begin(), input.shape.dims().end());
     input_shape_ = Shape(std::move(dims));
@@ -187,7 +187,7 @@ void Sequential::ensure_buffers(int64_t batch) {
 Tensor Sequential::forward(const Tensor& x, Mode mode) {
     if (!built_) throw Error("model " + name_ + ": not built; call compile() first");
     if (x.shape().without_batch() != input_shape_.without_batch()) {
-        throw Error("model " + name_ + ": expected input " + input_shape_.to_string() + ", got " +
+        throw Error("model " + name_ + ": expected input " + input_shape_.to_string() + ", found " +
                     x.shape().to_string());
     }
     const int64_t rows = x.rows();
@@ -265,14 +265,14 @@ double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, MetricTracke
     return loss_->compute(y_pred, y, nullptr);
 }
 
-History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
+const History& Sequential::fit(const Dataset& dataset, const FitOptions& options) {
     if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
     // batch_size is checked by the Loader, with the same message.
     if (options.epochs <= 0) {
-        throw KeyError("epochs", "epochs: expected a positive integer, got " + std::to_string(options.epochs));
+        throw KeyError("epochs", "epochs: expected a positive integer, found " + std::to_string(options.epochs));
     }
     if (options.validation_split < 0.0 || options.validation_split >= 1.0) {
-        throw KeyError("validation_split", "validation_split: expected a fraction in [0, 1), got " +
+        throw KeyError("validation_split", "validation_split: expected a fraction in [0, 1), found " +
                                                std::to_string(options.validation_split));
     }
     // Keras takes the validation split from the end of the data, before any shuffling.
@@ -287,8 +287,8 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
         validation = held_out > 0 ? &split_validation : nullptr;
     }
     if (train->size() == 0) throw Error("fit: the training set is empty");
-    check_labels_match(*train, "fit");
-    if (validation != nullptr) check_labels_match(*validation, "fit (validation data)");
+    check_fits(*train, "fit");
+    if (validation != nullptr) check_fits(*validation, "fit (validation data)");
 
     Loader loader(*train, output_shape()[1],
                   {.batch_size = options.batch_size,
@@ -300,7 +300,7 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
     const int64_t steps = loader.steps_per_epoch();
     MetricTracker metrics(metrics_);
     const std::vector<LogKey> train_keys = log_keys("", metrics_), validation_keys = log_keys("val_", metrics_);
-    History history;
+    history_ = History();
     stop_training = false;
     for (Callback* c : options.callbacks) c->set_model(this);
     for (Callback* c : options.callbacks) c->on_train_begin({options.epochs, steps});
@@ -339,18 +339,18 @@ History Sequential::fit(const Dataset& dataset, const FitOptions& options) {
             }
         }
         logs.set("learning_rate", optimizer_->learning_rate());
-        history.append(epoch, logs);
+        history_.append(epoch, logs);
         for (Callback* c : options.callbacks) c->on_epoch_end(epoch, logs);
     }
     for (Callback* c : options.callbacks) c->on_train_end(logs);
-    return history;
+    return history_;
 }
 
 Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const Augmenter* augmenter,
                                 ConfusionMatrix* confusion) {
     if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
     if (data.size() == 0) throw Error("evaluate: the dataset is empty");
-    check_labels_match(data, "evaluate");
+    check_fits(data, "evaluate");
     if (confusion != nullptr && confusion->num_classes() != output_shape()[1]) {
         throw Error("evaluate: the confusion matrix has " + std::to_string(confusion->num_classes()) +
                     " classes but the model outputs " + std::to_string(output_shape()[1]));
@@ -377,7 +377,7 @@ Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const A
 
 Tensor Sequential::predict(const Tensor& x, int64_t batch_size) {
     if (batch_size <= 0)
-        throw KeyError("batch_size", "batch_size: expected a positive integer, got " + std::to_string(batch_size));
+        throw KeyError("batch_size", "batch_size: expected a positive integer, found " + std::to_string(batch_size));
     const int64_t n = x.rows();
     Tensor result(output_shape().with_batch(n));
     for (int64_t begin = 0; begin < n; begin += batch_size) {

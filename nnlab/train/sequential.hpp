@@ -75,7 +75,8 @@ public:
     // compile() calls it, a model loader calls it before overwriting the weights.
     void build(uint64_t seed);
 
-    History fit(const Dataset& train, const FitOptions& options);
+    // Trains; returns the history of this fit (Keras: the History callback fit() returns), also kept as history().
+    const History& fit(const Dataset& train, const FitOptions& options);
     // Loss and metrics; an augmenter given here only standardises (no random transforms). With `confusion`, each
     // prediction is also counted there (the same pass, so the matrix agrees with the accuracy).
     Evaluation evaluate(const Dataset& data, int64_t batch_size = 32, const Augmenter* augmenter = nullptr,
@@ -87,6 +88,10 @@ public:
     // One optimisation step on a float batch; returns the batch's mean loss and adds the batch to
     // `metrics` when given.
     double train_step(const Tensor& x, const Tensor& y, MetricTracker* metrics = nullptr);
+
+    // Throws nnlab::Error, "<what>: …" naming both shapes, unless the model takes the data's images and outputs its
+    // classes.
+    void check_fits(const Dataset& data, const std::string& what) const;
 
     // The Keras table: layer names and types, output shapes, parameter counts and totals.
     std::string summary() const;
@@ -108,13 +113,14 @@ public:
     Arena& weights() { return weights_; }
     Arena& gradients() { return gradients_; }
     uint64_t seed() const { return seed_; }
+    // Every epoch's logs of the last fit(), appended before the callbacks' on_epoch_end (Keras: model.history).
+    const History& history() const { return history_; }
 
     // A callback sets this to end fit() after the current epoch (Keras: model.stop_training).
     bool stop_training = false;
 
 private:
     Tensor forward(const Tensor& x, Mode mode);
-    void check_labels_match(const Dataset& data, const char* what) const;
     void ensure_buffers(int64_t batch);
     // The front of the arenas the optimizer updates (every trainable parameter).
     Tensor trainable_weights();
@@ -150,6 +156,7 @@ private:
     std::vector<Tensor> outputs_;
     std::vector<Tensor> output_grads_;
     Tensor loss_grad_;
+    History history_;
 };
 
 }  // namespace nnlab

@@ -10,7 +10,8 @@ namespace nnlab {
 
 void flip_horizontal(const Tensor& x, Tensor& y) {
     if (x.shape().rank() != 4) {
-        throw Error("flip_horizontal: expected images (batch, height, width, channels), got " + x.shape().to_string());
+        throw Error("flip_horizontal: expected images (batch, height, width, channels), found " +
+                    x.shape().to_string());
     }
     if (&x == &y || (!y.empty() && y.data() == x.data())) {
         throw Error("flip_horizontal: the output must not be the input (it is read while written)");

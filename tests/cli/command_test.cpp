@@ -88,7 +88,7 @@ TEST(Command, ThreadsMustBePositive) {
     const Result from_environment =
         nnlab::testing::run_command(NNLAB_BINARY, "summary " + example("seed_mlp.toml"), "NNLAB_THREADS=none");
     EXPECT_EQ(from_environment.exit_code, 2) << from_environment.output;
-    EXPECT_THAT(from_environment.output, HasSubstr("NNLAB_THREADS), got 'none'"));
+    EXPECT_THAT(from_environment.output, HasSubstr("NNLAB_THREADS), found 'none'"));
 }
 
 // The thread count reaches the run: the report says how many threads trained, from the option (before or after

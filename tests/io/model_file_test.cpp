@@ -18,7 +18,9 @@
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/dense.hpp"
+#include "nnlab/layers/flatten.hpp"
 #include "nnlab/layers/registry.hpp"
+#include "nnlab/losses/categorical_crossentropy.hpp"
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "tests/support/seed_model.hpp"
@@ -169,7 +171,7 @@ TEST_F(ModelFile, SeedModelRoundTripsBitForBit) {
     EXPECT_EQ(loaded.metadata.class_names, cifar10_classes);
     ASSERT_EQ(copy.layers().size(), model->layers().size());
     for (size_t i = 0; i < copy.layers().size(); ++i)
-        EXPECT_EQ(layer_spec(*copy.layers()[i]), layer_spec(*model->layers()[i]));
+        EXPECT_EQ(layer_description(*copy.layers()[i]), layer_description(*model->layers()[i]));
     const std::vector<Param*> saved = model->params(), read = copy.params();
     ASSERT_EQ(read.size(), saved.size());
     for (size_t i = 0; i < read.size(); ++i) {
@@ -263,7 +265,7 @@ TEST_F(ModelFile, HeaderIsReadableAsSafetensors) {
     const json& metadata = file.header["__metadata__"];
     for (const auto& [key, value] : metadata.items()) EXPECT_TRUE(value.is_string()) << key;
     EXPECT_EQ(metadata["format"], "nnlab");
-    EXPECT_EQ(metadata["format_version"], "1");
+    EXPECT_EQ(metadata["format_version"], "2");
     const json description = json::parse(metadata["model"].get<std::string>());
     EXPECT_EQ(description["name"], "seed_mlp");
     EXPECT_EQ(description["input_shape"], json({32, 32, 3}));
@@ -272,7 +274,7 @@ TEST_F(ModelFile, HeaderIsReadableAsSafetensors) {
     EXPECT_EQ(description["layers"][5],
               json({{"type", "Dense"}, {"name", "dense_2"}, {"units", 10}, {"activation", "softmax"}}));
     const json compile = json::parse(metadata["compile"].get<std::string>());
-    EXPECT_EQ(compile["loss"], "categorical_crossentropy");
+    EXPECT_EQ(compile["loss"], json({{"type", "categorical_crossentropy"}, {"label_smoothing", 0.0}}));
     EXPECT_EQ(compile["optimizer"]["type"], "adam");
     EXPECT_EQ(json::parse(metadata["class_names"].get<std::string>()), json(cifar10_classes));
 }
@@ -423,9 +425,9 @@ TEST_F(ModelFile, GapBetweenTensorsIsAnError) {
 
 TEST_F(ModelFile, UnsupportedFormatVersionIsAnError) {
     save_small_model();
-    edit_header([](json& header) { header["__metadata__"]["format_version"] = "2"; });
-    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("unsupported format_version \"2\"; this nnlab reads "
-                                                                "format_version \"1\"")));
+    edit_header([](json& header) { header["__metadata__"]["format_version"] = "3"; });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("unsupported format_version \"3\"; this nnlab reads "
+                                                                "format_version \"1\" and \"2\"")));
 }
 
 TEST_F(ModelFile, SeedThatIsNotAnIntegerIsAnError) {
@@ -458,7 +460,7 @@ TEST_F(ModelFile, BadLayerInTheModelDescriptionIsAnError) {
     save_small_model();
     edit_metadata("model", [](json& model) { model["layers"][1]["units"] = 0; });
     EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model, layer 2: units: expected a "
-                                                                "positive integer, got 0")));
+                                                                "positive integer, found 0")));
 }
 
 TEST_F(ModelFile, LayerDescriptionThatDisagreesWithTheTensorsIsAnError) {
@@ -485,6 +487,113 @@ TEST_F(ModelFile, UnknownOptimizerInCompileIsAnError) {
     save_small_model();
     edit_metadata("compile", [](json& compile) { compile["optimizer"]["type"] = "adamax"; });
     EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.compile: "), HasSubstr("adamax")));
+}
+
+// ---- format version 2: what the model was trained with travels with it ----------------------------------
+
+// A model trained (one step) with featurewise standardisation, ZCA off, label smoothing and a bfloat16-free
+// recipe, saved with the metadata a run writes.
+struct StandardisedModel {
+    std::unique_ptr<Sequential> model;
+    Augmenter augmenter;
+    ModelMetadata metadata;
+};
+
+StandardisedModel standardised_model() {
+    auto model = std::make_unique<Sequential>("standardised");
+    model->add(Input{{4, 4, 3}});
+    model->add(Flatten());
+    model->add(Dense(3, "softmax"));
+    model->compile(make_optimizer({{"type", "sgd"}}), std::make_unique<CategoricalCrossentropy>(0.2), {.seed = 4});
+    Dataset train;
+    train.image_shape = Shape{4, 4, 3};
+    train.class_names = {"a", "b", "c"};
+    Rng rng(9);
+    for (int i = 0; i < 12; ++i) {
+        for (int p = 0; p < 48; ++p) train.images.push_back(static_cast<uint8_t>(rng.below(256)));
+        train.labels.push_back(i % 3);
+    }
+    Augmenter augmenter(
+        AugmentConfig{.horizontal_flip = true, .featurewise_center = true, .featurewise_std_normalization = true},
+        train.image_shape);
+    augmenter.fit(train);
+    model->fit(train, {.batch_size = 4, .epochs = 1, .augmenter = &augmenter});
+    ModelMetadata metadata = training_metadata(train, "synthetic", 4, &augmenter);
+    return {std::move(model), std::move(augmenter), std::move(metadata)};
+}
+
+TEST_F(ModelFile, PreprocessingLossAndTrainingTravelWithTheModel) {
+    const StandardisedModel trained = standardised_model();
+    save_model(*trained.model, path_, trained.metadata);
+    const LoadedModel loaded = load_model(path_);
+
+    // The fitted statistics come back bit for bit, as tensors any safetensors reader sees.
+    ASSERT_TRUE(loaded.preprocessing.has_value());
+    EXPECT_EQ(loaded.preprocessing->mean(), trained.augmenter.mean());
+    EXPECT_EQ(loaded.preprocessing->std(), trained.augmenter.std());
+    const json header = parse_safetensors(read_bytes(path_)).header;
+    EXPECT_EQ(header["preprocessing/mean"]["shape"], json({3}));
+    EXPECT_EQ(header["preprocessing/std"]["shape"], json({3}));
+    EXPECT_FALSE(header.contains("preprocessing/zca_matrix"));
+    // The image a test pass feeds the model is the one training's standardisation made.
+    Tensor before(Shape{48}), after(Shape{48});
+    std::vector<uint8_t> image(48);
+    for (size_t i = 0; i < image.size(); ++i) image[i] = static_cast<uint8_t>(5 * i);
+    trained.augmenter.standardize(image.data(), before.data());
+    loaded.preprocessing->standardize(image.data(), after.data());
+    EXPECT_TRUE(same_bits(before, after));
+
+    // The loss's settings, the dataset, image shape, batch size, augmentation and version.
+    EXPECT_EQ(loss_description(loaded.model->loss()),
+              json({{"type", "categorical_crossentropy"}, {"label_smoothing", 0.2}}));
+    EXPECT_EQ(loaded.metadata.dataset, "synthetic");
+    EXPECT_EQ(loaded.metadata.image_shape, (Shape{4, 4, 3}));
+    EXPECT_EQ(loaded.metadata.batch_size, 4);
+    ASSERT_TRUE(loaded.metadata.augment.has_value());
+    EXPECT_TRUE(loaded.metadata.augment->horizontal_flip);
+    EXPECT_EQ(trained_with_horizontal_flips(loaded.metadata), true);
+    EXPECT_FALSE(loaded.metadata.nnlab_version.empty());
+    EXPECT_EQ(loaded.metadata.class_names, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST_F(ModelFile, WithoutAugmentationThereIsNoPreprocessingAndNoFlips) {
+    save_small_model();
+    const LoadedModel loaded = load_model(path_);
+    EXPECT_FALSE(loaded.preprocessing.has_value());
+    EXPECT_EQ(trained_with_horizontal_flips(loaded.metadata), false);
+}
+
+TEST_F(ModelFile, FormatVersion1FilesStillLoad) {
+    // What nnlab wrote before version 2: the loss by name, no "training", no preprocessing.
+    save_small_model();
+    edit_header([](json& header) {
+        json& metadata = header["__metadata__"];
+        metadata["format_version"] = "1";
+        metadata.erase("training");
+        json compile = json::parse(metadata["compile"].get<std::string>());
+        compile["loss"] = "categorical_crossentropy";
+        metadata["compile"] = compile.dump();
+    });
+    const LoadedModel loaded = load_model(path_);
+    EXPECT_EQ(loaded.model->loss().name(), "categorical_crossentropy");
+    EXPECT_TRUE(loaded.metadata.dataset.empty());
+    EXPECT_EQ(loaded.metadata.batch_size, 0);
+    EXPECT_FALSE(trained_with_horizontal_flips(loaded.metadata).has_value());
+    EXPECT_FALSE(loaded.preprocessing.has_value());
+}
+
+TEST_F(ModelFile, DamagedPreprocessingIsAnError) {
+    const StandardisedModel trained = standardised_model();
+    save_model(*trained.model, path_, trained.metadata);
+    // The statistics the augmentation needs must be there, and of its shape.
+    edit_header([](json& header) { header.erase("preprocessing/std"); });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("missing tensors 'preprocessing/std'")));
+    save_model(*trained.model, path_, trained.metadata);
+    edit_metadata("training", [](json& training) { training["augment"]["zca_whitening"] = true; });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("missing tensors 'preprocessing/zca_matrix'")));
+    save_model(*trained.model, path_, trained.metadata);
+    edit_metadata("training", [](json& training) { training["augment"]["rotation_range"] = -3; });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("rotation_range: expected a number >= 0, found -3")));
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ TEST(DepthwiseConv2D, WeightOptionsUseKerasKeyNames) {
                               {"depthwise_regularizer", {{"l2", 0.01}}},
                               {"bias_initializer", "ones"},
                               {"use_bias", false}};
-    const WeightOptions options = depthwise_weight_options_from_json(spec);
+    const WeightOptions options = depthwise_weight_options_from(config::Reader(spec));
     EXPECT_EQ(options.kernel_initializer.name, "he_uniform");
     EXPECT_TRUE(options.kernel_regularizer.active());
     EXPECT_EQ(options.bias_initializer.name, "ones");
@@ -75,8 +75,8 @@ TEST(DepthwiseConv2D, WeightOptionsUseKerasKeyNames) {
     EXPECT_EQ(config["use_bias"], false);
     EXPECT_FALSE(config.contains("kernel_initializer"));
     EXPECT_FALSE(config.contains("kernel_regularizer"));
-    // What config() writes, depthwise_weight_options_from_json reads back.
-    const WeightOptions again = depthwise_weight_options_from_json(config);
+    // What config() writes, depthwise_weight_options_from reads back.
+    const WeightOptions again = depthwise_weight_options_from(config::Reader(config));
     EXPECT_EQ(again.kernel_initializer.name, "he_uniform");
     EXPECT_TRUE(again.kernel_regularizer.active());
     EXPECT_FALSE(again.use_bias);
@@ -85,7 +85,8 @@ TEST(DepthwiseConv2D, WeightOptionsUseKerasKeyNames) {
         EXPECT_NE(std::ranges::find(depthwise_weight_option_keys(), key), depthwise_weight_option_keys().end());
     }
     try {
-        depthwise_weight_options_from_json({{"depthwise_initializer", "nope"}});
+        const nlohmann::json bad{{"depthwise_initializer", "nope"}};
+        depthwise_weight_options_from(config::Reader(bad));
         FAIL() << "expected an error";
     } catch (const KeyError& error) {
         EXPECT_EQ(error.key(), "depthwise_initializer");

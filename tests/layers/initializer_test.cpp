@@ -109,28 +109,33 @@ TEST(Initializer, SameSeedSameValues) {
     EXPECT_NE(draw("he_normal", Shape{5, 7}, 9).mean, draw("he_normal", Shape{5, 7}, 10).mean);
 }
 
+// The description `value` under `key`, read as an initializer.
+Initializer read_initializer(const std::string& key, const nlohmann::json& value) {
+    return initializer_from(config::Reader(value, key));
+}
+
 TEST(Initializer, ReadsNamesAndTablesAndWritesThemBack) {
-    EXPECT_EQ(initializer_from_json("kernel_initializer", "he_normal").name, "he_normal");
-    const Initializer c = initializer_from_json("bias_initializer", {{"type", "constant"}, {"value", 0.1}});
+    EXPECT_EQ(read_initializer("kernel_initializer", "he_normal").name, "he_normal");
+    const Initializer c = read_initializer("bias_initializer", {{"type", "constant"}, {"value", 0.1}});
     EXPECT_EQ(c.name, "constant");
     EXPECT_EQ(c.value, 0.1);
     EXPECT_EQ(initializer_to_json(c), (nlohmann::json{{"type", "constant"}, {"value", 0.1}}));
     EXPECT_EQ(initializer_to_json(Initializer("he_uniform")), "he_uniform");
-    EXPECT_EQ(initializer_from_json("k", initializer_to_json(c)).value, 0.1);
+    EXPECT_EQ(read_initializer("k", initializer_to_json(c)).value, 0.1);
 }
 
 TEST(Initializer, BadConfigsNameTheKey) {
     try {
-        initializer_from_json("kernel_initializer", "he_normall");
+        read_initializer("kernel_initializer", "he_normall");
         FAIL() << "accepted";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "kernel_initializer");
         EXPECT_THAT(e.what(), HasSubstr("unknown initializer 'he_normall'; expected one of zeros, ones, constant"));
     }
-    EXPECT_THROW(initializer_from_json("k", {{"type", "constant"}, {"valu", 1}}), KeyError);
-    EXPECT_THROW(initializer_from_json("k", {{"value", 1}}), KeyError);
-    EXPECT_THROW(initializer_from_json("k", {{"type", "constant"}, {"value", "x"}}), KeyError);
-    EXPECT_THROW(initializer_from_json("k", 3), KeyError);
+    EXPECT_THROW(read_initializer("k", {{"type", "constant"}, {"valu", 1}}), KeyError);
+    EXPECT_THROW(read_initializer("k", {{"value", 1}}), KeyError);
+    EXPECT_THROW(read_initializer("k", {{"type", "constant"}, {"value", "x"}}), KeyError);
+    EXPECT_THROW(read_initializer("k", 3), KeyError);
 }
 
 }  // namespace

@@ -47,8 +47,8 @@ TEST(LayerRegistry, FlattenRoundTrips) {
     const auto layer = make_layer(spec);
     ASSERT_NE(dynamic_cast<Flatten*>(layer.get()), nullptr);
     EXPECT_EQ(layer->name(), "flatten_3");
-    EXPECT_EQ(layer_spec(*layer), spec);
-    EXPECT_EQ(layer_spec(*make_layer(layer_spec(*layer))), spec);
+    EXPECT_EQ(layer_description(*layer), spec);
+    EXPECT_EQ(layer_description(*make_layer(layer_description(*layer))), spec);
 }
 
 TEST(LayerRegistry, DenseRoundTrips) {
@@ -59,13 +59,13 @@ TEST(LayerRegistry, DenseRoundTrips) {
     EXPECT_EQ(dense->units(), 17);
     EXPECT_EQ(dense->name(), "dense_1");
     EXPECT_EQ(dense->config()["activation"], "tanh");
-    EXPECT_EQ(layer_spec(*layer), spec);
-    EXPECT_EQ(layer_spec(*make_layer(layer_spec(*layer))), spec);
+    EXPECT_EQ(layer_description(*layer), spec);
+    EXPECT_EQ(layer_description(*make_layer(layer_description(*layer))), spec);
 }
 
 TEST(LayerRegistry, DenseActivationDefaultsToLinearAsInKeras) {
     const auto layer = make_layer({{"type", "Dense"}, {"units", 3}});
-    EXPECT_EQ(layer_spec(*layer), json({{"type", "Dense"}, {"units", 3}, {"activation", "linear"}}));
+    EXPECT_EQ(layer_description(*layer), json({{"type", "Dense"}, {"units", 3}, {"activation", "linear"}}));
 }
 
 TEST(LayerRegistry, ActivationRoundTrips) {
@@ -73,15 +73,15 @@ TEST(LayerRegistry, ActivationRoundTrips) {
         const json spec = {{"type", "Activation"}, {"name", "act"}, {"activation", name}};
         const auto layer = make_layer(spec);
         ASSERT_NE(dynamic_cast<Activation*>(layer.get()), nullptr);
-        EXPECT_EQ(layer_spec(*layer), spec) << name;
-        EXPECT_EQ(layer_spec(*make_layer(layer_spec(*layer))), spec) << name;
+        EXPECT_EQ(layer_description(*layer), spec) << name;
+        EXPECT_EQ(layer_description(*make_layer(layer_description(*layer))), spec) << name;
     }
 }
 
 TEST(LayerRegistry, LayerWithoutNameLeavesTheNameToTheModel) {
     const auto layer = make_layer({{"type", "Flatten"}});
     EXPECT_EQ(layer->name(), "");
-    EXPECT_EQ(layer_spec(*layer), json({{"type", "Flatten"}}));
+    EXPECT_EQ(layer_description(*layer), json({{"type", "Flatten"}}));
 }
 
 TEST(LayerRegistry, MissingTypeIsAnError) {
@@ -89,33 +89,33 @@ TEST(LayerRegistry, MissingTypeIsAnError) {
 }
 
 TEST(LayerRegistry, TypeMustBeAString) {
-    expect_key_error({{"type", 3}}, "type", "type: expected a string, got 3");
+    expect_key_error({{"type", 3}}, "type", "type: expected a string, found 3");
 }
 
 TEST(LayerRegistry, SpecMustBeAnObject) {
-    expect_key_error(json::array({1, 2}), "type",
-                     "type: expected a layer (a table with a type and its keys), got [1,2]");
+    expect_key_error(json::array({1, 2}), "",
+                     "expected a layer (a name, or a table with a type and its keys), found [1,2]");
 }
 
 TEST(LayerRegistry, UnknownTypeListsTheKnownTypes) {
-    expect_key_error({{"type", "Conv3D"}}, "type", "type: unknown layer type 'Conv3D'; expected one of " + known_types);
+    expect_key_error({{"type", "Conv3D"}}, "type", "type: unknown layer 'Conv3D'; expected one of " + known_types);
 }
 
 TEST(LayerRegistry, LowerCaseTypeGetsASuggestion) {
     expect_key_error({{"type", "dense"}, {"units", 3}}, "type",
-                     "type: unknown layer type 'dense'; expected one of " + known_types +
+                     "type: unknown layer 'dense'; expected one of " + known_types +
                          " "
                          "(did you mean 'Dense'?)");
 }
 
 TEST(LayerRegistry, MisspeltKeyIsAnErrorNotASilentDefault) {
     expect_key_error({{"type", "Dense"}, {"unit", 3}}, "unit",
-                     "unknown key 'unit' for layer Dense; expected one of name, type, units, activation, "
+                     "unit: unknown key for layer Dense; expected one of type, name, units, activation, "
                      "kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, use_bias");
     expect_key_error({{"type", "Flatten"}, {"units", 3}}, "units",
-                     "unknown key 'units' for layer Flatten; expected one of name, type");
+                     "units: unknown key for layer Flatten; expected one of type, name");
     expect_key_error({{"type", "Activation"}, {"activation", "relu"}, {"activaton", "relu"}}, "activaton",
-                     "unknown key 'activaton' for layer Activation; expected one of name, type, activation");
+                     "activaton: unknown key for layer Activation; expected one of type, name, activation");
 }
 
 TEST(LayerRegistry, DenseNeedsUnits) {
@@ -124,16 +124,17 @@ TEST(LayerRegistry, DenseNeedsUnits) {
 }
 
 TEST(LayerRegistry, UnitsMustBeAPositiveInteger) {
-    expect_key_error({{"type", "Dense"}, {"units", "abc"}}, "units", "units: expected a positive integer, got \"abc\"");
-    expect_key_error({{"type", "Dense"}, {"units", 0}}, "units", "units: expected a positive integer, got 0");
-    expect_key_error({{"type", "Dense"}, {"units", -4}}, "units", "units: expected a positive integer, got -4");
-    expect_key_error({{"type", "Dense"}, {"units", 2.5}}, "units", "units: expected a positive integer, got 2.5");
-    expect_key_error({{"type", "Dense"}, {"units", 512.0}}, "units", "units: expected a positive integer, got 512.0");
-    expect_key_error({{"type", "Dense"}, {"units", true}}, "units", "units: expected a positive integer, got true");
+    expect_key_error({{"type", "Dense"}, {"units", "abc"}}, "units",
+                     "units: expected a positive integer, found \"abc\"");
+    expect_key_error({{"type", "Dense"}, {"units", 0}}, "units", "units: expected a positive integer, found 0");
+    expect_key_error({{"type", "Dense"}, {"units", -4}}, "units", "units: expected a positive integer, found -4");
+    expect_key_error({{"type", "Dense"}, {"units", 2.5}}, "units", "units: expected a positive integer, found 2.5");
+    expect_key_error({{"type", "Dense"}, {"units", 512.0}}, "units", "units: expected a positive integer, found 512.0");
+    expect_key_error({{"type", "Dense"}, {"units", true}}, "units", "units: expected a positive integer, found true");
     expect_key_error({{"type", "Dense"}, {"units", json::array({8})}}, "units",
-                     "units: expected a positive integer, got [8]");
+                     "units: expected a positive integer, found [8]");
     expect_key_error({{"type", "Dense"}, {"units", UINT64_MAX}}, "units",
-                     "units: expected a positive integer, got 18446744073709551615");
+                     "units: expected a positive integer, found 18446744073709551615");
 }
 
 TEST(LayerRegistry, ActivationLayerNeedsAnActivation) {
@@ -142,9 +143,10 @@ TEST(LayerRegistry, ActivationLayerNeedsAnActivation) {
 }
 
 TEST(LayerRegistry, ActivationMustBeAString) {
-    expect_key_error({{"type", "Activation"}, {"activation", 1}}, "activation", "activation: expected a string, got 1");
+    expect_key_error({{"type", "Activation"}, {"activation", 1}}, "activation",
+                     "activation: expected a string, found 1");
     expect_key_error({{"type", "Dense"}, {"units", 4}, {"activation", false}}, "activation",
-                     "activation: expected a string, got false");
+                     "activation: expected a string, found false");
 }
 
 TEST(LayerRegistry, UnknownActivationNamesTheKnownOnes) {
@@ -158,8 +160,8 @@ TEST(LayerRegistry, UnknownActivationNamesTheKnownOnes) {
 }
 
 TEST(LayerRegistry, NameMustBeANonEmptyString) {
-    expect_key_error({{"type", "Flatten"}, {"name", 3}}, "name", "name: expected a non-empty string, got 3");
-    expect_key_error({{"type", "Flatten"}, {"name", ""}}, "name", "name: expected a non-empty string, got \"\"");
+    expect_key_error({{"type", "Flatten"}, {"name", 3}}, "name", "name: expected a non-empty string, found 3");
+    expect_key_error({{"type", "Flatten"}, {"name", ""}}, "name", "name: expected a non-empty string, found \"\"");
 }
 
 }  // namespace
@@ -179,13 +181,13 @@ TEST(LayerRegistry, Conv2DTakesAnIntegerOrAPairAndRoundTrips) {
                        {"kernel_initializer", "he_normal"},
                        {"kernel_regularizer", {{"l2", 0.0005}}}};
     const auto layer = make_layer(spec);
-    const json back = layer_spec(*layer);
+    const json back = layer_description(*layer);
     EXPECT_EQ(back["kernel_size"], json({3, 3}));
     EXPECT_EQ(back["strides"], json({2, 1}));
     EXPECT_EQ(back["kernel_initializer"], "he_normal");
     EXPECT_EQ(back["kernel_regularizer"], json({{"l2", 0.0005}}));
     EXPECT_EQ(back["use_bias"], false);
-    EXPECT_EQ(layer_spec(*make_layer(back)), back);
+    EXPECT_EQ(layer_description(*make_layer(back)), back);
     EXPECT_EQ(layer->build(Shape{Shape::unknown, 9, 9, 3}), (Shape{Shape::unknown, 5, 9, 8}));
     ASSERT_EQ(layer->params().size(), 1u);
     EXPECT_EQ(layer->params()[0]->regularizer.l2, 0.0005);
@@ -195,7 +197,7 @@ TEST(LayerRegistry, ConvolutionKeysAreChecked) {
     expect_key_error({{"type", "Conv2D"}, {"kernel_size", 3}}, "filters",
                      "filters: missing; layer Conv2D needs filters, a positive integer");
     expect_key_error({{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", {3, 3, 3}}}, "kernel_size",
-                     "kernel_size: expected an integer or a pair [height, width], got [3,3,3]");
+                     "kernel_size: expected a positive integer or a pair [height, width], found [3,3,3]");
     EXPECT_EQ(key_error_of({{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", 3}, {"padding", "full"}}).key(),
               "padding");
     EXPECT_EQ(key_error_of({{"type", "DepthwiseConv2D"}, {"kernel_size", 3}, {"depthwise_initializer", "nope"}}).key(),
@@ -230,8 +232,8 @@ TEST(LayerRegistry, EveryCnnLayerRoundTripsAndBuilds) {
     };
     for (const auto& [spec, shape] : cases) {
         const auto layer = make_layer(spec);
-        const json back = layer_spec(*layer);
-        EXPECT_EQ(layer_spec(*make_layer(back)), back) << spec.dump();
+        const json back = layer_description(*layer);
+        EXPECT_EQ(layer_description(*make_layer(back)), back) << spec.dump();
         EXPECT_EQ(layer->build(image), shape) << spec.dump();
     }
 }
@@ -249,6 +251,44 @@ TEST(LayerRegistry, CnnLayerKeysAreChecked) {
     EXPECT_EQ(key_error_of({{"type", "Rescaling"}}).key(), "scale");
     EXPECT_EQ(key_error_of({{"type", "Rescaling"}, {"scale", 0.5}, {"offset", "zero"}}).key(), "offset");
     EXPECT_EQ(key_error_of({{"type", "GlobalMaxPooling2D"}, {"keepdims", 1}}).key(), "keepdims");
+}
+
+}  // namespace
+}  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// A program's own layer: registered once, then built from descriptions, described back and refused with the
+// same checks as a built-in one.
+class Doubling final : public Layer {
+public:
+    explicit Doubling(double factor) : factor_(factor) {}
+    std::string type() const override { return "TestDoubling"; }
+    Shape build(const Shape& input) override { return input; }
+    void forward(const Tensor& x, Tensor& y, Mode) override {
+        for (int64_t i = 0; i < x.numel(); ++i) y[i] = static_cast<float>(factor_) * x[i];
+    }
+    void backward(const Tensor&, Tensor&) override {}
+    json config() const override { return {{"factor", factor_}}; }
+
+private:
+    double factor_;
+};
+
+TEST(LayerRegistry, AProgramsOwnLayerRegistersAndRoundTrips) {
+    register_layer("TestDoubling", {"factor"}, [](const config::Reader& d) -> std::unique_ptr<Layer> {
+        return std::make_unique<Doubling>(d.number("factor").value_or(2.0));
+    });
+    const json spec = {{"type", "TestDoubling"}, {"name", "twice"}, {"factor", 3.0}};
+    const auto layer = make_layer(spec);
+    EXPECT_EQ(layer->type(), "TestDoubling");
+    EXPECT_EQ(layer_description(*layer), spec);
+    EXPECT_EQ(key_error_of({{"type", "TestDoubling"}, {"factr", 1}}).key(), "factr");
+    EXPECT_STREQ(key_error_of({{"type", "TestDoubling"}, {"factor", "x"}}).what(),
+                 "factor: expected a number, found \"x\"");
+    const auto types = layer_registry().types();
+    EXPECT_NE(std::find(types.begin(), types.end(), "TestDoubling"), types.end());
 }
 
 }  // namespace

@@ -30,16 +30,21 @@ TEST(Regularizer, PenaltyAndGradientByHand) {
     EXPECT_THAT(values(g), ElementsAre(FloatNear(1.12f, 1e-6), FloatNear(0.86f, 1e-6), FloatNear(1.16f, 1e-6)));
 }
 
+// The description `value` under `key`, read as a regularizer.
+Regularizer read_regularizer(const std::string& key, const nlohmann::json& value) {
+    return regularizer_from(config::Reader(value, key));
+}
+
 TEST(Regularizer, ConfigFormsFollowKeras) {
-    EXPECT_EQ(regularizer_from_json("k", "l2").l2, 0.01);
-    EXPECT_EQ(regularizer_from_json("k", "l1").l1, 0.01);
-    const Regularizer both = regularizer_from_json("k", {{"l1", 1e-5}, {"l2", 1e-4}});
+    EXPECT_EQ(read_regularizer("k", "l2").l2, 0.01);
+    EXPECT_EQ(read_regularizer("k", "l1").l1, 0.01);
+    const Regularizer both = read_regularizer("k", {{"l1", 1e-5}, {"l2", 1e-4}});
     EXPECT_EQ(both.l1, 1e-5);
     EXPECT_EQ(both.l2, 1e-4);
-    EXPECT_EQ(regularizer_from_json("k", regularizer_to_json(both)).l2, 1e-4);
-    EXPECT_THROW(regularizer_from_json("kernel_regularizer", "l3"), KeyError);
-    EXPECT_THROW(regularizer_from_json("kernel_regularizer", {{"l2", -1}}), KeyError);
-    EXPECT_THROW(regularizer_from_json("kernel_regularizer", {{"l22", 1}}), KeyError);
+    EXPECT_EQ(read_regularizer("k", regularizer_to_json(both)).l2, 1e-4);
+    EXPECT_THROW(read_regularizer("kernel_regularizer", "l3"), KeyError);
+    EXPECT_THROW(read_regularizer("kernel_regularizer", {{"l2", -1}}), KeyError);
+    EXPECT_THROW(read_regularizer("kernel_regularizer", {{"l22", 1}}), KeyError);
 }
 
 std::unique_ptr<Sequential> one_dense_model(double l2) {

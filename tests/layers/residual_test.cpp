@@ -95,12 +95,12 @@ TEST(Residual, SpecRoundTripsThroughTheRegistry) {
         {"layers", {{{"type", "Dense"}, {"units", 4}, {"activation", "relu"}}, {{"type", "Dense"}, {"units", 4}}}},
         {"shortcut", {{{"type", "Dense"}, {"units", 4}, {"name", "projection"}}}}};
     std::unique_ptr<Layer> layer = make_layer(spec);
-    const nlohmann::json back = layer_spec(*layer);
+    const nlohmann::json back = layer_description(*layer);
     EXPECT_EQ(back["activation"], "relu");
     EXPECT_EQ(back["layers"].size(), 2u);
     EXPECT_EQ(back["layers"][1]["name"], "dense_1");
     EXPECT_EQ(back["shortcut"][0]["name"], "projection");
-    EXPECT_EQ(layer_spec(*make_layer(back)), back);
+    EXPECT_EQ(layer_description(*make_layer(back)), back);
 }
 
 TEST(Residual, ErrorsInsideNameTheirPlace) {
@@ -109,8 +109,8 @@ TEST(Residual, ErrorsInsideNameTheirPlace) {
         make_layer(spec);
         FAIL() << "accepted";
     } catch (const KeyError& e) {
-        EXPECT_EQ(e.key(), "layers");
-        EXPECT_THAT(e.what(), HasSubstr("layers[0]: units: expected a positive integer, got -1"));
+        EXPECT_EQ(e.key(), "layers[0].units");
+        EXPECT_EQ(std::string(e.what()), "layers[0].units: expected a positive integer, found -1");
     }
     EXPECT_THROW(make_layer({{"type", "Residual"}}), KeyError);
     EXPECT_THROW(make_layer({{"type", "Residual"}, {"layers", 3}}), KeyError);

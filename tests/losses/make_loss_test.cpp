@@ -56,3 +56,23 @@ TEST(MakeLoss, NamesAreCaseSensitiveAsInKeras) {
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+TEST(MakeLoss, SettingsAreDescribedAndReadBack) {
+    const config::Description d = {{"type", "categorical_crossentropy"}, {"label_smoothing", 0.2}};
+    const auto loss = loss_from(config::Reader(d, "loss"));
+    EXPECT_EQ(loss_description(*loss), d);
+    EXPECT_EQ(loss_description(*make_loss("mse")), config::Description({{"type", "mean_squared_error"}}));
+    try {
+        const config::Description bad = {{"type", "hinge"}, {"label_smoothing", 0.1}};
+        loss_from(config::Reader(bad, "train.loss"));
+        FAIL() << "accepted";
+    } catch (const KeyError& e) {
+        EXPECT_STREQ(e.what(), "train.loss.label_smoothing: unknown key for loss hinge; expected one of type");
+    }
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -159,7 +159,7 @@ TEST(ClassificationMetrics, JsonRejectsTheWrongNumberOfNames) {
     const ClassificationMetrics m = classification_metrics(four_classes());
     const std::string message = error_message([&] { (void)to_json(m, {"cat", "dog"}); });
     EXPECT_THAT(message, HasSubstr("expected 4 class names"));
-    EXPECT_THAT(message, HasSubstr("got 2"));
+    EXPECT_THAT(message, HasSubstr("found 2"));
 }
 
 }  // namespace

@@ -97,10 +97,10 @@ TEST(ClassificationReport, NamesClassesByIndexWithoutNames) {
 
 TEST(ClassificationReport, RejectsNegativeDigitsAndTheWrongNumberOfNames) {
     const ClassificationMetrics m = metrics_of(2, {0, 1}, {0, 1});
-    EXPECT_THAT(error_message([&] { (void)classification_report(m, {}, -1); }), HasSubstr("got -1"));
+    EXPECT_THAT(error_message([&] { (void)classification_report(m, {}, -1); }), HasSubstr("found -1"));
     const std::string message = error_message([&] { (void)classification_report(m, {"a", "b", "c"}); });
     EXPECT_THAT(message, HasSubstr("expected 2 class names"));
-    EXPECT_THAT(message, HasSubstr("got 3"));
+    EXPECT_THAT(message, HasSubstr("found 3"));
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ TEST(ConfusionMatrix, CsvQuotesNamesAsRfc4180) {
 TEST(ConfusionMatrix, RejectsFewerThanOneClass) {
     const std::string message = error_message([] { ConfusionMatrix cm(0); });
     EXPECT_THAT(message, HasSubstr("num_classes"));
-    EXPECT_THAT(message, HasSubstr("got 0"));
+    EXPECT_THAT(message, HasSubstr("found 0"));
 }
 
 TEST(ConfusionMatrix, AddNamesTheLabelOutOfRangeAndTheValidRange) {
@@ -188,7 +188,7 @@ TEST(ConfusionMatrix, CsvRejectsTheWrongNumberOfNames) {
     ConfusionMatrix cm(3);
     const std::string message = error_message([&] { (void)cm.to_csv({"a", "b"}); });
     EXPECT_THAT(message, HasSubstr("expected 3 class names"));
-    EXPECT_THAT(message, HasSubstr("got 2"));
+    EXPECT_THAT(message, HasSubstr("found 2"));
 }
 
 }  // namespace

@@ -105,7 +105,7 @@ TEST(TopKAccuracy, IsZeroBeforeAnyExampleAndDefaultsToKerasK) {
 }
 
 TEST(TopKAccuracy, RejectsKBelowOne) {
-    EXPECT_THAT(error_message([] { TopKAccuracy metric(0); }), HasSubstr("got 0"));
+    EXPECT_THAT(error_message([] { TopKAccuracy metric(0); }), HasSubstr("found 0"));
     EXPECT_THAT(error_message([] { (void)count_top_k_correct(nullptr, nullptr, 0, 3, -2); }), HasSubstr("k = -2"));
 }
 

@@ -144,7 +144,7 @@ TEST(GradientClipping, OnlyOneSettingAndOnlyPositiveValues) {
         FAIL() << "expected KeyError";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "clipvalue");
-        EXPECT_STREQ(e.what(), "clipvalue: expected a number > 0, got 0.0");
+        EXPECT_STREQ(e.what(), "clipvalue: expected a number > 0, found 0.0");
     }
     EXPECT_THROW(sgd.set_clipping({.clipnorm = -1.0}), KeyError);
 }
@@ -171,7 +171,7 @@ TEST(GradientClipping, MakeOptimizerReadsTheKeysAndConfigRoundTrips) {
         FAIL() << "expected KeyError";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "global_clipnorm");
-        EXPECT_STREQ(e.what(), "global_clipnorm: expected a number > 0, got \"1\"");
+        EXPECT_STREQ(e.what(), "global_clipnorm: expected a number > 0, found \"1\"");
     }
 }
 

@@ -33,7 +33,7 @@ TEST(StepDecay, RejectsANonPositivePeriod) {
         FAIL() << "expected nnlab::KeyError";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "epochs_drop");
-        EXPECT_STREQ(e.what(), "epochs_drop: expected a positive integer, got 0");
+        EXPECT_STREQ(e.what(), "epochs_drop: expected a positive integer, found 0");
     }
 }
 
@@ -70,7 +70,7 @@ TEST(ExponentialDecay, RejectsANonPositiveDecaySteps) {
         FAIL() << "expected nnlab::KeyError";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "decay_steps");
-        EXPECT_STREQ(e.what(), "decay_steps: expected a positive integer, got 0");
+        EXPECT_STREQ(e.what(), "decay_steps: expected a positive integer, found 0");
     }
 }
 
@@ -99,7 +99,7 @@ TEST(CosineDecay, RejectsANonPositiveDecaySteps) {
         FAIL() << "expected nnlab::KeyError";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "decay_steps");
-        EXPECT_STREQ(e.what(), "decay_steps: expected a positive integer, got -5");
+        EXPECT_STREQ(e.what(), "decay_steps: expected a positive integer, found -5");
     }
 }
 

@@ -69,7 +69,7 @@ TEST(FlipHorizontal, ReversesTheWidthAxisOnly) {
 TEST(FlipHorizontal, RejectsNonImagesAndWritingIntoItsInput) {
     Tensor flat(Shape{2, 6});
     Tensor y;
-    EXPECT_THAT(error_message([&] { flip_horizontal(flat, y); }), HasSubstr("got (2, 6)"));
+    EXPECT_THAT(error_message([&] { flip_horizontal(flat, y); }), HasSubstr("found (2, 6)"));
     Tensor x(Shape{1, 2, 2, 1});
     EXPECT_THAT(error_message([&] { flip_horizontal(x, x); }), HasSubstr("must not be the input"));
 }

@@ -40,7 +40,7 @@ std::string read_file(const std::filesystem::path& path) {
 CSVLogger::CSVLogger(std::filesystem::path filename, std::string separator, bool append)
     : filename_(std::move(filename)), separator_(std::move(separator)), append_(append) {
     if (separator_.size() != 1 || separator_ == "\"" || separator_ == "\n" || separator_ == "\r") {
-        throw KeyError("separator", "separator: expected one character other than a quote or a line break, got \"" +
+        throw KeyError("separator", "separator: expected one character other than a quote or a line break, found \"" +
                                         separator_ + "\"");
     }
 }
@@ -80,6 +80,10 @@ void CSVLogger::on_epoch_end(int epoch, const Logs& logs) {
     text_ += "\n";
     if (filename_.has_parent_path()) std::filesystem::create_directories(filename_.parent_path());
     write_file_atomically(filename_, text_);
+}
+
+config::Description CSVLogger::config() const {
+    return {{"filename", filename_.string()}, {"separator", separator_}, {"append", append_}};
 }
 
 }  // namespace nnlab

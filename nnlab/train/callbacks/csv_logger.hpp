@@ -21,6 +21,8 @@ public:
     // (Python's csv module takes no other).
     explicit CSVLogger(std::filesystem::path filename, std::string separator = ",", bool append = false);
 
+    std::string type() const override { return "csv_logger"; }
+    config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
 

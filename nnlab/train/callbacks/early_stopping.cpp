@@ -16,14 +16,14 @@ namespace nnlab {
 EarlyStopping::EarlyStopping(EarlyStoppingOptions options) : options_(std::move(options)) {
     maximize_ = monitor_maximizes("EarlyStopping", options_.monitor, options_.mode);
     if (options_.patience < 0) {
-        throw KeyError("patience", "patience: expected an integer >= 0, got " + std::to_string(options_.patience));
+        throw KeyError("patience", "patience: expected an integer >= 0, found " + std::to_string(options_.patience));
     }
     if (options_.start_from_epoch < 0) {
-        throw KeyError("start_from_epoch",
-                       "start_from_epoch: expected an integer >= 0, got " + std::to_string(options_.start_from_epoch));
+        throw KeyError("start_from_epoch", "start_from_epoch: expected an integer >= 0, found " +
+                                               std::to_string(options_.start_from_epoch));
     }
     if (!std::isfinite(options_.min_delta)) {
-        throw KeyError("min_delta", "min_delta: expected a finite number, got " + std::to_string(options_.min_delta));
+        throw KeyError("min_delta", "min_delta: expected a finite number, found " + std::to_string(options_.min_delta));
     }
     // Keras keeps |min_delta| and gives it the sign that makes an improvement harder to reach.
     options_.min_delta = std::abs(options_.min_delta);
@@ -77,6 +77,17 @@ void EarlyStopping::on_train_end(const Logs&) {
     Tensor& weights = model_->weights().block();
     std::copy_n(best_weights_.data(), weights.numel(), weights.data());
     restored_ = true;
+}
+
+config::Description EarlyStopping::config() const {
+    config::Description c{{"monitor", options_.monitor},
+                          {"min_delta", options_.min_delta},
+                          {"patience", options_.patience},
+                          {"mode", options_.mode},
+                          {"restore_best_weights", options_.restore_best_weights},
+                          {"start_from_epoch", options_.start_from_epoch}};
+    if (options_.baseline) c["baseline"] = *options_.baseline;
+    return c;
 }
 
 }  // namespace nnlab

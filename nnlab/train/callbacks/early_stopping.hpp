@@ -26,6 +26,8 @@ public:
     // Throws KeyError naming the option (mode, patience, start_from_epoch) when it is out of range.
     explicit EarlyStopping(EarlyStoppingOptions options = {});
 
+    std::string type() const override { return "early_stopping"; }
+    config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
     void on_train_end(const Logs& logs) override;

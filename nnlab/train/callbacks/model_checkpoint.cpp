@@ -14,11 +14,11 @@ namespace nnlab {
 
 ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions options)
     : filepath_(std::move(filepath)), options_(std::move(options)) {
-    if (filepath_.empty()) throw KeyError("filepath", "filepath: expected a file name, got \"\"");
+    if (filepath_.empty()) throw KeyError("filepath", "filepath: expected a file name, found \"\"");
     checkpoint_path_fields(filepath_);  // the syntax, now rather than after the first epoch
     maximize_ = monitor_maximizes("ModelCheckpoint", options_.monitor, options_.mode);
     if (options_.save_freq < 0) {
-        throw KeyError("save_freq", "save_freq: expected \"epoch\" (0) or a positive number of batches, got " +
+        throw KeyError("save_freq", "save_freq: expected \"epoch\" (0) or a positive number of batches, found " +
                                         std::to_string(options_.save_freq));
     }
 }
@@ -55,6 +55,18 @@ void ModelCheckpoint::save(int epoch, std::optional<int64_t> batch, const Logs& 
     save_model(*model_, path, options_.metadata);
     ++saves_;
     last_saved_ = path;
+}
+
+config::Description ModelCheckpoint::config() const {
+    config::Description c{{"filepath", filepath_},
+                          {"monitor", options_.monitor},
+                          {"save_best_only", options_.save_best_only},
+                          {"mode", options_.mode}};
+    if (options_.save_freq > 0)
+        c["save_freq"] = options_.save_freq;
+    else
+        c["save_freq"] = "epoch";
+    return c;
 }
 
 }  // namespace nnlab

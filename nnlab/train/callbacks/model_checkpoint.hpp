@@ -32,6 +32,8 @@ public:
     // Throws KeyError("filepath") for a malformed pattern, KeyError("mode") / KeyError("save_freq") for bad options.
     explicit ModelCheckpoint(std::string filepath, ModelCheckpointOptions options = {});
 
+    std::string type() const override { return "model_checkpoint"; }
+    config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_begin(int epoch) override { epoch_ = epoch; }
     void on_batch_end(int64_t batch, const Logs& logs) override;

@@ -9,7 +9,7 @@ bool monitor_maximizes(const std::string& callback, const std::string& monitor, 
     if (mode == "min") return false;
     if (mode == "max") return true;
     if (mode == "auto") return monitor.find("acc") != std::string::npos;
-    throw KeyError("mode", "mode: expected \"auto\", \"min\" or \"max\", got \"" + mode + "\" (" + callback + ")");
+    throw KeyError("mode", "mode: expected \"auto\", \"min\" or \"max\", found \"" + mode + "\" (" + callback + ")");
 }
 
 double monitor_value(const std::string& callback, const std::string& monitor, const Logs& logs) {

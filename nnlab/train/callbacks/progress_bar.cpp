@@ -137,7 +137,7 @@ std::string format_logs(const Logs& logs) {
 ProgressBar::ProgressBar(std::ostream& out, Options options, Clock clock)
     : out_(out), options_(options), clock_(clock ? std::move(clock) : Clock(steady_seconds)) {
     if (options_.verbose < 0 || options_.verbose > 2) {
-        throw Error("ProgressBar: verbose: expected 0 (silent), 1 (progress bar) or 2 (one line per epoch), got " +
+        throw Error("ProgressBar: verbose: expected 0 (silent), 1 (progress bar) or 2 (one line per epoch), found " +
                     std::to_string(options_.verbose));
     }
 }

@@ -18,16 +18,16 @@ ReduceLROnPlateau::ReduceLROnPlateau(ReduceLROnPlateauOptions options) : options
     const ReduceLROnPlateauOptions& o = options_;
     // Keras refuses factor >= 1 (it would raise the rate); a factor <= 0 would zero or negate it.
     if (!(o.factor > 0.0 && o.factor < 1.0)) {
-        throw KeyError("factor", "factor: expected a number in (0, 1), got " + std::to_string(o.factor));
+        throw KeyError("factor", "factor: expected a number in (0, 1), found " + std::to_string(o.factor));
     }
     if (o.patience < 0)
-        throw KeyError("patience", "patience: expected an integer >= 0, got " + std::to_string(o.patience));
+        throw KeyError("patience", "patience: expected an integer >= 0, found " + std::to_string(o.patience));
     if (o.cooldown < 0)
-        throw KeyError("cooldown", "cooldown: expected an integer >= 0, got " + std::to_string(o.cooldown));
+        throw KeyError("cooldown", "cooldown: expected an integer >= 0, found " + std::to_string(o.cooldown));
     if (!(o.min_lr >= 0.0) || !std::isfinite(o.min_lr))
-        throw KeyError("min_lr", "min_lr: expected a number >= 0, got " + std::to_string(o.min_lr));
+        throw KeyError("min_lr", "min_lr: expected a number >= 0, found " + std::to_string(o.min_lr));
     if (!std::isfinite(o.min_delta))
-        throw KeyError("min_delta", "min_delta: expected a finite number, got " + std::to_string(o.min_delta));
+        throw KeyError("min_delta", "min_delta: expected a finite number, found " + std::to_string(o.min_delta));
 }
 
 void ReduceLROnPlateau::on_train_begin(const TrainPlan&) {
@@ -67,6 +67,12 @@ void ReduceLROnPlateau::on_epoch_end(int, const Logs& logs) {
     ++reductions_;
     cooldown_counter_ = options_.cooldown;
     wait_ = 0;
+}
+
+config::Description ReduceLROnPlateau::config() const {
+    return {{"monitor", options_.monitor}, {"factor", options_.factor},       {"patience", options_.patience},
+            {"mode", options_.mode},       {"min_delta", options_.min_delta}, {"cooldown", options_.cooldown},
+            {"min_lr", options_.min_lr}};
 }
 
 }  // namespace nnlab

@@ -30,6 +30,8 @@ public:
     // Throws KeyError naming the option (factor, patience, cooldown, min_lr, min_delta, mode) when it is out of range.
     explicit ReduceLROnPlateau(ReduceLROnPlateauOptions options = {});
 
+    std::string type() const override { return "reduce_lr_on_plateau"; }
+    config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
 

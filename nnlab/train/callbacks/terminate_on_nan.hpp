@@ -13,6 +13,7 @@ namespace nnlab {
 // behaviour without this callback.
 class TerminateOnNaN final : public Callback {
 public:
+    std::string type() const override { return "terminate_on_nan"; }
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_begin(int epoch) override { epoch_ = epoch; }
     void on_batch_end(int64_t batch, const Logs& logs) override;

@@ -1,0 +1,240 @@
+// Experiment — an experiment file read through the registries, checked, and written back resolved.
+#include "nnlab/experiment/experiment.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "nnlab/config/toml_document.hpp"
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
+#include "nnlab/data/augment_description.hpp"
+#include "nnlab/data/dataset_lookup.hpp"
+#include "nnlab/layers/registry.hpp"
+#include "nnlab/losses/loss.hpp"
+#include "nnlab/optim/optimizer.hpp"
+#include "nnlab/train/learning_rate_schedule.hpp"
+#include "nnlab/train/metric_tracker.hpp"
+
+namespace nnlab {
+namespace {
+
+using config::Description;
+using config::Reader;
+
+void read_data(const Reader& data, Experiment& e) {
+    data.reject_unknown({"dataset", "validation", "validation_split", "train_samples", "test_samples", "workers"});
+    e.dataset = data.string("dataset").value_or(e.dataset);
+    // A known name, or a folder of images (root/<class>/*.jpg), checked when the data is loaded.
+    const std::vector<std::string> known = known_datasets();
+    const bool is_known = std::find(known.begin(), known.end(), e.dataset) != known.end();
+    const bool looks_like_path = e.dataset.find('/') != std::string::npos || e.dataset.find('.') == 0;
+    if (!is_known && !looks_like_path) {
+        data.fail("dataset",
+                  "unknown dataset '" + e.dataset + "'; expected one of " + join(known) + ", or a folder of images");
+    }
+    e.validation = data.string("validation").value_or(e.validation);
+    if (e.validation != "test" && e.validation != "split" && e.validation != "none") {
+        data.wrong_type("validation",
+                        "\"test\" (the test split), \"split\" (validation_split of the training set) or \"none\"");
+    }
+    if (e.validation == "split") {
+        e.validation_split = data.number("validation_split").value_or(0.2);
+        if (e.validation_split <= 0.0 || e.validation_split >= 1.0)
+            data.wrong_type("validation_split", "a fraction in (0, 1)");
+    } else if (data.has("validation_split")) {
+        data.fail("validation_split", "only used with validation = \"split\"; validation is \"" + e.validation + "\"");
+    }
+    e.workers = static_cast<int>(data.integer("workers", 0, 64).value_or(e.workers));
+    e.train_samples = data.positive_integer("train_samples");
+    e.test_samples = data.positive_integer("test_samples");
+}
+
+void read_model(const Reader& model, Experiment& e) {
+    model.reject_unknown({"input_shape", "layers"});
+    if (const auto dims = model.positive_integers("input_shape")) e.input_shape = Shape(*dims);
+    model.require("layers", "expected an array of layer tables");
+    const std::vector<Reader> layers = model.tables("layers");
+    if (layers.empty()) model.fail("layers", "expected at least one layer, found an empty array");
+    for (const Reader& layer : layers) e.layers.push_back(layer_description(*layer_from(layer)));
+}
+
+void read_train(const Reader& train, Experiment& e) {
+    if (train.has("label_smoothing")) {
+        train.fail("label_smoothing",
+                   "is a setting of the loss: loss = { type = \"categorical_crossentropy\", label_smoothing = " +
+                       config::describe(train.value()["label_smoothing"]) + " }");
+    }
+    train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle", "metrics", "precision"});
+    if (const auto precision = train.string("precision"))
+        e.precision = train.located([&] { return precision_from_name(*precision); });
+    if (const auto loss = train.child("loss")) e.loss = loss_description(*loss_from(*loss));
+    e.batch_size = train.positive_integer("batch_size").value_or(e.batch_size);
+    if (const auto epochs = train.integer("epochs")) {
+        if (*epochs < 1 || *epochs > 1'000'000'000) train.wrong_type("epochs", "a positive integer");
+        e.epochs = static_cast<int>(*epochs);
+    }
+    e.verbose = static_cast<int>(train.integer("verbose", 0, 2).value_or(e.verbose));
+    e.shuffle = train.boolean("shuffle").value_or(e.shuffle);
+    e.metrics = train.strings("metrics").value_or(e.metrics);
+    train.located([&] { MetricTracker{e.metrics}; });
+}
+
+// A loss without settings reads best as its name alone (loss = "hinge").
+Description loss_for_toml(const Description& loss) {
+    return loss.size() == 1 && loss.contains("type") ? loss["type"] : loss;
+}
+
+}  // namespace
+
+Experiment load_experiment(const std::filesystem::path& file) {
+    const config::Document document = config::read_toml_file(file);
+    const Reader root = document.reader();
+    if (root.has("sweep")) {
+        root.fail("sweep", "this experiment compares several variants; run it with `nnlab compare " + file.string() +
+                               "` (or remove [sweep] to train one model)");
+    }
+    return experiment_from(root, file);
+}
+
+Experiment experiment_from(const Reader& root, const std::filesystem::path& file) {
+    root.reject_unknown(
+        {"name", "seed", "threads", "data", "augment", "model", "train", "optimizer", "schedule", "callbacks"});
+    Experiment e;
+    e.file = file;
+    e.name = root.string("name").value_or(file.stem().string());
+    if (e.name.empty()) root.fail("name", "expected a non-empty name");
+    e.seed = static_cast<uint64_t>(root.integer("seed", 0, std::numeric_limits<int64_t>::max()).value_or(0));
+    e.threads = static_cast<int>(root.integer("threads", 1, 1024).value_or(0));
+    if (const auto data = root.table("data")) read_data(*data, e);
+    const auto model = root.table("model");
+    if (!model) root.fail("model", "missing; expected a [model] table with layers");
+    read_model(*model, e);
+    if (!e.input_shape) e.input_shape = known_image_shape(e.dataset);
+    if (const auto augment = root.table("augment")) {
+        e.augment = augment_config_from(*augment);
+        // Its ranges, and those that depend on the image size, once the size is known.
+        if (e.input_shape && e.input_shape->rank() == 3)
+            augment->located([&] { Augmenter(*e.augment, *e.input_shape); });
+    }
+    e.loss = loss_description(*make_loss("categorical_crossentropy"));
+    if (const auto train = root.table("train")) read_train(*train, e);
+
+    const Description adam = "adam";
+    const auto optimizer_description = root.table("optimizer");
+    const std::unique_ptr<Optimizer> optimizer =
+        optimizer_from(optimizer_description ? *optimizer_description : Reader(adam, "optimizer"));
+    e.optimizer = optimizer->config();
+    std::string schedule_type;
+    if (const auto schedule = root.table("schedule")) {
+        const auto made = schedule_from(*schedule, optimizer->learning_rate());
+        e.schedule = schedule_description(*made);
+        schedule_type = made->type();
+    }
+    const LogKeys logs = expected_log_keys(e);
+    const CallbackContext context{.run_folder = {}, .metadata = {}, .logs = &logs, .schedule = schedule_type};
+    for (const Reader& table : root.tables("callbacks"))
+        e.callbacks.push_back(callback_description(*callback_from(table, context)));
+
+    // Build the model once so that a layer that does not fit its input is reported before any work (for an image
+    // folder without model.input_shape, that waits until the images are loaded).
+    if (e.input_shape) {
+        try {
+            build_model(e, *e.input_shape);
+        } catch (const config::ConfigError&) {
+            throw;
+        } catch (const Error& error) {
+            model->fail("", error.what());
+        }
+    }
+    return e;
+}
+
+Description Experiment::description() const {
+    Description data{{"dataset", dataset}, {"validation", validation}, {"workers", workers}};
+    if (validation == "split") data["validation_split"] = validation_split;
+    if (train_samples) data["train_samples"] = *train_samples;
+    if (test_samples) data["test_samples"] = *test_samples;
+    Description model{{"layers", layers}};
+    if (input_shape) model["input_shape"] = input_shape->dims();
+    Description root{{"name", name},
+                     {"seed", seed},
+                     {"data", data},
+                     {"model", model},
+                     {"train",
+                      {{"loss", loss_for_toml(loss)},
+                       {"batch_size", batch_size},
+                       {"epochs", epochs},
+                       {"verbose", verbose},
+                       {"shuffle", shuffle},
+                       {"metrics", metrics},
+                       {"precision", precision_name(precision)}}},
+                     {"optimizer", optimizer}};
+    if (threads > 0) root["threads"] = threads;
+    if (augment) root["augment"] = augment_description(*augment);
+    if (schedule) root["schedule"] = *schedule;
+    if (!callbacks.empty()) root["callbacks"] = callbacks;
+    return root;
+}
+
+std::string Experiment::to_toml() const {
+    return "# Resolved experiment: " + file.string() + " with defaults and command-line overrides applied.\n" +
+           config::to_toml(description(), {"data", "augment", "model", "train", "optimizer", "schedule"});
+}
+
+std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape) {
+    auto model = std::make_unique<Sequential>();
+    model->add(Input{experiment.input_shape.value_or(image_shape)});
+    for (const Description& layer : experiment.layers) model->add(make_layer(layer));
+    model->compile(make_optimizer(experiment.optimizer), loss_from(Reader(experiment.loss, "loss")),
+                   {.seed = experiment.seed, .metrics = experiment.metrics, .precision = experiment.precision});
+    return model;
+}
+
+LogKeys expected_log_keys(const Experiment& experiment) {
+    LogKeys logs;
+    logs.has_validation = experiment.validation != "none";
+    logs.keys.push_back("loss");
+    for (const std::string& metric : experiment.metrics) logs.keys.push_back(metric);
+    if (logs.has_validation) {
+        logs.keys.push_back("val_loss");
+        for (const std::string& metric : experiment.metrics) logs.keys.push_back("val_" + metric);
+    }
+    logs.keys.push_back("learning_rate");
+    return logs;
+}
+
+std::vector<std::unique_ptr<Callback>> make_experiment_callbacks(const Experiment& experiment,
+                                                                 const CallbackContext& context) {
+    std::vector<std::unique_ptr<Callback>> callbacks;
+    if (experiment.schedule) {
+        const auto optimizer = make_optimizer(experiment.optimizer);
+        callbacks.push_back(
+            schedule_from(Reader(*experiment.schedule, "schedule"), optimizer->learning_rate())->make_callback());
+    }
+    for (const Description& description : experiment.callbacks)
+        callbacks.push_back(callback_from(Reader(description, "callbacks"), context));
+    return callbacks;
+}
+
+void check_experiment_data(const Experiment& experiment, const DatasetSplits& data) {
+    const std::string file = experiment.file.string();
+    const auto model = build_model(experiment, data.train.image_shape);
+    model->check_fits(data.train, file + ": the training split of " + experiment.dataset);
+    model->check_fits(data.test, file + ": the test split of " + experiment.dataset);
+    if (experiment.augment) {
+        try {
+            Augmenter(*experiment.augment, data.train.image_shape);
+        } catch (const Error& error) {
+            throw Error(file + ": augment: " + error.what());
+        }
+    }
+}
+
+DatasetSplits load_experiment_data(const Experiment& experiment, const std::optional<std::filesystem::path>& data_dir) {
+    DatasetSplits data = load_dataset(experiment.dataset, data_dir);
+    if (experiment.train_samples) data.train = data.train.take(*experiment.train_samples);
+    if (experiment.test_samples) data.test = data.test.take(*experiment.test_samples);
+    return data;
+}
+
+}  // namespace nnlab

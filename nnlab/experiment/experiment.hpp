@@ -1,0 +1,96 @@
+// Experiment — one training run as an experiment file describes it, every object read through its registry and
+// checked before anything runs; written back as the resolved config.toml, every default filled in.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nnlab/config/reader.hpp"
+#include "nnlab/core/precision.hpp"
+#include "nnlab/core/shape.hpp"
+#include "nnlab/data/augment.hpp"
+#include "nnlab/data/dataset.hpp"
+#include "nnlab/train/callback.hpp"
+#include "nnlab/train/callbacks/callback_registry.hpp"
+#include "nnlab/train/logs.hpp"
+#include "nnlab/train/sequential.hpp"
+
+namespace nnlab {
+
+struct Experiment {
+    std::filesystem::path file;
+    std::string name;  // defaults to the file's stem
+    uint64_t seed = 0;
+    // The threads the run uses (the results' last bits depend on it); 0: every core this process may use. The
+    // resolved config records the count that ran, so that it re-runs to the same bits.
+    int threads = 0;
+
+    // [data]
+    std::string dataset = "cifar10";
+    std::string validation = "test";  // "test": the test split; "split": the last validation_split of train; "none"
+    double validation_split = 0.0;    // with validation = "split" (default 0.2)
+    int workers = 0;                  // threads building batches ahead of training (0: in the training thread)
+    std::optional<int64_t> train_samples;  // use only the first N training images
+    std::optional<int64_t> test_samples;   // use only the first N test images
+
+    // [augment]: Keras ImageDataGenerator arguments; absent means plain pixel / 255
+    std::optional<AugmentConfig> augment;
+
+    // [model]
+    std::optional<Shape> input_shape;         // defaults to the dataset's image shape
+    std::vector<config::Description> layers;  // each as make_layer() reads it, every key filled in
+
+    // [train]
+    config::Description loss;  // as make_loss() reads it: {"type": "categorical_crossentropy", "label_smoothing": 0}
+    int64_t batch_size = 32;
+    int epochs = 1;
+    int verbose = 1;
+    bool shuffle = true;
+    std::vector<std::string> metrics = {"accuracy"};  // tracked each epoch (Keras: compile(metrics=...))
+    Precision precision = Precision::float32;         // "bfloat16": GEMMs and convolutions in bfloat16
+
+    // [optimizer], [schedule], [[callbacks]] (in the order they run): their descriptions, every key filled in.
+    config::Description optimizer;
+    std::optional<config::Description> schedule;
+    std::vector<config::Description> callbacks;
+
+    // The whole experiment as one description, every default filled in.
+    config::Description description() const;
+    // description() as TOML, after a comment naming the file it was resolved from: what config.toml holds. It
+    // loads back to the same experiment.
+    std::string to_toml() const;
+};
+
+// Reads and checks the whole file: unknown keys, wrong types, bad names and out-of-range values are errors naming
+// the file, the line and the key (config::ConfigError). Builds the model once to check the layers fit. A file
+// with a [sweep] is refused (it is nnlab compare's).
+Experiment load_experiment(const std::filesystem::path& file);
+// The same checks on a description already read (a variant of a sweep); `file` names it.
+Experiment experiment_from(const config::Reader& root, const std::filesystem::path& file);
+
+// The model the experiment describes, compiled with its optimizer, loss, metrics, precision and seed.
+std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape);
+
+// The keys fit() will log for this experiment: loss and the metrics, their val_ forms when there is validation
+// data, and learning_rate.
+LogKeys expected_log_keys(const Experiment& experiment);
+
+// The callbacks the experiment names: the one carrying out [schedule] first, then [[callbacks]] in order, file
+// names inside `context.run_folder`.
+std::vector<std::unique_ptr<Callback>> make_experiment_callbacks(const Experiment& experiment,
+                                                                 const CallbackContext& context);
+
+// Throws nnlab::Error naming the experiment file unless its model takes the data's images and outputs its classes
+// and its augmentation suits the images: what can only be checked once the data is loaded, and must be before
+// anything is written.
+void check_experiment_data(const Experiment& experiment, const DatasetSplits& data);
+
+// The dataset the experiment names (looked up under `data_dir`, else $NNLAB_DATA, …), cut to its train_samples /
+// test_samples.
+DatasetSplits load_experiment_data(const Experiment& experiment, const std::optional<std::filesystem::path>& data_dir);
+
+}  // namespace nnlab

@@ -1,0 +1,150 @@
+// ExperimentRun — one experiment trained into a run folder (nnlab train, nnlab compare).
+#include "nnlab/experiment/run.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "nnlab/core/error.hpp"
+#include "nnlab/core/statistics.hpp"
+#include "nnlab/core/text_format.hpp"
+#include "nnlab/core/threads.hpp"
+#include "nnlab/experiment/run_recorder.hpp"
+#include "nnlab/io/model_file.hpp"
+#include "nnlab/report/atomic_write.hpp"
+#include "nnlab/train/callbacks/early_stopping.hpp"
+#include "nnlab/train/callbacks/progress_bar.hpp"
+#include "nnlab/train/callbacks/terminate_on_nan.hpp"
+
+namespace nnlab {
+namespace {
+
+std::string duration_text(double seconds) {
+    char text[64];
+    if (seconds < 60)
+        std::snprintf(text, sizeof text, "%.1f s", seconds);
+    else
+        std::snprintf(text, sizeof text, "%d min %02d s", static_cast<int>(seconds) / 60,
+                      static_cast<int>(seconds) % 60);
+    return text;
+}
+
+// What the callbacks did, in Keras's words (Keras prints these itself with verbose=1).
+std::vector<std::string> callback_events(const std::vector<std::unique_ptr<Callback>>& callbacks) {
+    std::vector<std::string> events;
+    for (const auto& callback : callbacks) {
+        if (const auto* stop = dynamic_cast<const TerminateOnNaN*>(callback.get()); stop && stop->stopped_at()) {
+            events.push_back("Epoch " + std::to_string(stop->stopped_at()->epoch + 1) + ", batch " +
+                             std::to_string(stop->stopped_at()->batch + 1) + ": invalid loss, terminating training");
+        }
+        if (const auto* early = dynamic_cast<const EarlyStopping*>(callback.get())) {
+            if (early->stopped_epoch() > 0)
+                events.push_back("Epoch " + std::to_string(early->stopped_epoch() + 1) + ": early stopping");
+            if (early->restored_best_weights()) {
+                events.push_back("Restoring model weights from the end of the best epoch: " +
+                                 std::to_string(early->best_epoch() + 1) + ".");
+            }
+        }
+    }
+    return events;
+}
+
+}  // namespace
+
+std::filesystem::path timestamped_run_folder(const std::string& name) {
+    const std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    return std::filesystem::path("runs") / (name + "-" + stamp);
+}
+
+ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, std::filesystem::path folder)
+    : experiment_(std::move(experiment)), data_(data), folder_(std::move(folder)) {
+    // Before the model is built: oneDNN splits its work when a primitive is created.
+    if (experiment_.threads > 0) set_thread_count(experiment_.threads);
+    experiment_.threads = thread_count();
+    check_experiment_data(experiment_, data_);
+    model_ = build_model(experiment_, data_.train.image_shape);
+    if (model_->precision() != experiment_.precision) {
+        notices_.push_back("precision \"" + std::string(precision_name(experiment_.precision)) +
+                           "\" needs a CPU with AVX-512 BF16; this one has none, so the run stays in " +
+                           precision_name(model_->precision()));
+    }
+    if (experiment_.augment) {
+        augmenter_.emplace(*experiment_.augment, data_.train.image_shape);
+        if (experiment_.augment->needs_fit()) augmenter_->fit(data_.train);  // datagen.fit(x_train)
+    }
+    const LogKeys logs = expected_log_keys(experiment_);
+    callbacks_ = make_experiment_callbacks(
+        experiment_, {.run_folder = folder_,
+                      .metadata = training_metadata(data_.train, experiment_.dataset, experiment_.batch_size,
+                                                    augmenter_ ? &*augmenter_ : nullptr),
+                      .logs = &logs,
+                      .schedule = experiment_.schedule ? (*experiment_.schedule)["type"].get<std::string>() : ""});
+}
+
+ExperimentRun::~ExperimentRun() = default;
+
+RunOutcome ExperimentRun::run(const RunOptions& options) {
+    const Augmenter* augmenter = augmenter_ ? &*augmenter_ : nullptr;
+    const DatasetSplits& data = data_;
+    std::filesystem::create_directories(folder_);
+    const std::string config = experiment_.to_toml();
+    write_file_atomically(folder_ / "config.toml", config);
+
+    RunRecorder recorder(folder_);
+    std::optional<ProgressBar> progress;
+    FitOptions fit{.batch_size = experiment_.batch_size,
+                   .epochs = experiment_.epochs,
+                   .validation_data = experiment_.validation == "test" ? &data.test : nullptr,
+                   .validation_split = experiment_.validation_split,
+                   .shuffle = experiment_.shuffle,
+                   .augmenter = augmenter,
+                   .workers = experiment_.workers,
+                   .callbacks = {}};
+    for (auto& callback : callbacks_) fit.callbacks.push_back(callback.get());
+    fit.callbacks.push_back(&recorder);
+    if (options.progress != nullptr) {
+        progress.emplace(*options.progress, ProgressBar::Options{.verbose = experiment_.verbose, .live = options.live});
+        fit.callbacks.push_back(&*progress);
+    }
+
+    const auto start = std::chrono::steady_clock::now();
+    model_->fit(data.train, fit);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const ModelMetadata metadata =
+        training_metadata(data.train, experiment_.dataset, experiment_.batch_size, augmenter);
+    save_model(*model_, folder_ / "model.safetensors", metadata);
+
+    // The seed's evaluation: the trained model on the test split, every prediction counted, its inputs
+    // standardised as in training.
+    const std::string split = experiment_.dataset + " test split (" + with_thousands(data.test.size()) + " images)";
+    RunOutcome outcome{.history = model_->history(),
+                       .seconds = seconds,
+                       .median_epoch_seconds = median(recorder.epoch_seconds()),
+                       .evaluation = evaluate_classifier(*model_, data.test, split, experiment_.batch_size, augmenter),
+                       .events = experiment_.verbose > 0 ? callback_events(callbacks_) : std::vector<std::string>{}};
+    write_evaluation_files(folder_, outcome.evaluation);
+
+    const int threads = experiment_.threads;
+    const RunReport report{
+        .title = experiment_.name,
+        .facts = {{"Experiment file", experiment_.file.string()},
+                  {"Dataset", experiment_.dataset + " (" + with_thousands(data.train.size()) + " training images, " +
+                                  with_thousands(data.test.size()) + " test images)"},
+                  {"Epochs", std::to_string(outcome.history.size())},
+                  {"Training time", duration_text(outcome.seconds) + " (median " +
+                                        duration_text(outcome.median_epoch_seconds) + " per epoch, " +
+                                        std::to_string(threads) + (threads == 1 ? " thread)" : " threads)")},
+                  {"Precision", precision_name(model_->precision())},
+                  {"Parameters", with_thousands(model_->count_params())},
+                  {"Test accuracy", fixed(outcome.evaluation.metrics.accuracy, 4)}},
+        .config = config,
+        .model_summary = model_->summary(),
+        .history = &outcome.history,
+        .evaluation = &outcome.evaluation};
+    write_file_atomically(folder_ / "report.html", render_run_report(report));
+    return outcome;
+}
+
+}  // namespace nnlab
