@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/flop_count.hpp"
+#include "nnlab/core/statistics.hpp"
 #include "nnlab/experiment/experiment.hpp"
 #include "nnlab/nnlab.hpp"
 
@@ -21,11 +22,6 @@ using namespace nnlab;
 using Clock = std::chrono::steady_clock;
 
 constexpr double machine_peak_gflops = 420.0;  // fp32 FMA, 2 Zen 5 cores (measured by the project's brief)
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 void run(const std::string& config, int steps, int repeats) {
     const Experiment experiment = load_experiment(config);

@@ -11,6 +11,7 @@
 
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/reference/reference_kernels.hpp"
 #include "nnlab/layers/spatial.hpp"
 
 namespace {
@@ -74,8 +75,8 @@ struct Operands {
           dx(g.input_shape()),
           dw(g.weights_shape()),
           db(Shape{g.out_c}) {}
-    void forward() { conv2d_forward(g, x, w, bias, y); }
-    void forward_relu() { conv2d_forward_relu(g, x, w, bias, y); }
+    void forward() { conv2d_forward(g, x, w, bias, y, false); }
+    void forward_relu() { conv2d_forward(g, x, w, bias, y, true); }
     void backward_data() { conv2d_backward_data(g, dy, w, dx); }
     void backward_weights() { conv2d_backward_weights(g, x, dy, dw, db); }
 };
@@ -92,12 +93,12 @@ void expect_near(const Tensor& fast, const Tensor& reference, const char* pass) 
 void check(const Case& c) {
     Operands fast(geometry(c, 2)), slow(geometry(c, 2));
     fast.forward_relu();
-    reference::conv2d_forward_relu(slow.g, slow.x, slow.w, slow.bias, slow.y);
+    reference::conv2d_forward(slow.g, slow.x, slow.w, slow.bias, slow.y, true);
     expect_near(fast.y, slow.y, "forward_relu");
     fast.forward();
     fast.backward_data();
     fast.backward_weights();
-    reference::conv2d_forward(slow.g, slow.x, slow.w, slow.bias, slow.y);
+    reference::conv2d_forward(slow.g, slow.x, slow.w, slow.bias, slow.y, false);
     reference::conv2d_backward_data(slow.g, slow.dy, slow.w, slow.dx);
     reference::conv2d_backward_weights(slow.g, slow.x, slow.dy, slow.dw, slow.db);
     expect_near(fast.y, slow.y, "forward");

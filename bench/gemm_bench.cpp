@@ -12,6 +12,7 @@
 
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/kernels/reference/reference_kernels.hpp"
 
 namespace {
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/core/statistics.hpp"
 #include "nnlab/nnlab.hpp"
 
 namespace {
@@ -19,11 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
 // The seed's ImageDataGenerator(rotation_range=15, width_shift_range=0.1, height_shift_range=0.1,

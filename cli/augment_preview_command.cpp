@@ -3,10 +3,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/experiment/experiment.hpp"
-#include "nnlab/report/atomic_write.hpp"
 #include "nnlab/report/augment_preview.hpp"
 
 namespace nnlab::cli {

@@ -7,7 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "nnlab/data/download.hpp"
+#include "nnlab/data/fetch/download.hpp"
 
 namespace nnlab::cli {
 namespace {

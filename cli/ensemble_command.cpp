@@ -8,7 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/io/model_file.hpp"
-#include "nnlab/report/run_report.hpp"
+#include "nnlab/train/classifier_evaluation.hpp"
 #include "nnlab/train/ensemble.hpp"
 
 namespace nnlab::cli {

@@ -8,6 +8,7 @@
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/metrics/classification_report.hpp"
+#include "nnlab/report/run_report.hpp"
 
 namespace nnlab::cli {
 

@@ -10,7 +10,7 @@
 
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/io/model_file.hpp"
-#include "nnlab/report/run_report.hpp"
+#include "nnlab/train/classifier_evaluation.hpp"
 #include "nnlab/train/sequential.hpp"
 
 namespace nnlab::cli {

@@ -12,7 +12,7 @@
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
-#include "nnlab/data/image_decode.hpp"
+#include "nnlab/data/formats/image_decode.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/train/test_time_augmentation.hpp"
 

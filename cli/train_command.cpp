@@ -7,13 +7,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/resource_usage.hpp"
 #include "nnlab/experiment/experiment.hpp"
 #include "nnlab/experiment/repeat_summary.hpp"
 #include "nnlab/experiment/run.hpp"
 #include "nnlab/metrics/classification_report.hpp"
-#include "nnlab/report/atomic_write.hpp"
 
 namespace nnlab::cli {
 namespace {
@@ -51,10 +51,10 @@ RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, co
     return outcome;
 }
 
-// --repeat N: run i (from 1) trains with seed + i − 1 into <parent>/<i>-seed<seed>.
+// --repeat N: run i (from 1) trains with seed + i − 1 into <parent>/<i>-seed<seed>. The first run's checks come
+// before the parent folder is made (its run makes it).
 void train_repeated(const Experiment& experiment, const DatasetSplits& data, int repeat,
                     const std::filesystem::path& parent) {
-    std::filesystem::create_directories(parent);
     RepeatSummary summary{.experiment = experiment.name, .runs = {}};
     for (int i = 0; i < repeat; ++i) {
         Experiment seeded = experiment;
@@ -90,7 +90,6 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
     if (common.threads > 0) experiment.threads = common.threads;
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
-    check_experiment_data(experiment, data);
     if (args.repeat == 1) {
         train_one(experiment, data,
                   args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name));

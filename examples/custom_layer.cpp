@@ -7,9 +7,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "nnlab/experiment/experiment.hpp"
-#include "nnlab/experiment/run.hpp"
-#include "nnlab/layers/registry.hpp"
 #include "nnlab/nnlab.hpp"
 
 namespace {

@@ -1,3 +1,4 @@
+// How many threads nnlab's kernels use: OpenMP's team, which oneDNN shares.
 #include "nnlab/core/threads.hpp"
 
 #include <omp.h>

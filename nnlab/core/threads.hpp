@@ -1,5 +1,6 @@
 // How many threads nnlab's kernels use. OpenMP runs the loops and oneDNN's primitives share its team, so one
-// setting governs both. Set it before building a model: oneDNN splits its work when a primitive is created.
+// setting governs both. It may change at any time: the kernels cache their oneDNN primitives per thread count, as
+// oneDNN splits a primitive's work for the threads it sees when the primitive is created.
 #pragma once
 
 namespace nnlab {

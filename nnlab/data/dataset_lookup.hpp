@@ -9,7 +9,7 @@
 
 #include "nnlab/core/shape.hpp"
 #include "nnlab/data/dataset.hpp"
-#include "nnlab/data/image_folder.hpp"
+#include "nnlab/data/formats/image_folder.hpp"
 
 namespace nnlab {
 

@@ -1,6 +1,6 @@
 // Loader — turns a Dataset into float batches: seeded shuffle each epoch, augmentation per image,
-// scaling and one-hot labels, built ahead in background threads (Keras: the iterator that
-// ImageDataGenerator.flow() returns, with the workers/max_queue_size of fit()).
+// scaling and one-hot labels, built in the training thread over the OpenMP team or, with workers, ahead in
+// background threads (Keras: the iterator that ImageDataGenerator.flow() returns, with fit()'s workers).
 #pragma once
 
 #include <condition_variable>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "nnlab/core/rng.hpp"
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/tensor/tensor.hpp"
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/core/text_format.hpp"
-#include "nnlab/report/atomic_write.hpp"
 #include "nnlab/report/figures.hpp"
 #include "nnlab/report/html_report.hpp"
 

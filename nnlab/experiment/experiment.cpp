@@ -7,7 +7,7 @@
 #include "nnlab/config/toml_document.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/text_format.hpp"
-#include "nnlab/data/augment_description.hpp"
+#include "nnlab/data/augment/augment_description.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/losses/loss.hpp"

@@ -12,7 +12,7 @@
 #include "nnlab/config/reader.hpp"
 #include "nnlab/core/precision.hpp"
 #include "nnlab/core/shape.hpp"
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/train/callback.hpp"
 #include "nnlab/train/callbacks/callback_registry.hpp"

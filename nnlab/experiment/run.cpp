@@ -5,13 +5,14 @@
 #include <cstdio>
 #include <ctime>
 
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/core/threads.hpp"
 #include "nnlab/experiment/run_recorder.hpp"
 #include "nnlab/io/model_file.hpp"
-#include "nnlab/report/atomic_write.hpp"
+#include "nnlab/report/run_report.hpp"
 #include "nnlab/train/callbacks/early_stopping.hpp"
 #include "nnlab/train/callbacks/progress_bar.hpp"
 #include "nnlab/train/callbacks/terminate_on_nan.hpp"

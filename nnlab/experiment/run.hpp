@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/experiment/experiment.hpp"
-#include "nnlab/report/run_report.hpp"
+#include "nnlab/train/classifier_evaluation.hpp"
 #include "nnlab/train/history.hpp"
 #include "nnlab/train/sequential.hpp"
 

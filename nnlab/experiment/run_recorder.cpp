@@ -1,7 +1,7 @@
 // RunRecorder — keeps a run folder's history files current after every epoch.
 #include "nnlab/experiment/run_recorder.hpp"
 
-#include "nnlab/report/atomic_write.hpp"
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/report/run_report.hpp"
 #include "nnlab/train/sequential.hpp"
 

@@ -10,12 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/version.hpp"
-#include "nnlab/data/augment_description.hpp"
+#include "nnlab/data/augment/augment_description.hpp"
 #include "nnlab/io/safetensors.hpp"
 #include "nnlab/layers/registry.hpp"
-#include "nnlab/report/atomic_write.hpp"
 
 namespace nnlab {
 namespace {

@@ -56,7 +56,7 @@
 #include <string>
 #include <vector>
 
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 #include "nnlab/train/sequential.hpp"
 
 namespace nnlab {

@@ -1,5 +1,6 @@
-// 2-D convolution kernels (Keras: Conv2D, DepthwiseConv2D). nnlab::conv2d_* is the fast CPU kernel
-// (kernels/cpu/convolution.cpp, oneDNN), nnlab::reference::conv2d_* the plain loop it is tested against.
+// The geometry of a 2-D convolution (Keras: Conv2D, DepthwiseConv2D) and its checks; the kernels are in the
+// backends' list (kernels/backend.hpp): oneDNN on the CPU (kernels/cpu/convolution.cpp), plain loops in
+// kernels/reference/convolution.cpp.
 //
 // Layouts are Keras's: activations NHWC, weights (kh, kw, in_channels / groups, out_channels). A depthwise
 // convolution is the grouped one with groups = in_channels: its Keras kernel (kh, kw, in_channels,
@@ -42,32 +43,6 @@ struct ConvGeometry {
 
     auto operator<=>(const ConvGeometry&) const = default;
 };
-
-#define NNLAB_CONV_SIGNATURES                                                                                         \
-    /* y (N, OH, OW, OC) = x (N, H, W, IC) ⋆ w (KH, KW, IC/G, OC) + bias (OC); bias may be empty */                 \
-    void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y);      \
-    /* y = max(0, conv2d_forward(...)): the convolution with a relu after it, in one pass */                          \
-    void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y); \
-    /* dx (N, H, W, IC) = dL/dx from dy (N, OH, OW, OC) and w (KH, KW, IC/G, OC); overwrites dx */                    \
-    void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx);                  \
-    /* dw (KH, KW, IC/G, OC) += dL/dw and db (OC) += Σ dy (skipped when db is empty), from x and dy */               \
-    void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db);   \
-    /* The same passes with x or dy already rounded (g.bfloat16 must be set): a layer rounds each once per step       \
-       and its passes share the copies (layers/conv_passes.hpp) */                                                    \
-    void conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y);  \
-    void conv2d_forward_relu(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,         \
-                             Tensor& y);                                                                              \
-    void conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx);              \
-    void conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw,        \
-                                 Tensor& db);
-
-NNLAB_CONV_SIGNATURES
-
-namespace reference {
-NNLAB_CONV_SIGNATURES
-}  // namespace reference
-
-#undef NNLAB_CONV_SIGNATURES
 
 // Which oneDNN implementation runs each pass of the fast kernels for this geometry ("brg:avx512_core",
 // "jit:avx512_core", …), for benchmarks and for tests that guard against falling back to "ref".

@@ -1,56 +1,63 @@
-// The one list of kernel signatures. nnlab::<op> is the fast CPU kernel (kernels/cpu/),
-// nnlab::reference::<op> the plain loop it is tested against (kernels/reference/).
+// The kernels as layers, losses, optimizers and metrics call them: nnlab::<kernel>(…) runs the kernel of that name
+// (kernels/backend.hpp, the one list) on the backend of its tensors' device. And the one place precision is
+// decided: a product's operands are Operands, which hold float32 or bfloat16 as the model's precision says.
 #pragma once
 
-#include "nnlab/tensor/bf16_tensor.hpp"
-#include "nnlab/tensor/tensor.hpp"
+#include "nnlab/core/precision.hpp"
+#include "nnlab/kernels/backend.hpp"
 
 namespace nnlab {
 
-struct GemmOptions {
-    bool trans_a = false;     // a is stored (k, m)
-    bool trans_b = false;     // b is stored (n, k)
-    bool accumulate = false;  // c += op(a)·op(b) instead of c = op(a)·op(b)
-};
-
-// Keras's activations. leaky_relu uses Keras's function default (negative_slope 0.2), elu alpha 1, gelu the exact
-// erf form (approximate=False), swish is silu.
-enum class ActivationKind { linear, relu, tanh, sigmoid, softmax, leaky_relu, elu, gelu, swish, softplus };
-
-// True when the derivative needs the activation's input x, not only its output y (gelu, swish).
-constexpr bool activation_needs_input(ActivationKind kind) {
-    return kind == ActivationKind::gelu || kind == ActivationKind::swish;
+inline Backend& backend_of(const Tensor& t) {
+    return backend(t.device());
+}
+inline Backend& backend_of(const Bf16Tensor& t) {
+    return backend(t.device());
 }
 
-#define NNLAB_KERNEL_SIGNATURES                                                                  \
-    /* c (m, n) = op(a) (m, k) · op(b) (k, n); tensors are seen as (rows, everything else) */   \
-    void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options = {});            \
-    /* the same with bfloat16 operands, products accumulated and stored in float32 */            \
-    void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options = {});    \
-    /* out = x rounded to bfloat16 (bfloat16_bits), in x's shape */                              \
-    void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out);                                  \
-    /* out = a + b, clamped at zero when relu (a residual sum and its relu in one pass); out may \
-       be a or b */                                                                              \
-    void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu = false);                  \
-    /* y (n, c) += bias (c) on every row */                                                      \
-    void add_row_bias(Tensor& y, const Tensor& bias);                                            \
-    /* out (c) = Σₙ x (n, c), or += when accumulate */                                        \
-    void sum_rows(const Tensor& x, Tensor& out, bool accumulate);                                \
-    /* y = f(x), same shape; softmax over the last axis */                                       \
-    void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y);                    \
-    /* dx = f'(x)·dy from the forward output y; x (the input) is read only when                 \
-       activation_needs_input(kind), else it may be empty */                                     \
-    void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
+#define NNLAB_DISPATCH_KERNEL(result, kernel, parameters, arguments, device_of) \
+    inline result kernel parameters {                                           \
+        return backend_of(device_of).kernel arguments;                          \
+    }
+NNLAB_KERNELS(NNLAB_DISPATCH_KERNEL)
+#undef NNLAB_DISPATCH_KERNEL
 
-NNLAB_KERNEL_SIGNATURES
+// The common forms, with the defaults the list cannot carry.
+inline void gemm(const Tensor& a, const Tensor& b, Tensor& c) {
+    gemm(a, b, c, GemmOptions{});
+}
+inline void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c) {
+    gemm(a, b, c, GemmOptions{});
+}
+inline void add(const Tensor& a, const Tensor& b, Tensor& out) {
+    add(a, b, out, false);
+}
 
-namespace reference {
-NNLAB_KERNEL_SIGNATURES
-}  // namespace reference
+// Operand — an input of the products (GEMM, convolution) in the precision they run in: a view of the float32
+// tensor, or its bfloat16 rounding, made once by set() and read by every product of the step that needs it (a
+// layer's input serves forward and the weight gradient; dL/dz both backward products).
+class Operand {
+public:
+    // Reads x in `precision`: a view of x in float32, a rounding of it (kept here) in bfloat16.
+    void set(const Tensor& x, Precision precision);
+    Precision precision() const { return precision_; }
+    const Tensor& float32() const { return float32_; }
+    const Bf16Tensor& bfloat16() const { return bfloat16_; }
+    bool empty() const { return precision_ == Precision::float32 ? float32_.empty() : bfloat16_.empty(); }
 
-#undef NNLAB_KERNEL_SIGNATURES
+private:
+    Precision precision_ = Precision::float32;
+    Tensor float32_;
+    Bf16Tensor bfloat16_;
+};
 
-// Checks shared by both implementations; each throws nnlab::Error naming the shapes.
+// The products on operands: the float32 or the bfloat16 kernel, as the operands hold (both the same precision).
+void gemm(const Operand& a, const Operand& b, Tensor& c, GemmOptions options = {});
+void conv2d_forward(const ConvGeometry& g, const Operand& x, const Tensor& w, const Tensor& bias, Tensor& y, bool relu);
+void conv2d_backward_data(const ConvGeometry& g, const Operand& dy, const Tensor& w, Tensor& dx);
+void conv2d_backward_weights(const ConvGeometry& g, const Operand& x, const Operand& dy, Tensor& dw, Tensor& db);
+
+// Checks shared by the backends; each throws nnlab::Error (a failure: the caller's bug) naming the shapes.
 struct GemmDims {
     int64_t m, n, k;
 };
@@ -58,10 +65,10 @@ GemmDims check_gemm(const Shape& a, const Shape& b, const Shape& c, GemmOptions 
 inline GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, GemmOptions options) {
     return check_gemm(a.shape(), b.shape(), c.shape(), options);
 }
+void check_same_shape(const char* op, const Tensor& x, const Tensor& y);
 
 // Whether this CPU runs bfloat16 GEMMs and convolutions natively (AVX-512 BF16), which Precision::bfloat16 needs
 // to be worth it; Sequential::compile falls back to float32 where it is absent.
 bool bfloat16_supported();
-void check_same_shape(const char* op, const Tensor& x, const Tensor& y);
 
 }  // namespace nnlab

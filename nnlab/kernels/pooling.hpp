@@ -1,5 +1,5 @@
-// Pooling kernels over NHWC tensors: max and average, forward and backward. nnlab::<op> is the fast CPU
-// kernel (kernels/cpu/pooling.cpp, oneDNN), nnlab::reference::<op> the plain loop it is tested against.
+// The geometry of pooling over NHWC tensors (max and average, forward and backward) and its checks; the kernels
+// are in the backends' list (kernels/backend.hpp).
 #pragma once
 
 #include <compare>
@@ -32,25 +32,6 @@ struct MaxPoolWorkspace {
 
 // Ties in a window: the gradient goes to the first maximum in row-major window order (top row first,
 // left to right), which is what oneDNN picks.
-#define NNLAB_POOLING_SIGNATURES                                                                                    \
-    /* y (N, out_h, out_w, C) = max over each window of x (N, in_h, in_w, C); workspace is written for              \
-       backward, or null when there will be no backward (inference) */                                              \
-    void max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y, MaxPoolWorkspace* workspace);          \
-    /* dx (N, in_h, in_w, C) = dy (N, out_h, out_w, C) routed to each window's maximum; overwrites dx */            \
-    void max_pool_backward(const PoolGeometry& g, const Tensor& dy, const MaxPoolWorkspace& workspace, Tensor& dx); \
-    /* y = mean over each window's positions inside x (padding excluded) */                                         \
-    void avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y);                                       \
-    /* dx = dy spread evenly over each window's positions inside x; overwrites dx */                                \
-    void avg_pool_backward(const PoolGeometry& g, const Tensor& dy, Tensor& dx);
-
-NNLAB_POOLING_SIGNATURES
-
-namespace reference {
-NNLAB_POOLING_SIGNATURES
-}  // namespace reference
-
-#undef NNLAB_POOLING_SIGNATURES
-
 // Throws nnlab::Error (a failure: the caller's bug) when the geometry is inconsistent or the tensors
 // (x: N·in_h·in_w·C values, y: N·out_h·out_w·C) do not fit it.
 void check_pool(const char* op, const PoolGeometry& g, const Tensor& x, const Tensor& y);

@@ -1,6 +1,8 @@
 // AveragePooling2D — the mean of each window (Keras: layers.AveragePooling2D).
 #include "nnlab/layers/average_pooling2d.hpp"
 
+#include "nnlab/kernels/ops.hpp"
+
 namespace nnlab {
 
 AveragePooling2D::AveragePooling2D(std::array<int64_t, 2> pool_size, PoolingOptions options)

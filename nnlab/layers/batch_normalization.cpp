@@ -2,7 +2,7 @@
 #include "nnlab/layers/batch_normalization.hpp"
 
 #include "nnlab/core/error.hpp"
-#include "nnlab/kernels/batch_norm.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -77,12 +77,8 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
     }
     x_ = x.view();
     batch_norm_forward_training(x, scale_values(), shift_values(), epsilon, y, batch_mean_, batch_variance_);
-    const double momentum = options_.momentum;
-    for (int64_t j = 0; j < batch_mean_.numel(); ++j) {
-        moving_mean_.value[j] = static_cast<float>(moving_mean_.value[j] * momentum + batch_mean_[j] * (1 - momentum));
-        moving_variance_.value[j] =
-            static_cast<float>(moving_variance_.value[j] * momentum + batch_variance_[j] * (1 - momentum));
-    }
+    moving_average(moving_mean_.value, batch_mean_, options_.momentum);
+    moving_average(moving_variance_.value, batch_variance_, options_.momentum);
 }
 
 void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {

@@ -61,15 +61,17 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode) {
     Tensor pixels = y.reshaped(Shape{y.numel() / filters_, filters_});
     // A relu costs no pass of its own: oneDNN applies it as the convolution writes its output.
     const bool relu = activation_.kind() == ActivationKind::relu;
-    passes_.forward(geometry_, x, kernel_.value, bias, y, relu);
+    x_.set(x, precision());
+    conv2d_forward(geometry_, x_, kernel_.value, bias, y, relu);
     relu ? activation_.record_relu_output(pixels) : activation_.forward(pixels);
 }
 
 void Conv2D::backward(const Tensor& dy, Tensor& dx) {
     const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / filters_, filters_}));
     Tensor no_bias;
-    passes_.backward(geometry_, dz.reshaped(dy.shape()), kernel_.value, dx, kernel_.grad,
-                     options_.weights.use_bias ? bias_.grad : no_bias);
+    dz_.set(dz.reshaped(dy.shape()), precision());
+    conv2d_backward_weights(geometry_, x_, dz_, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
+    if (!dx.empty()) conv2d_backward_data(geometry_, dz_, kernel_.value, dx);
 }
 
 nlohmann::json Conv2D::config() const {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "nnlab/kernels/convolution.hpp"
-#include "nnlab/layers/conv_passes.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/fused_activation.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/layers/spatial.hpp"
@@ -34,8 +34,6 @@ public:
     void backward(const Tensor& dy, Tensor& dx) override;
     std::vector<Param*> params() override;
     nlohmann::json config() const override;
-    // After build(): bfloat16 rounds the convolutions' operands (ConvGeometry::bfloat16).
-    void set_precision(Precision precision) override { geometry_.bfloat16 = precision == Precision::bfloat16; }
 
     int64_t filters() const { return filters_; }
     std::array<int64_t, 2> kernel_size() const { return kernel_size_; }
@@ -53,7 +51,7 @@ private:
     Param kernel_;           // (kh, kw, in_channels, filters)
     Param bias_;             // (filters); absent without use_bias
     ConvGeometry geometry_;  // from build(); the batch is set by each forward
-    ConvPasses passes_;      // keeps what backward needs from forward
+    Operand x_, dz_;         // the convolutions' operands in the layer's precision; x_ kept for backward
 };
 
 }  // namespace nnlab

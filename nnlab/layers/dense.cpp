@@ -27,14 +27,9 @@ std::vector<Param*> Dense::params() {
 }
 
 void Dense::forward(const Tensor& x, Tensor& y, Mode) {
-    x_ = x.view();
-    if (precision_ == Precision::bfloat16) {
-        convert_to_bfloat16(x, x16_);
-        convert_to_bfloat16(kernel_.value, kernel16_);
-        gemm(x16_, kernel16_, y);
-    } else {
-        gemm(x, kernel_.value, y);  // (N, units) = (N, in)·(in, units)
-    }
+    x_.set(x, precision());
+    kernel_operand_.set(kernel_.value, precision());
+    gemm(x_, kernel_operand_, y);  // (N, units) = (N, in)·(in, units)
     if (options_.use_bias) add_row_bias(y, bias_.value);
     activation_.forward(y);
 }
@@ -46,14 +41,9 @@ void Dense::backward(const Tensor& dy, Tensor& dx) {
 void Dense::backward_from_logits(const Tensor& dz, Tensor& dx) {
     const bool add = !write_gradients_;
     if (options_.use_bias) sum_rows(dz, bias_.grad, add);  // db (+)= Σₙ dz
-    if (precision_ == Precision::bfloat16) {
-        convert_to_bfloat16(dz, dz16_);
-        gemm(x16_, dz16_, kernel_.grad, {.trans_a = true, .accumulate = add});
-        if (!dx.empty()) gemm(dz16_, kernel16_, dx, {.trans_b = true});
-        return;
-    }
-    gemm(x_, dz, kernel_.grad, {.trans_a = true, .accumulate = add});  // dW (+)= xᵀ·dz
-    if (!dx.empty()) gemm(dz, kernel_.value, dx, {.trans_b = true});   // dx = dz·Wᵀ
+    dz_.set(dz, precision());
+    gemm(x_, dz_, kernel_.grad, {.trans_a = true, .accumulate = add});   // dW (+)= xᵀ·dz
+    if (!dx.empty()) gemm(dz_, kernel_operand_, dx, {.trans_b = true});  // dx = dz·Wᵀ
 }
 
 nlohmann::json Dense::config() const {

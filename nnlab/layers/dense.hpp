@@ -26,7 +26,6 @@ public:
         write_gradients_ = true;
         return true;
     }
-    void set_precision(Precision precision) override { precision_ = precision; }
     bool ends_in_softmax() const override { return activation_.kind() == ActivationKind::softmax; }
     void backward_from_logits(const Tensor& dlogits, Tensor& dx) override;
 
@@ -40,11 +39,10 @@ private:
     FusedActivation activation_;
     Param kernel_;                  // (in, units)
     Param bias_;                    // (units); absent without use_bias
-    Tensor x_;                      // the forward input, kept for backward
     bool write_gradients_ = false;  // backward writes dW and db rather than adding to them (the model asked)
-    Precision precision_ = Precision::float32;
-    // In bfloat16: the forward input and the kernel as the forward GEMM saw them (backward reuses both), and dz.
-    Bf16Tensor x16_, kernel16_, dz16_;
+    // The products' operands in the layer's precision: the forward input and the kernel as the forward GEMM saw
+    // them (backward reuses both), and dz.
+    Operand x_, kernel_operand_, dz_;
 };
 
 }  // namespace nnlab

@@ -79,7 +79,8 @@ std::vector<Param*> DepthwiseConv2D::params() {
 void DepthwiseConv2D::forward(const Tensor& x, Tensor& y, Mode) {
     geometry_.batch = x.rows();
     const Tensor no_bias;
-    passes_.forward(geometry_, x, kernel_.value, options_.weights.use_bias ? bias_.value : no_bias, y, false);
+    x_.set(x, precision());
+    conv2d_forward(geometry_, x_, kernel_.value, options_.weights.use_bias ? bias_.value : no_bias, y, false);
     Tensor pixels = y.reshaped(Shape{y.numel() / geometry_.out_c, geometry_.out_c});
     activation_.forward(pixels);
 }
@@ -87,8 +88,9 @@ void DepthwiseConv2D::forward(const Tensor& x, Tensor& y, Mode) {
 void DepthwiseConv2D::backward(const Tensor& dy, Tensor& dx) {
     const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / geometry_.out_c, geometry_.out_c}));
     Tensor no_bias;
-    passes_.backward(geometry_, dz.reshaped(dy.shape()), kernel_.value, dx, kernel_.grad,
-                     options_.weights.use_bias ? bias_.grad : no_bias);
+    dz_.set(dz.reshaped(dy.shape()), precision());
+    conv2d_backward_weights(geometry_, x_, dz_, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
+    if (!dx.empty()) conv2d_backward_data(geometry_, dz_, kernel_.value, dx);
 }
 
 nlohmann::json DepthwiseConv2D::config() const {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "nnlab/kernels/convolution.hpp"
-#include "nnlab/layers/conv_passes.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/fused_activation.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/layers/spatial.hpp"
@@ -45,8 +45,6 @@ public:
     void backward(const Tensor& dy, Tensor& dx) override;
     std::vector<Param*> params() override;
     nlohmann::json config() const override;
-    // After build(): bfloat16 rounds the convolutions' operands (ConvGeometry::bfloat16).
-    void set_precision(Precision precision) override { geometry_.bfloat16 = precision == Precision::bfloat16; }
 
     std::array<int64_t, 2> kernel_size() const { return kernel_size_; }
     Param& depthwise_kernel() { return kernel_; }
@@ -63,7 +61,7 @@ private:
     Param kernel_;           // "depthwise_kernel" (kh, kw, in_channels, depth_multiplier)
     Param bias_;             // (in_channels·depth_multiplier); absent without use_bias
     ConvGeometry geometry_;  // groups = in_channels; the batch is set by each forward
-    ConvPasses passes_;      // keeps what backward needs from forward
+    Operand x_, dz_;         // the convolutions' operands in the layer's precision; x_ kept for backward
 };
 
 }  // namespace nnlab

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 
@@ -29,37 +30,23 @@ Shape Dropout::build(const Shape& input) {
 void Dropout::forward(const Tensor& x, Tensor& y, Mode mode) {
     masked_ = mode == Mode::training;
     if (!masked_) {
-        std::copy_n(x.data(), x.numel(), y.data());
+        copy(x, y);
         return;
     }
     // Grown only: a smaller last batch of an epoch reuses the front of the buffer instead of reallocating twice.
-    if (mask_.numel() < x.numel()) mask_ = Tensor(Shape{x.numel()});
-    const auto keep_scale = static_cast<float>(1.0 / (1.0 - rate_));
-    // One 64-bit draw decides four values, 16 bits each: a value is dropped when its slice is below
-    // rate·2¹⁶, so the dropped fraction is the rate rounded to 1/65536 (within 8e-6), at a quarter of the draws.
-    const auto threshold = static_cast<uint64_t>(std::min(std::llround(rate_ * 65536.0), 65535LL));
-    const int64_t count = x.numel();
-    float* mask = mask_.data();
-    for (int64_t i = 0; i < count; i += 4) {
-        uint64_t bits = rng_.next_u64();
-        for (int64_t j = i; j < std::min(i + 4, count); ++j, bits >>= 16)
-            mask[j] = (bits & 0xffff) >= threshold ? keep_scale : 0.0f;
-    }
-    const float* in = x.data();
-    float* out = y.data();
-    for (int64_t i = 0; i < count; ++i) out[i] = in[i] * mask[i];
+    if (mask_storage_.numel() < x.numel()) mask_storage_ = Tensor(Shape{x.numel()});
+    mask_ = Tensor::view_of(mask_storage_.data(), x.shape());
+    dropout_mask(mask_, rate_, rng_);
+    multiply(x, mask_, y);
 }
 
 void Dropout::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
     if (!masked_) {
-        std::copy_n(dy.data(), dy.numel(), dx.data());
+        copy(dy, dx);
         return;
     }
-    const float* g = dy.data();
-    const float* mask = mask_.data();
-    float* d = dx.data();
-    for (int64_t i = 0; i < dy.numel(); ++i) d[i] = g[i] * mask[i];
+    multiply(dy, mask_, dx);
 }
 
 nlohmann::json Dropout::config() const {

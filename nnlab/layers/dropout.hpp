@@ -30,7 +30,8 @@ private:
     double rate_;
     std::optional<uint64_t> seed_;
     Rng rng_;
-    Tensor mask_;          // 0 or 1/(1 − rate) per value, of the last training forward
+    Tensor mask_storage_;  // grown only, so a smaller last batch reuses its front
+    Tensor mask_;          // 0 or 1/(1 − rate) per value of the last training forward: a view of the storage
     bool masked_ = false;  // false after an inference forward: backward is then the identity too
 };
 

@@ -2,6 +2,8 @@
 // run on the same kernels as AveragePooling2D and MaxPooling2D.
 #include "nnlab/layers/global_pooling2d.hpp"
 
+#include "nnlab/kernels/ops.hpp"
+
 #include "nnlab/core/error.hpp"
 
 namespace nnlab {

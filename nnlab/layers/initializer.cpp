@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 
 namespace nnlab {
 namespace {
@@ -20,9 +21,7 @@ constexpr std::array<std::string_view, 13> known_names{
 };
 
 std::string known_list() {
-    std::string text;
-    for (std::string_view name : known_names) text += (text.empty() ? "" : ", ") + std::string(name);
-    return text;
+    return join(std::vector<std::string>(known_names.begin(), known_names.end()));
 }
 
 // Keras's compute_fans: a vector is its own fan; a kernel (…, in, out) multiplies by its receptive field.

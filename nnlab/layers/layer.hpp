@@ -43,9 +43,11 @@ public:
     // per step, plus the GEMM's read of the old values. Returns false for a layer that can only add (the default).
     virtual bool write_gradients_in_backward() { return false; }
 
-    // The arithmetic of the layer's GEMMs or convolutions from now on (Sequential::compile sets it on every
-    // layer); layers without such products ignore it.
-    virtual void set_precision(Precision /*precision*/) {}
+    // The arithmetic of the layer's GEMMs or convolutions from now on; Sequential::compile sets it on every layer.
+    // A layer hands its products' operands over as Operands of precision() (kernels/ops.hpp), which round them when
+    // it is bfloat16 and pick the kernel: no layer branches on it.
+    virtual void set_precision(Precision precision) { precision_ = precision; }
+    Precision precision() const { return precision_; }
 
     // Every tensor of the layer's state, trainable or not (Param::trainable), in a fixed order.
     virtual std::vector<Param*> params() { return {}; }
@@ -66,6 +68,7 @@ protected:
 
 private:
     std::string name_;
+    Precision precision_ = Precision::float32;
 };
 
 }  // namespace nnlab

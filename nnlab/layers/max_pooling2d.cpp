@@ -1,6 +1,8 @@
 // MaxPooling2D — the maximum of each window (Keras: layers.MaxPooling2D).
 #include "nnlab/layers/max_pooling2d.hpp"
 
+#include "nnlab/kernels/ops.hpp"
+
 #include "nnlab/core/error.hpp"
 
 namespace nnlab {

@@ -4,23 +4,16 @@
 #include <cmath>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 
 double Regularizer::penalty(const Tensor& weights) const {
-    double abs_sum = 0.0, square_sum = 0.0;
-    for (float w : weights.values()) {
-        abs_sum += std::abs(double{w});
-        square_sum += double{w} * w;
-    }
-    return l1 * abs_sum + l2 * square_sum;
+    return l1_l2_penalty(weights, l1, l2);
 }
 
 void Regularizer::add_gradient(const Tensor& weights, Tensor& grad) const {
-    const auto a = static_cast<float>(l1), b = static_cast<float>(2.0 * l2);
-    const float* w = weights.data();
-    float* g = grad.data();
-    for (int64_t i = 0; i < weights.numel(); ++i) g[i] += a * static_cast<float>((w[i] > 0) - (w[i] < 0)) + b * w[i];
+    add_l1_l2_gradient(weights, grad, l1, l2);
 }
 
 Regularizer regularizer_from(const config::Reader& value) {

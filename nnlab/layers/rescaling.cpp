@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 
@@ -24,21 +25,12 @@ Shape Rescaling::build(const Shape& input) {
 }
 
 void Rescaling::forward(const Tensor& x, Tensor& y, Mode) {
-    const auto scale = static_cast<float>(scale_);
-    const auto offset = static_cast<float>(offset_);
-    const float* in = x.data();
-    float* out = y.data();
-    const int64_t n = x.numel();
-    for (int64_t i = 0; i < n; ++i) out[i] = in[i] * scale + offset;
+    scale_shift(x, y, static_cast<float>(scale_), static_cast<float>(offset_));
 }
 
 void Rescaling::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
-    const auto scale = static_cast<float>(scale_);
-    const float* in = dy.data();
-    float* out = dx.data();
-    const int64_t n = dy.numel();
-    for (int64_t i = 0; i < n; ++i) out[i] = in[i] * scale;
+    scale_shift(dy, dx, static_cast<float>(scale_), 0.0f);
 }
 
 nlohmann::json Rescaling::config() const {

@@ -134,6 +134,7 @@ void Residual::seed_randomness(uint64_t run_seed) {
 }
 
 void Residual::set_precision(Precision precision) {
+    Layer::set_precision(precision);
     for (LayerList* list : {&main_, &shortcut_})
         for (auto& layer : *list) layer->set_precision(precision);
 }

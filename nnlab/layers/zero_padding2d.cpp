@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 
@@ -35,30 +36,24 @@ Shape ZeroPadding2D::build(const Shape& input) {
     return Shape{input[0], padding_[0][0] + in_h_ + padding_[0][1], padding_[1][0] + in_w_ + padding_[1][1], channels_};
 }
 
-// Each input row of W·C values lands whole in the padded output, so rows are copied as blocks.
+PadGeometry ZeroPadding2D::geometry(int64_t batch) const {
+    return {.batch = batch,
+            .in_h = in_h_,
+            .in_w = in_w_,
+            .channels = channels_,
+            .top = padding_[0][0],
+            .bottom = padding_[0][1],
+            .left = padding_[1][0],
+            .right = padding_[1][1]};
+}
+
 void ZeroPadding2D::forward(const Tensor& x, Tensor& y, Mode) {
-    const int64_t out_w = padding_[1][0] + in_w_ + padding_[1][1], out_h = padding_[0][0] + in_h_ + padding_[0][1];
-    const int64_t row = in_w_ * channels_;
-    y.fill(0.0f);
-    for (int64_t n = 0; n < x.rows(); ++n) {
-        for (int64_t h = 0; h < in_h_; ++h) {
-            const float* from = x.data() + (n * in_h_ + h) * row;
-            float* to = y.data() + ((n * out_h + h + padding_[0][0]) * out_w + padding_[1][0]) * channels_;
-            std::copy_n(from, row, to);
-        }
-    }
+    zero_pad_forward(geometry(x.rows()), x, y);
 }
 
 void ZeroPadding2D::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
-    const int64_t out_w = padding_[1][0] + in_w_ + padding_[1][1], out_h = padding_[0][0] + in_h_ + padding_[0][1];
-    const int64_t row = in_w_ * channels_;
-    for (int64_t n = 0; n < dx.rows(); ++n) {
-        for (int64_t h = 0; h < in_h_; ++h) {
-            const float* from = dy.data() + ((n * out_h + h + padding_[0][0]) * out_w + padding_[1][0]) * channels_;
-            std::copy_n(from, row, dx.data() + (n * in_h_ + h) * row);
-        }
-    }
+    zero_pad_backward(geometry(dx.rows()), dy, dx);
 }
 
 nlohmann::json ZeroPadding2D::config() const {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 
+#include "nnlab/kernels/kernel_arguments.hpp"
 #include "nnlab/layers/layer.hpp"
 
 namespace nnlab {
@@ -26,6 +27,8 @@ public:
     const std::array<std::array<int64_t, 2>, 2>& padding() const { return padding_; }
 
 private:
+    PadGeometry geometry(int64_t batch) const;
+
     std::array<std::array<int64_t, 2>, 2> padding_;
     int64_t in_h_ = 0, in_w_ = 0, channels_ = 0;
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -26,33 +27,8 @@ void check_shapes(const Tensor& y_pred, const Tensor& y_true, const Tensor* grad
 
 double CategoricalHinge::compute(const Tensor& y_pred, const Tensor& y_true, Tensor* grad) const {
     check_shapes(y_pred, y_true, grad);
-    const int64_t n = y_pred.rows(), c = y_pred.cols();
-    double total = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-        const float* p = y_pred.data() + i * c;
-        const float* y = y_true.data() + i * c;
-        double pos = 0.0;
-        double neg = (1.0 - y[0]) * p[0];
-        int64_t argmax = 0;  // the first maximum; at a tie (a kink) any one of them gives a subgradient
-        for (int64_t j = 0; j < c; ++j) {
-            pos += double{y[j]} * p[j];
-            const double candidate = (1.0 - y[j]) * p[j];
-            if (candidate > neg) {
-                neg = candidate;
-                argmax = j;
-            }
-        }
-        const double margin = neg - pos + 1.0;
-        total += std::max(margin, 0.0);
-        if (grad == nullptr) continue;
-        // ∂pos/∂ŷ_j = y_j; ∂neg/∂ŷ_j = (1 − y_j) at the argmax only; both 0 where the hinge is flat.
-        float* g = grad->data() + i * c;
-        for (int64_t j = 0; j < c; ++j) {
-            const double d = margin > 0.0 ? (j == argmax ? 1.0 - y[j] : 0.0) - y[j] : 0.0;
-            g[j] = static_cast<float>(d / static_cast<double>(n));
-        }
-    }
-    return total / static_cast<double>(n);
+    Tensor none;
+    return categorical_hinge(y_pred, y_true, grad != nullptr ? *grad : none);
 }
 
 }  // namespace nnlab

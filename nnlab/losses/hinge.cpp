@@ -5,6 +5,7 @@
 #include <span>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -27,21 +28,8 @@ void check_shapes(const Tensor& y_pred, const Tensor& y_true, const Tensor* grad
 
 double Hinge::compute(const Tensor& y_pred, const Tensor& y_true, Tensor* grad) const {
     check_shapes(y_pred, y_true, grad);
-    const int64_t n = y_pred.rows(), c = y_pred.cols(), count = y_pred.numel();
-    // Keras decides once for the whole batch: labels are converted only when all of them are 0 or 1,
-    // so −1/+1 labels (which contain no 0) are left alone.
-    const std::span<const float> labels = y_true.values();
-    const bool binary = std::all_of(labels.begin(), labels.end(), [](float v) { return v == 0.0f || v == 1.0f; });
-    const double scale = 1.0 / static_cast<double>(n * c);  // mean over C, then over N
-    double total = 0.0;
-    for (int64_t k = 0; k < count; ++k) {
-        const double y = binary ? 2.0 * y_true[k] - 1.0 : double{y_true[k]};
-        const double margin = 1.0 - y * y_pred[k];
-        total += std::max(margin, 0.0);
-        // At margin == 0 (the kink) the subgradient 0 is taken.
-        if (grad != nullptr) (*grad)[k] = static_cast<float>(margin > 0.0 ? -y * scale : 0.0);
-    }
-    return total * scale;
+    Tensor none;
+    return hinge(y_pred, y_true, grad != nullptr ? *grad : none);
 }
 
 }  // namespace nnlab

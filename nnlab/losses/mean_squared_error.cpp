@@ -2,6 +2,7 @@
 #include "nnlab/losses/mean_squared_error.hpp"
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -25,16 +26,8 @@ void check_shapes(const Tensor& y_pred, const Tensor& y_true, const Tensor* grad
 
 double MeanSquaredError::compute(const Tensor& y_pred, const Tensor& y_true, Tensor* grad) const {
     check_shapes(y_pred, y_true, grad);
-    const int64_t n = y_pred.rows(), c = y_pred.cols(), count = y_pred.numel();
-    // The mean over C and then over N is one mean over all N·C entries.
-    const double scale = 1.0 / static_cast<double>(n * c);
-    double total = 0.0;
-    for (int64_t k = 0; k < count; ++k) {
-        const double diff = double{y_pred[k]} - y_true[k];
-        total += diff * diff;
-        if (grad != nullptr) (*grad)[k] = static_cast<float>(2.0 * diff * scale);
-    }
-    return total * scale;
+    Tensor none;
+    return mean_squared_error(y_pred, y_true, grad != nullptr ? *grad : none);
 }
 
 }  // namespace nnlab

@@ -56,4 +56,11 @@ std::string classification_report(const ClassificationMetrics& metrics, const st
     return report;
 }
 
+std::string format_metrics_summary(const ClassificationMetrics& m) {
+    return "Accuracy: " + fixed(m.accuracy, 4) + "\nPrecision: " + fixed(m.micro.precision, 4) +
+           "\nRecall: " + fixed(m.micro.recall, 4) + "\nF1-Score: " + fixed(m.micro.f1, 4) +
+           "\nMacro precision: " + fixed(m.macro.precision, 4) + "\nMacro recall: " + fixed(m.macro.recall, 4) +
+           "\nMacro F1-Score: " + fixed(m.macro.f1, 4) + "\n";
+}
+
 }  // namespace nnlab

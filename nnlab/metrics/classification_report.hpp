@@ -21,4 +21,8 @@ namespace nnlab {
 std::string classification_report(const ClassificationMetrics& metrics,
                                   const std::vector<std::string>& class_names = {}, int digits = 2);
 
+// The seed notebook's block: "Accuracy: 0.5452\nPrecision: 0.5452\nRecall: …\nF1-Score: …\n" (micro averages,
+// as it computes them), then the macro averages.
+std::string format_metrics_summary(const ClassificationMetrics& metrics);
+
 }  // namespace nnlab

@@ -5,22 +5,9 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/text_format.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
-namespace {
-
-// numpy.argmax: the first maximum; a NaN counts as the maximum, so the first NaN wins.
-int64_t argmax(const float* row, int64_t n) {
-    int64_t best = 0;
-    for (int64_t j = 0; j < n; ++j) {
-        if (std::isnan(row[j])) return j;
-        if (row[j] > row[best]) best = j;
-    }
-    return best;
-}
-
-}  // namespace
-
 ConfusionMatrix::ConfusionMatrix(int64_t num_classes) : num_classes_(num_classes) {
     if (num_classes < 1) {
         throw Error("ConfusionMatrix: num_classes must be at least 1, found " + std::to_string(num_classes));
@@ -59,10 +46,9 @@ void ConfusionMatrix::add_batch(const Tensor& scores, const int32_t* labels) {
                         std::to_string(num_classes_ - 1) + " (" + std::to_string(num_classes_) + " classes)");
         }
     }
-    for (int64_t i = 0; i < rows; ++i) {
-        const int64_t predicted = argmax(scores.data() + i * num_classes_, num_classes_);
-        ++counts_[static_cast<size_t>(labels[i] * num_classes_ + predicted)];
-    }
+    predicted_.resize(static_cast<size_t>(rows));
+    argmax_rows(scores, predicted_.data());
+    for (int64_t i = 0; i < rows; ++i) ++counts_[static_cast<size_t>(labels[i] * num_classes_ + predicted_[size_t(i)])];
     total_ += rows;
 }
 

@@ -41,6 +41,7 @@ private:
     int64_t num_classes_;
     int64_t total_ = 0;
     std::vector<int64_t> counts_;
+    std::vector<int32_t> predicted_;  // scratch: a batch's predictions
 };
 
 // class_names when it holds num_classes names, "0", "1", … when it is empty; throws nnlab::Error

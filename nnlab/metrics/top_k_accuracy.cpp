@@ -5,24 +5,9 @@
 #include <string>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
-namespace {
-
-// tf.math.in_top_k on one row (its CPU kernel, in_topk_op.h).
-bool in_top_k(const float* row, int64_t classes, int32_t label, int k) {
-    const float target = row[label];
-    if (!std::isfinite(target)) return false;
-    int64_t higher = 0;
-    for (int64_t j = 0; j < classes; ++j) {
-        if (!std::isfinite(row[j])) return false;
-        if (row[j] > target) ++higher;
-    }
-    return higher < k;
-}
-
-}  // namespace
-
 int64_t count_top_k_correct(const float* scores, const int32_t* labels, int64_t rows, int64_t classes, int k) {
     if (classes < 1) throw Error("top-k accuracy: scores need at least 1 class, found " + std::to_string(classes));
     if (k < 1 || k > classes) {
@@ -40,9 +25,7 @@ int64_t count_top_k_correct(const float* scores, const int32_t* labels, int64_t 
                         std::to_string(classes) + " classes)");
         }
     }
-    int64_t correct = 0;
-    for (int64_t i = 0; i < rows; ++i) correct += in_top_k(scores + i * classes, classes, labels[i], k) ? 1 : 0;
-    return correct;
+    return count_in_top_k(Tensor::view_of(const_cast<float*>(scores), Shape{rows, classes}), labels, k);
 }
 
 TopKAccuracy::TopKAccuracy(int k) : k_(k) {

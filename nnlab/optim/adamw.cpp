@@ -1,13 +1,9 @@
 // AdamW — decoupled weight decay, then the Adam step (Keras: optimizers.AdamW).
 #include "nnlab/optim/adamw.hpp"
 
+#include "nnlab/kernels/ops.hpp"
+
 namespace nnlab {
-namespace {
-
-// Below this many parameters, waking the OpenMP team costs more than the loop.
-constexpr int64_t parallel_threshold = int64_t{1} << 15;
-
-}  // namespace
 
 AdamW::AdamW(AdamWOptions options)
     : Adam(AdamOptions{.learning_rate = options.learning_rate,
@@ -23,13 +19,12 @@ nlohmann::json AdamW::hyperparameters() const {
     return c;
 }
 
-void AdamW::apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) {
-    check_built(size);
-    // Keras's _apply_weight_decay runs before the update step, on the parameters, with the same rate.
-    const float decay = static_cast<float>(weight_decay_ * learning_rate);
-#pragma omp parallel for simd schedule(static) if (size >= parallel_threshold)
-    for (int64_t i = 0; i < size; ++i) params[i] -= params[i] * decay;
-    Adam::apply(params, grads, size, learning_rate, t);
+void AdamW::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) {
+    check_built(params.numel());
+    // Keras's _apply_weight_decay runs before the update step, on the parameters, with the same rate:
+    // p −= p·decay, written p += (−decay)·p.
+    axpy(-static_cast<float>(weight_decay_ * learning_rate), params, params);
+    Adam::apply(params, grads, learning_rate, t);
 }
 
 }  // namespace nnlab

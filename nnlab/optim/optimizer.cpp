@@ -11,6 +11,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/text_format.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "nnlab/optim/adam.hpp"
 #include "nnlab/optim/adamw.hpp"
 #include "nnlab/optim/rmsprop.hpp"
@@ -69,40 +70,28 @@ void Optimizer::step(Tensor& params, const Tensor& grads) {
         throw Error("optimizer " + name() + ": the learning rate for step " + std::to_string(iterations_ + 1) + " is " +
                     shortest(rate) + "; expected a finite number >= 0 (check the learning-rate schedule)");
     }
-    apply(params.data(), clip(grads), params.numel(), rate, iterations_ + 1);
+    apply(params, clip(grads), rate, iterations_ + 1);
     ++iterations_;
 }
 
 namespace {
 
-// Below this many values, waking the OpenMP team costs more than the loop.
-constexpr int64_t parallel_threshold = int64_t{1} << 15;
-
-double sum_of_squares(const float* g, int64_t size) {
-    double sum = 0.0;
-#pragma omp parallel for simd reduction(+ : sum) schedule(static) if (size >= parallel_threshold)
-    for (int64_t i = 0; i < size; ++i) sum += double{g[i]} * double{g[i]};
-    return sum;
-}
-
 // Keras's clip_by_norm / clip_by_global_norm: g · clip / max(norm, clip). A norm within the limit leaves g as it
 // is (bit for bit); a non-finite norm scales by nan, as Keras's `scale + (norm − norm)` does, so the loss shows it.
-void scale_to_norm(float* g, int64_t size, double norm, double limit) {
+void scale_to_norm(Tensor& g, double limit) {
+    const double norm = std::sqrt(sum_of_squares(g));
     if (norm <= limit) return;
-    const auto scale = static_cast<float>(std::isfinite(norm) ? limit / norm : std::nan(""));
-#pragma omp parallel for simd schedule(static) if (size >= parallel_threshold)
-    for (int64_t i = 0; i < size; ++i) g[i] *= scale;
+    scale(g, static_cast<float>(std::isfinite(norm) ? limit / norm : std::nan("")));
 }
 
 }  // namespace
 
-const float* Optimizer::clip(const Tensor& grads) {
+const Tensor& Optimizer::clip(const Tensor& grads) {
     const GradientClipping& c = clipping_;
-    if (!c.clipnorm && !c.clipvalue && !c.global_clipnorm) return grads.data();
+    if (!c.clipnorm && !c.clipvalue && !c.global_clipnorm) return grads;
     const int64_t size = grads.numel();
     if (clipped_.numel() != size) clipped_ = Tensor(Shape{size});
-    float* g = clipped_.data();
-    std::copy_n(grads.data(), size, g);
+    copy(grads, clipped_);
     const VariableSpan whole{0, size};  // without spans the arena is one variable; no allocation in the step
     const std::span<const VariableSpan> spans = spans_.empty() ? std::span(&whole, 1) : std::span(spans_);
     for (const VariableSpan& s : spans) {
@@ -114,18 +103,18 @@ const float* Optimizer::clip(const Tensor& grads) {
         }
     }
     if (c.clipvalue) {
-        const auto limit = static_cast<float>(*c.clipvalue);
-#pragma omp parallel for simd schedule(static) if (size >= parallel_threshold)
-        for (int64_t i = 0; i < size; ++i) g[i] = std::clamp(g[i], -limit, limit);
+        clip_values(clipped_, static_cast<float>(*c.clipvalue));
     } else if (c.clipnorm) {
-        for (const VariableSpan& s : spans)
-            scale_to_norm(g + s.offset, s.size, std::sqrt(sum_of_squares(g + s.offset, s.size)), *c.clipnorm);
+        for (const VariableSpan& s : spans) {
+            Tensor variable = Tensor::view_of(clipped_.data() + s.offset, Shape{s.size});
+            scale_to_norm(variable, *c.clipnorm);
+        }
     } else {
         // Padding between the variables holds zero gradients, so the whole arena's norm is the variables' norm;
         // it is scaled whole, padding included (zero stays zero).
-        scale_to_norm(g, size, std::sqrt(sum_of_squares(g, size)), *c.global_clipnorm);
+        scale_to_norm(clipped_, *c.global_clipnorm);
     }
-    return g;
+    return clipped_;
 }
 
 namespace {

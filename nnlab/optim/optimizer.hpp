@@ -75,11 +75,11 @@ protected:
     // The optimizer's own hyperparameters, "type" and "learning_rate" included; config() adds the clipping.
     virtual nlohmann::json hyperparameters() const = 0;
     // One update with the rate for this step; `t` is the 1-based step number (for bias correction).
-    virtual void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) = 0;
+    virtual void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) = 0;
 
 private:
     // The gradients to apply: `grads` itself, or clipped_ holding the clipped copy.
-    const float* clip(const Tensor& grads);
+    const Tensor& clip(const Tensor& grads);
 
     double learning_rate_;
     StepSchedule schedule_;

@@ -24,7 +24,7 @@ public:
 
 protected:
     nlohmann::json hyperparameters() const override;
-    void apply(float* params, const float* grads, int64_t size, double learning_rate, int64_t t) override;
+    void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) override;
 
 private:
     RMSpropOptions options_;

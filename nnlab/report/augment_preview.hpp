@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 
 namespace nnlab {

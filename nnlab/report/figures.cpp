@@ -258,7 +258,7 @@ void draw_heatmap(cairo_t* cr, const Heatmap& h, const std::vector<int64_t>& cou
 
 }  // namespace
 
-std::string render_training_curves(const History& history, FigureFormat format) {
+std::vector<LineChart> training_curve_panels(const History& history) {
     const auto& keys = history.keys();
     const auto has = [&](const std::string& key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); };
     // Loss and accuracy first, whatever order they were logged in; then every other metric; the learning rate last.
@@ -303,7 +303,11 @@ std::string render_training_curves(const History& history, FigureFormat format) 
                           .log_y = high > 10 * low,
                           .integer_x = true});
     }
+    return panels;
+}
 
+std::string render_training_curves(const History& history, FigureFormat format) {
+    const std::vector<LineChart> panels = training_curve_panels(history);
     constexpr int panel = 400;
     const int columns = std::min<int>(3, static_cast<int>(panels.size()));
     const int rows = (static_cast<int>(panels.size()) + columns - 1) / columns;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/report/chart.hpp"
 #include "nnlab/train/history.hpp"
 
 namespace nnlab {
@@ -17,6 +18,8 @@ enum class FigureFormat { png, svg };
 // more than a decade). x is the epoch, counted from 1. Up to three panels a row, each 400 × 400 pixels.
 // Throws nnlab::Error when the history holds no metric at all.
 std::string render_training_curves(const History& history, FigureFormat format);
+// The panels render_training_curves draws, in order, before drawing.
+std::vector<LineChart> training_curve_panels(const History& history);
 
 // A confusion matrix as seaborn.heatmap(cm, annot=True, fmt="d", cmap="Blues") with plt.xlabel("Predicted Labels"),
 // plt.ylabel("True Labels") and plt.title(title): `counts` row-major, rows = true labels, columns = predictions;

@@ -4,69 +4,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/metrics/classification_report.hpp"
-#include "nnlab/report/atomic_write.hpp"
 #include "nnlab/report/figures.hpp"
 #include "nnlab/report/html_report.hpp"
-#include "nnlab/train/metric_tracker.hpp"
 
 namespace nnlab {
-namespace {
-
-void check_classes(const Shape& outputs, const Dataset& data, const std::string& split) {
-    if (outputs.rank() != 2 || outputs[1] != data.num_classes()) {
-        throw Error("the model outputs " + outputs.to_string() + " but " + split + " has " +
-                    std::to_string(data.num_classes()) + " classes");
-    }
-}
-
-ClassifierEvaluation finish(const std::string& split, const Evaluation& summary, ConfusionMatrix confusion,
-                            const Dataset& data) {
-    ClassificationMetrics metrics = classification_metrics(confusion);
-    return {split, summary, std::move(confusion), std::move(metrics), data.class_names};
-}
-
-}  // namespace
-
-ClassifierEvaluation evaluate_classifier(Sequential& model, const Dataset& data, const std::string& split,
-                                         int64_t batch_size, const Augmenter* augmenter) {
-    check_classes(model.output_shape(), data, split);
-    ConfusionMatrix confusion(data.num_classes());
-    const Evaluation summary = model.evaluate(data, batch_size, augmenter, &confusion);
-    return finish(split, summary, std::move(confusion), data);
-}
-
-ClassifierEvaluation evaluate_probabilities(const Tensor& probabilities, const Dataset& data, const std::string& split,
-                                            const Loss* loss, const std::vector<std::string>& metrics) {
-    const int64_t classes = data.num_classes();
-    const Shape expected{data.size(), classes};
-    if (probabilities.shape() != expected) {
-        throw Error("evaluate: expected probabilities " + expected.to_string() + " (one row per example of " + split +
-                    ", one column per class), found " + probabilities.shape().to_string());
-    }
-    Tensor one_hot(Shape{data.size(), classes});
-    for (int64_t i = 0; i < data.size(); ++i) one_hot[i * classes + data.labels[static_cast<size_t>(i)]] = 1.0f;
-    ConfusionMatrix confusion(classes);
-    confusion.add_batch(probabilities, data.labels.data());
-    MetricTracker tracker(metrics);
-    tracker.check_classes(classes);
-    tracker.add_batch(probabilities, one_hot);
-    int64_t correct = 0;
-    for (int64_t c = 0; c < classes; ++c) correct += confusion.count(c, c);
-    const Evaluation summary{.loss = loss != nullptr ? loss->compute(probabilities, one_hot, nullptr) : std::nan(""),
-                             .accuracy = static_cast<double>(correct) / static_cast<double>(data.size()),
-                             .metrics = tracker.results()};
-    return finish(split, summary, std::move(confusion), data);
-}
-
-std::string format_metrics_summary(const ClassificationMetrics& m) {
-    return "Accuracy: " + fixed(m.accuracy, 4) + "\nPrecision: " + fixed(m.micro.precision, 4) +
-           "\nRecall: " + fixed(m.micro.recall, 4) + "\nF1-Score: " + fixed(m.micro.f1, 4) +
-           "\nMacro precision: " + fixed(m.macro.precision, 4) + "\nMacro recall: " + fixed(m.macro.recall, 4) +
-           "\nMacro F1-Score: " + fixed(m.macro.f1, 4) + "\n";
-}
 
 void write_evaluation_files(const std::filesystem::path& folder, const ClassifierEvaluation& e) {
     nlohmann::json json = to_json(e.metrics, e.class_names);

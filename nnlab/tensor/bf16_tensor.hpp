@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nnlab/core/shape.hpp"
+#include "nnlab/tensor/device.hpp"
 
 namespace nnlab {
 
@@ -33,6 +34,7 @@ public:
     const Shape& shape() const { return shape_; }
     int64_t numel() const { return numel_; }
     bool empty() const { return numel_ == 0; }
+    Device device() const { return Device::cpu; }  // host memory, as Tensor's
 
 private:
     std::vector<uint16_t> storage_;

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "nnlab/core/shape.hpp"
+#include "nnlab/tensor/device.hpp"
 
 namespace nnlab {
 
@@ -37,6 +38,9 @@ public:
     const Shape& shape() const { return shape_; }
     int64_t numel() const { return numel_; }
     bool empty() const { return data_ == nullptr; }
+    // Where the values live; the kernels of that device's backend run on them. Host memory: always Device::cpu
+    // today (a device backend brings its own allocation with its kernels).
+    Device device() const { return Device::cpu; }
     bool owns_memory() const { return owned_ != nullptr; }
     // Rows and columns when seen as a matrix (batch, everything else).
     int64_t rows() const { return shape_[0]; }

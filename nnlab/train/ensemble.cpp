@@ -2,6 +2,7 @@
 #include "nnlab/train/ensemble.hpp"
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -37,12 +38,8 @@ EnsemblePrediction predict_ensemble(const std::vector<EnsembleMember>& members, 
         result.member_outputs.push_back(predict_probabilities(*member.model, data, own));
     }
     result.probabilities = Tensor(result.member_outputs.front().shape());
-    float* mean = result.probabilities.data();
-    for (const Tensor& output : result.member_outputs) {
-        for (int64_t i = 0; i < output.numel(); ++i) mean[i] += output[i];
-    }
-    const auto count = static_cast<float>(members.size());
-    for (int64_t i = 0; i < result.probabilities.numel(); ++i) mean[i] /= count;
+    for (const Tensor& output : result.member_outputs) axpy(1.0f, output, result.probabilities);
+    scale(result.probabilities, 1.0f / static_cast<float>(members.size()));
     return result;
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/ops.hpp"
 #include "nnlab/metrics/top_k_accuracy.hpp"
 
 namespace nnlab {
@@ -65,16 +66,14 @@ void MetricTracker::add_batch(const Tensor& y_pred, const Tensor& y_true) {
     if (names_.empty()) return;
     const int64_t rows = y_pred.rows(), classes = y_pred.cols();
     labels_.resize(static_cast<size_t>(rows));
-    for (int64_t r = 0; r < rows; ++r) {
-        const float* row = y_true.data() + r * classes;
-        labels_[static_cast<size_t>(r)] = static_cast<int32_t>(std::max_element(row, row + classes) - row);
-    }
+    predicted_.resize(static_cast<size_t>(rows));
+    argmax_rows(y_true, labels_.data());
+    bool predicted = false;
     for (size_t i = 0; i < names_.size(); ++i) {
         if (k_[i] == 1) {  // argmax equality, first maximum on ties (Keras's categorical_accuracy)
-            for (int64_t r = 0; r < rows; ++r) {
-                const float* row = y_pred.data() + r * classes;
-                correct_[i] += std::max_element(row, row + classes) - row == labels_[static_cast<size_t>(r)];
-            }
+            if (!predicted) argmax_rows(y_pred, predicted_.data());
+            predicted = true;
+            for (int64_t r = 0; r < rows; ++r) correct_[i] += predicted_[size_t(r)] == labels_[size_t(r)];
         } else {
             correct_[i] += count_top_k_correct(y_pred.data(), labels_.data(), rows, classes, k_[i]);
         }

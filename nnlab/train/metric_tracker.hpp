@@ -38,7 +38,8 @@ private:
     std::vector<int> k_;  // per metric: 1 for accuracy, else its k
     std::vector<int64_t> correct_;
     int64_t seen_ = 0;
-    std::vector<int32_t> labels_;  // scratch: the batch's labels, read from the one-hot rows
+    std::vector<int32_t> labels_;     // scratch: the batch's labels, read from the one-hot rows
+    std::vector<int32_t> predicted_;  // scratch: the batch's predictions (argmax)
 };
 
 }  // namespace nnlab

@@ -13,18 +13,6 @@
 namespace nnlab {
 namespace {
 
-int64_t argmax_row(const float* row, int64_t cols) {
-    return std::max_element(row, row + cols) - row;
-}
-
-int64_t count_correct(const Tensor& y_pred, const Tensor& y_true) {
-    const int64_t rows = y_pred.rows(), cols = y_pred.cols();
-    int64_t correct = 0;
-    for (int64_t r = 0; r < rows; ++r)
-        correct += argmax_row(y_pred.data() + r * cols, cols) == argmax_row(y_true.data() + r * cols, cols);
-    return correct;
-}
-
 // One logged value: the loss (metric < 0) or the compiled metric at that index, under its log key.
 struct LogKey {
     std::string key;
@@ -254,14 +242,13 @@ double Sequential::add_regularization_gradients() {
 double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, MetricTracker& metrics, int64_t& correct,
                                   ConfusionMatrix* confusion) {
     const Tensor y_pred = forward(x, Mode::inference);
-    correct += count_correct(y_pred, y);
+    // Accuracy and the confusion matrix count the same predictions: argmax_rows' one rule (numpy's, NaN first).
+    std::vector<int32_t> labels(static_cast<size_t>(y.rows())), predicted(static_cast<size_t>(y.rows()));
+    argmax_rows(y, labels.data());
+    argmax_rows(y_pred, predicted.data());
+    for (size_t r = 0; r < labels.size(); ++r) correct += predicted[r] == labels[r];
     metrics.add_batch(y_pred, y);
-    if (confusion != nullptr) {
-        std::vector<int32_t> labels(static_cast<size_t>(y.rows()));
-        for (int64_t r = 0; r < y.rows(); ++r)
-            labels[static_cast<size_t>(r)] = static_cast<int32_t>(argmax_row(y.data() + r * y.cols(), y.cols()));
-        confusion->add_batch(y_pred, labels.data());
-    }
+    if (confusion != nullptr) confusion->add_batch(y_pred, labels.data());
     return loss_->compute(y_pred, y, nullptr);
 }
 

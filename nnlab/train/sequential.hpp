@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "nnlab/core/shape.hpp"
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/losses/loss.hpp"

@@ -5,6 +5,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/loader.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 
@@ -17,12 +18,7 @@ void flip_horizontal(const Tensor& x, Tensor& y) {
         throw Error("flip_horizontal: the output must not be the input (it is read while written)");
     }
     if (y.shape() != x.shape()) y = Tensor(x.shape());
-    const int64_t rows = x.shape()[0] * x.shape()[1], width = x.shape()[2], channels = x.shape()[3];
-    for (int64_t r = 0; r < rows; ++r) {
-        const float* in = x.data() + r * width * channels;
-        float* out = y.data() + r * width * channels;
-        for (int64_t w = 0; w < width; ++w) std::copy_n(in + (width - 1 - w) * channels, channels, out + w * channels);
-    }
+    flip_width(x, y);
 }
 
 Tensor predict_probabilities(Sequential& model, const Dataset& data, const PredictOptions& options) {
@@ -45,13 +41,12 @@ Tensor predict_probabilities(Sequential& model, const Dataset& data, const Predi
     loader.start_epoch(0);
     for (int64_t begin = 0; const Batch* batch = loader.next(); begin += batch->x.rows()) {
         const int64_t rows = batch->x.rows();
-        float* out = result.data() + begin * result.cols();
-        const Tensor plain = model.predict(batch->x, rows);
-        std::copy_n(plain.data(), plain.numel(), out);
+        Tensor out = Tensor::view_of(result.data() + begin * result.cols(), result.shape().with_batch(rows));
+        copy(model.predict(batch->x, rows), out);
         if (!options.horizontal_flip_tta) continue;
         flip_horizontal(batch->x, mirrored);
-        const Tensor flipped = model.predict(mirrored, rows);
-        for (int64_t i = 0; i < flipped.numel(); ++i) out[i] = (out[i] + flipped[i]) / 2.0f;
+        add(out, model.predict(mirrored, rows), out);
+        scale(out, 0.5f);  // (p + p') / 2: halving is exact either way
     }
     return result;
 }

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/tensor/tensor.hpp"
 #include "nnlab/train/sequential.hpp"

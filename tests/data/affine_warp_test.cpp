@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "nnlab/core/rng.hpp"
-#include "nnlab/data/affine_warp.hpp"
+#include "nnlab/data/augment/affine_warp.hpp"
 
 namespace nnlab {
 namespace {

@@ -1,6 +1,6 @@
 // The [augment] description: Keras's ImageDataGenerator arguments read, written back with every default and read
 // again to the same config.
-#include "nnlab/data/augment_description.hpp"
+#include "nnlab/data/augment/augment_description.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

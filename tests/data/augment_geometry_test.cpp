@@ -9,8 +9,8 @@
 #include <numbers>
 #include <vector>
 
-#include "nnlab/data/affine_warp.hpp"
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/affine_warp.hpp"
+#include "nnlab/data/augment/augment.hpp"
 
 namespace nnlab {
 namespace {

@@ -9,7 +9,7 @@
 #include <map>
 #include <vector>
 
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 
 namespace nnlab {
 namespace {

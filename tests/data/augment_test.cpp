@@ -1,6 +1,6 @@
 // Tests of the Augmenter's config checks, pixel-value transforms (channel shift, brightness), CIFAR recipes
 // (random crop, cutout), standardisation (featurewise, samplewise, ZCA) and determinism.
-#include "nnlab/data/augment.hpp"
+#include "nnlab/data/augment/augment.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
-#include "nnlab/data/zca.hpp"
+#include "nnlab/data/augment/zca.hpp"
 
 namespace nnlab {
 namespace {

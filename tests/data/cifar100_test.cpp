@@ -1,5 +1,5 @@
 // Tests of load_cifar100 on small files written in the official binary layout, as a folder and as a .tar.gz.
-#include "nnlab/data/cifar100.hpp"
+#include "nnlab/data/formats/cifar100.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

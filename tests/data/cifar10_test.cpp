@@ -1,5 +1,5 @@
 // Tests of load_cifar10 on small files written in the official binary layout, and on the real copy.
-#include "nnlab/data/cifar10.hpp"
+#include "nnlab/data/formats/cifar10.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Tests of download_file and download_dataset against a local HTTP server: checksums, resuming,
 // servers that misbehave, and `nnlab download` end to end.
-#include "nnlab/data/download.hpp"
+#include "nnlab/data/fetch/download.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,7 +17,7 @@
 #include <string>
 
 #include "nnlab/core/error.hpp"
-#include "nnlab/data/md5.hpp"
+#include "nnlab/data/fetch/md5.hpp"
 #include "tests/support/error_message.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/run_command.hpp"

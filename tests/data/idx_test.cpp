@@ -1,6 +1,6 @@
 // Tests of the IDX reader (MNIST, Fashion-MNIST) on small files written here, plain and gzip'd, and on the real
 // Fashion-MNIST from Debian's dataset-fashion-mnist package.
-#include "nnlab/data/idx.hpp"
+#include "nnlab/data/formats/idx.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Tests of JPEG/PNG decoding on files written here with libjpeg and libpng, and of TensorFlow-style bilinear resize.
-#include "nnlab/data/image_decode.hpp"
+#include "nnlab/data/formats/image_decode.hpp"
 
 // clang-format off
 #include <cstdio>

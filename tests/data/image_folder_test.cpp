@@ -1,6 +1,6 @@
 // Tests of the image-folder loader (Keras image_dataset_from_directory) on PNG folders written here and on the real
 // CIFAR-10 JPEG sample found through NNLAB_DATA.
-#include "nnlab/data/image_folder.hpp"
+#include "nnlab/data/formats/image_folder.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Tests of Md5: the RFC 1321 test suite, and streaming in pieces gives the one-shot answer.
-#include "nnlab/data/md5.hpp"
+#include "nnlab/data/fetch/md5.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Tests of write_file_atomically: the bytes land whole, an old file is replaced, and a failure
 // throws naming the path and leaves no temporary file behind.
-#include "nnlab/report/atomic_write.hpp"
+#include "nnlab/core/atomic_write.hpp"
 
 #include <algorithm>
 #include <filesystem>

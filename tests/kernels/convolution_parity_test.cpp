@@ -11,6 +11,7 @@
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/convolution.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/kernels/reference/reference_kernels.hpp"
 #include "nnlab/layers/spatial.hpp"  // the Keras padding rule, to build realistic geometries
 #include "tests/support/random_tensor.hpp"
 
@@ -65,14 +66,14 @@ void expect_parity(const ConvGeometry& g, bool with_bias) {
     const double tolerance = 1e-5 * std::sqrt(double(g.kernel_h * g.kernel_w * g.in_c + g.batch * g.out_h * g.out_w));
 
     Tensor y_fast = random_tensor(g.output_shape(), 5), y_reference(g.output_shape());
-    conv2d_forward(g, x, w, bias, y_fast);
-    reference::conv2d_forward(g, x, w, bias, y_reference);
+    conv2d_forward(g, x, w, bias, y_fast, false);
+    reference::conv2d_forward(g, x, w, bias, y_reference, false);
     expect_close(y_fast, y_reference, tolerance, "forward " + what);
 
     // The fused relu: the same convolution clamped at zero (random weights give both signs).
     Tensor y_relu_fast = random_tensor(g.output_shape(), 9), y_relu_reference(g.output_shape());
-    conv2d_forward_relu(g, x, w, bias, y_relu_fast);
-    reference::conv2d_forward_relu(g, x, w, bias, y_relu_reference);
+    conv2d_forward(g, x, w, bias, y_relu_fast, true);
+    reference::conv2d_forward(g, x, w, bias, y_relu_reference, true);
     expect_close(y_relu_fast, y_relu_reference, tolerance, "forward_relu " + what);
     for (int64_t i = 0; i < y_reference.numel(); ++i) {
         ASSERT_EQ(y_relu_reference[i], std::max(y_reference[i], 0.0f)) << "forward_relu " << what << " at " << i;
@@ -184,15 +185,15 @@ TEST(ConvolutionParity, Bfloat16RoundedOperandsGiveTheSameResults) {
         for (int64_t i = 0; i < a.numel(); ++i) ASSERT_EQ(a[i], b[i]) << what << " at " << i;
     };
     Tensor y(g.output_shape()), y_rounded(g.output_shape()), y_reference(g.output_shape());
-    conv2d_forward(g, x, w, bias, y);
-    conv2d_forward(g, x16, w, bias, y_rounded);
+    conv2d_forward(g, x, w, bias, y, false);
+    conv2d_forward(g, x16, w, bias, y_rounded, false);
     expect_same(y, y_rounded, "forward");
-    reference::conv2d_forward(g, x16, w, bias, y_reference);
+    reference::conv2d_forward(g, x16, w, bias, y_reference, false);
     expect_close(y_rounded, y_reference, 1e-4, "forward against the reference");
-    conv2d_forward_relu(g, x, w, bias, y);
-    conv2d_forward_relu(g, x16, w, bias, y_rounded);
+    conv2d_forward(g, x, w, bias, y, true);
+    conv2d_forward(g, x16, w, bias, y_rounded, true);
     expect_same(y, y_rounded, "forward_relu");
-    reference::conv2d_forward_relu(g, x16, w, bias, y_reference);
+    reference::conv2d_forward(g, x16, w, bias, y_reference, true);
     expect_close(y_rounded, y_reference, 1e-4, "forward_relu against the reference");
 
     Tensor dx(g.input_shape()), dx_rounded(g.input_shape()), dx_reference(g.input_shape());
@@ -214,7 +215,7 @@ TEST(ConvolutionParity, Bfloat16RoundedOperandsGiveTheSameResults) {
 
     // Rounded operands make no sense for a float32 convolution: both implementations refuse them.
     g.bfloat16 = false;
-    EXPECT_THROW(conv2d_forward(g, x16, w, bias, y), Error);
+    EXPECT_THROW(conv2d_forward(g, x16, w, bias, y, false), Error);
     EXPECT_THROW(reference::conv2d_backward_data(g, dy16, w, dx), Error);
 }
 
@@ -223,9 +224,9 @@ TEST(ConvolutionParity, Bfloat16RoundsTheOperands) {
     ConvGeometry g = keras_geometry(Shape{2, 6, 5, 8}, 4, 3, 1, 1, Padding::same);
     const Tensor x = random_tensor(g.input_shape(), 1), w = random_tensor(g.weights_shape(), 2);
     Tensor exact(g.output_shape()), rounded(g.output_shape());
-    conv2d_forward(g, x, w, Tensor(), exact);
+    conv2d_forward(g, x, w, Tensor(), exact, false);
     g.bfloat16 = true;
-    conv2d_forward(g, x, w, Tensor(), rounded);
+    conv2d_forward(g, x, w, Tensor(), rounded, false);
     double worst = 0.0;
     for (int64_t i = 0; i < exact.numel(); ++i) worst = std::max(worst, std::abs(double(exact[i]) - rounded[i]));
     EXPECT_GT(worst, 1e-4) << "the bfloat16 convolution gave the float32 result";
@@ -252,11 +253,11 @@ TEST(ReferenceConvolution, ForwardReluClampsTheConvolution) {
     Tensor x(g.input_shape()), w(g.weights_shape()), y(g.output_shape()), bias(Shape{1});
     for (int i = 0; i < 4; ++i) x[i] = float(i + 1);
     w[0] = 1, w[1] = -1, bias[0] = 0.5f;
-    reference::conv2d_forward_relu(g, x, w, bias, y);
+    reference::conv2d_forward(g, x, w, bias, y, true);
     EXPECT_EQ(y[0], 0.0f);
     EXPECT_EQ(y[1], 0.0f);
     bias[0] = 1.5f;
-    reference::conv2d_forward_relu(g, x, w, bias, y);
+    reference::conv2d_forward(g, x, w, bias, y, true);
     EXPECT_EQ(y[0], 0.5f);
     EXPECT_EQ(y[1], 0.5f);
 }
@@ -268,7 +269,7 @@ TEST(ReferenceConvolution, HandComputedPasses) {
     Tensor x(g.input_shape()), w(g.weights_shape()), y(g.output_shape()), bias(Shape{1});
     for (int i = 0; i < 4; ++i) x[i] = float(i + 1);
     w[0] = 1, w[1] = -1, bias[0] = 10;
-    reference::conv2d_forward(g, x, w, bias, y);
+    reference::conv2d_forward(g, x, w, bias, y, false);
     EXPECT_EQ(y[0], 9.0f);
     EXPECT_EQ(y[1], 9.0f);
     // dy = [1, 2]: dx = [1·1, 1·(−1); 2·1, 2·(−1)]; dw = [1·1 + 2·3, 1·2 + 2·4] added to 0.5; db = 3 + 0.5.
@@ -292,11 +293,11 @@ TEST(ConvolutionChecks, RejectInconsistentGeometryAndTensors) {
     Tensor x(g.input_shape()), w(g.weights_shape()), y(g.output_shape());
     const Tensor no_bias;
     Tensor wrong_w(Shape{3, 3, 4, 4});
-    EXPECT_THROW(conv2d_forward(g, x, wrong_w, no_bias, y), Error);
-    EXPECT_THROW(reference::conv2d_forward(g, x, wrong_w, no_bias, y), Error);
+    EXPECT_THROW(conv2d_forward(g, x, wrong_w, no_bias, y, false), Error);
+    EXPECT_THROW(reference::conv2d_forward(g, x, wrong_w, no_bias, y, false), Error);
     g.out_h += 1;  // not what the padding and kernel give
-    EXPECT_THROW(conv2d_forward(g, x, w, no_bias, y), Error);
-    EXPECT_THROW(reference::conv2d_forward(g, x, w, no_bias, y), Error);
+    EXPECT_THROW(conv2d_forward(g, x, w, no_bias, y, false), Error);
+    EXPECT_THROW(reference::conv2d_forward(g, x, w, no_bias, y, false), Error);
     g = keras_geometry(Shape{2, 7, 5, 3}, 4, 3, 1, 1, Padding::valid, 2);  // 3 channels in 2 groups
     EXPECT_THROW(check_conv_geometry("test", g), Error);
 }

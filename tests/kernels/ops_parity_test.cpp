@@ -8,6 +8,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/kernels/reference/reference_kernels.hpp"
 #include "tests/support/random_tensor.hpp"
 
 namespace nnlab {

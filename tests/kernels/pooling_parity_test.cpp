@@ -9,6 +9,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/pooling.hpp"
+#include "nnlab/kernels/reference/reference_kernels.hpp"
 #include "nnlab/layers/pooling2d.hpp"
 #include "tests/support/random_tensor.hpp"
 

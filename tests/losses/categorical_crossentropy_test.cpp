@@ -12,6 +12,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/tensor_helpers.hpp"
 
 namespace nnlab {
 namespace {
@@ -19,16 +20,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::FloatNear;
 using ::testing::HasSubstr;
-
-Tensor tensor(Shape shape, std::initializer_list<float> values) {
-    Tensor t(std::move(shape));
-    std::copy(values.begin(), values.end(), t.data());
-    return t;
-}
-
-std::vector<float> values(const Tensor& t) {
-    return {t.values().begin(), t.values().end()};
-}
+using testing::tensor;
+using testing::values;
 
 TEST(CategoricalCrossentropy, MatchesKerasDocumentedExample) {
     // Keras's docstring: y_pred rows are already normalised; the 0 is clipped to 1e-7 but has y = 0.

@@ -10,6 +10,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/tensor_helpers.hpp"
 
 namespace nnlab {
 namespace {
@@ -17,16 +18,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::FloatNear;
 using ::testing::HasSubstr;
-
-Tensor tensor(Shape shape, std::initializer_list<float> values) {
-    Tensor t(std::move(shape));
-    std::copy(values.begin(), values.end(), t.data());
-    return t;
-}
-
-std::vector<float> values(const Tensor& t) {
-    return {t.values().begin(), t.values().end()};
-}
+using testing::tensor;
+using testing::values;
 
 TEST(CategoricalHinge, MatchesKerasDocumentedExample) {
     // Keras's docstring: y_true [[0, 1], [0, 0]], y_pred [[0.6, 0.4], [0.4, 0.6]].

@@ -11,6 +11,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/tensor_helpers.hpp"
 
 namespace nnlab {
 namespace {
@@ -18,16 +19,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::FloatNear;
 using ::testing::HasSubstr;
-
-Tensor tensor(Shape shape, std::initializer_list<float> values) {
-    Tensor t(std::move(shape));
-    std::copy(values.begin(), values.end(), t.data());
-    return t;
-}
-
-std::vector<float> values(const Tensor& t) {
-    return {t.values().begin(), t.values().end()};
-}
+using testing::tensor;
+using testing::values;
 
 TEST(MeanSquaredError, MatchesHandComputedValue) {
     // Row 1: ŷ − y = (−0.5, 2, −1), squares 0.25 + 4 + 1 = 5.25, mean over 3 = 1.75.

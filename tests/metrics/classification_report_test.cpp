@@ -103,5 +103,15 @@ TEST(ClassificationReport, RejectsNegativeDigitsAndTheWrongNumberOfNames) {
     EXPECT_THAT(message, HasSubstr("found 3"));
 }
 
+TEST(MetricsSummary, SeedBlockPrintsMicroThenMacroWithFourDecimals) {
+    ConfusionMatrix confusion(2);
+    confusion.add(0, 0), confusion.add(0, 0), confusion.add(0, 1), confusion.add(1, 1);  // 3 of 4 right
+    const ClassificationMetrics m = classification_metrics(confusion);
+    // Class 0: P 1, R 2/3; class 1: P 1/2, R 1. Macro P 0.75, R 0.8333, F1 (0.8 + 0.6667) / 2.
+    EXPECT_EQ(format_metrics_summary(m),
+              "Accuracy: 0.7500\nPrecision: 0.7500\nRecall: 0.7500\nF1-Score: 0.7500\nMacro precision: 0.7500\n"
+              "Macro recall: 0.8333\nMacro F1-Score: 0.7333\n");
+}
+
 }  // namespace
 }  // namespace nnlab

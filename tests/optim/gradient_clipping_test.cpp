@@ -18,20 +18,17 @@
 #include "nnlab/optim/optimizer.hpp"
 #include "nnlab/optim/sgd.hpp"
 #include "nnlab/train/sequential.hpp"
+#include "tests/support/tensor_helpers.hpp"
 
 namespace nnlab {
 namespace {
 
+using testing::arena;
 using ::testing::ElementsAre;
 using ::testing::FloatEq;
 using ::testing::FloatNear;
+using testing::values;
 using json = nlohmann::json;
-
-Tensor arena(std::initializer_list<float> values) {
-    Tensor t(Shape{static_cast<int64_t>(values.size())});
-    std::copy(values.begin(), values.end(), t.data());
-    return t;
-}
 
 // The gradients SGD(1) applied: −(params after one step from 0).
 std::vector<float> applied(Optimizer& optimizer, std::initializer_list<float> gradients) {

@@ -16,23 +16,16 @@
 #include "nnlab/optim/rmsprop.hpp"
 #include "nnlab/optim/schedules.hpp"
 #include "nnlab/optim/sgd.hpp"
+#include "tests/support/tensor_helpers.hpp"
 
 namespace nnlab {
 namespace {
 
+using testing::arena;
 using ::testing::ElementsAre;
 using ::testing::FloatNear;
+using testing::values;
 using json = nlohmann::json;
-
-Tensor arena(std::initializer_list<float> values) {
-    Tensor t(Shape{static_cast<int64_t>(values.size())});
-    std::copy(values.begin(), values.end(), t.data());
-    return t;
-}
-
-std::vector<float> values(const Tensor& t) {
-    return {t.values().begin(), t.values().end()};
-}
 
 struct Caught {
     std::string key;

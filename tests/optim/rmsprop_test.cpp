@@ -8,35 +8,17 @@
 #include <cmath>
 #include <initializer_list>
 #include <vector>
+#include "tests/support/tensor_helpers.hpp"
 
 namespace nnlab {
 namespace {
 
+using testing::arena;
 using ::testing::ElementsAre;
 using ::testing::Matcher;
-
-Tensor arena(std::initializer_list<float> values) {
-    Tensor t(Shape{static_cast<int64_t>(values.size())});
-    std::copy(values.begin(), values.end(), t.data());
-    return t;
-}
-
-std::vector<float> values(const Tensor& t) {
-    return {t.values().begin(), t.values().end()};
-}
-
-// Within 1e-6 relative (absolute below 1): the float update against the double arithmetic below.
-Matcher<float> near(double expected) {
-    return ::testing::FloatNear(static_cast<float>(expected),
-                                static_cast<float>(1e-6 * std::max(1.0, std::abs(expected))));
-}
-
-// Every optimizer test starts from p = (1, −2, 0.5) and takes g1 = (0.5, −1, 2), then g2 = (0.1, 0.2, −0.3).
-struct TwoSteps {
-    Tensor params = arena({1.0f, -2.0f, 0.5f});
-    Tensor g1 = arena({0.5f, -1.0f, 2.0f});
-    Tensor g2 = arena({0.1f, 0.2f, -0.3f});
-};
+using testing::near;
+using testing::TwoSteps;
+using testing::values;
 
 TEST(RMSprop, DefaultsAreKeras) {
     const RMSprop rmsprop;

@@ -114,6 +114,21 @@ TEST(TrainingCurves, ALearningRateFallingThroughDecadesIsDrawnOnALogAxis) {
         logs.set("learning_rate", 1e-2 * std::pow(0.5, e / 4));  // 1e-2 down to ~2e-5
         history.append(e, logs);
     }
+    const std::vector<LineChart> panels = training_curve_panels(history);
+    ASSERT_EQ(panels.size(), 2u);
+    EXPECT_EQ(panels[0].title, "Model loss");
+    EXPECT_FALSE(panels[0].log_y);
+    EXPECT_EQ(panels[1].title, "Learning rate");
+    EXPECT_TRUE(panels[1].log_y);  // 1e-2 → 2e-5 spans more than a decade
+    // Within a decade (a constant rate, or one halving) the axis stays linear.
+    History flat;
+    for (int e = 0; e < 10; ++e) {
+        Logs logs;
+        logs.set("loss", 1.0);
+        logs.set("learning_rate", e < 5 ? 1e-3 : 5e-4);
+        flat.append(e, logs);
+    }
+    EXPECT_FALSE(training_curve_panels(flat).back().log_y);
     const Image image = decode_png(render_training_curves(history, FigureFormat::png));
     EXPECT_EQ(image.width, 800);
     EXPECT_EQ(image.height, 400);

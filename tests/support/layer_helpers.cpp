@@ -12,14 +12,6 @@ void bind_params(Layer& layer) {
     }
 }
 
-void set_values(Tensor& t, std::initializer_list<float> values) {
-    std::copy(values.begin(), values.end(), t.data());
-}
-
-std::vector<float> values(const Tensor& t) {
-    return {t.data(), t.data() + t.numel()};
-}
-
 Shape build_with_params(Layer& layer, const Shape& input_shape) {
     const Shape output = layer.build(input_shape.with_batch(Shape::unknown)).with_batch(input_shape[0]);
     bind_params(layer);

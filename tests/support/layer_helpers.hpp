@@ -5,13 +5,12 @@
 #include <vector>
 
 #include "nnlab/layers/layer.hpp"
+#include "tests/support/tensor_helpers.hpp"
 
 namespace nnlab::testing {
 
 // Gives every parameter of a built layer its own zeroed value and gradient tensors.
 void bind_params(Layer& layer);
-void set_values(Tensor& t, std::initializer_list<float> values);
-std::vector<float> values(const Tensor& t);
 // Builds the layer for input_shape, gives it zeroed parameters and returns the output shape (with the batch).
 Shape build_with_params(Layer& layer, const Shape& input_shape);
 // Runs forward (inference) on an input of input_shape holding `input`; builds the layer first

@@ -11,6 +11,8 @@
 #include "nnlab/kernels/batch_norm.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 
+#include "nnlab/kernels/cpu/cpu_backend.hpp"
+
 namespace nnlab {
 namespace {
 
@@ -105,21 +107,22 @@ std::string batch_norm_implementation(int64_t m, int64_t c, bool backward) {
     return cached_norm({m, c, 1e-3f, backward ? NormPass::backward : NormPass::forward_training}).implementation;
 }
 
-void batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta, float epsilon, Tensor& y,
-                                 Tensor& batch_mean, Tensor& batch_variance) {
+void CpuBackend::batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta, float epsilon,
+                                             Tensor& y, Tensor& batch_mean, Tensor& batch_variance) {
     const auto [m, c] =
         check_batch_norm("batch_norm_forward_training", x, {&y}, {&gamma, &beta, &batch_mean, &batch_variance});
     forward(NormPass::forward_training, x, gamma, beta, batch_mean, batch_variance, epsilon, y, m, c);
 }
 
-void batch_norm_forward_inference(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& mean,
-                                  const Tensor& variance, float epsilon, Tensor& y) {
+void CpuBackend::batch_norm_forward_inference(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                              const Tensor& mean, const Tensor& variance, float epsilon, Tensor& y) {
     const auto [m, c] = check_batch_norm("batch_norm_forward_inference", x, {&y}, {&gamma, &beta, &mean, &variance});
     forward(NormPass::forward_inference, x, gamma, beta, mean, variance, epsilon, y, m, c);
 }
 
-void batch_norm_backward(const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& batch_mean,
-                         const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
+void CpuBackend::batch_norm_backward(const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& batch_mean,
+                                     const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma,
+                                     Tensor& dbeta) {
     const auto [m, c] =
         check_batch_norm("batch_norm_backward", x, {&dy, &dx}, {&gamma, &batch_mean, &batch_variance, &dgamma, &dbeta});
     NormPrimitive& p = cached_norm({m, c, epsilon, NormPass::backward});

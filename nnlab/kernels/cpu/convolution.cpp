@@ -44,6 +44,7 @@
 
 #include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/cpu/cpu_backend.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 #include "nnlab/kernels/ops.hpp"
 
@@ -304,42 +305,36 @@ void run_backward_weights(const ConvGeometry& g, const Input& x, const Output& d
 
 }  // namespace
 
-void conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+void CpuBackend::conv2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y,
+                                bool relu) {
     check_conv_tensors("conv2d_forward", g, x, w, bias, y);
-    run_forward(g, x, w, bias, y, false);
+    run_forward(g, x, w, bias, y, relu);
 }
 
-void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
-    run_forward(g, x, w, bias, y, true);
-}
-
-void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
+void CpuBackend::conv2d_backward_data(const ConvGeometry& g, const Tensor& dy, const Tensor& w, Tensor& dx) {
     check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
     run_backward_data(g, dy, w, dx);
 }
 
-void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+void CpuBackend::conv2d_backward_weights(const ConvGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dw,
+                                         Tensor& db) {
     check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
     run_backward_weights(g, x, dy, dw, db);
 }
 
-void conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+void CpuBackend::conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,
+                                Tensor& y, bool relu) {
     check_conv_tensors("conv2d_forward", g, x, w, bias, y);
-    run_forward(g, x, w, bias, y, false);
+    run_forward(g, x, w, bias, y, relu);
 }
 
-void conv2d_forward_relu(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
-    run_forward(g, x, w, bias, y, true);
-}
-
-void conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx) {
+void CpuBackend::conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx) {
     check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
     run_backward_data(g, dy, w, dx);
 }
 
-void conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw, Tensor& db) {
+void CpuBackend::conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw,
+                                         Tensor& db) {
     check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
     run_backward_weights(g, x, dy, dw, db);
 }

@@ -15,6 +15,7 @@
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/kernels/cpu/cpu_backend.hpp"
 #include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
@@ -80,7 +81,7 @@ void eltwise_backward(dnnl::algorithm algorithm, const float* x, const float* dy
 
 }  // namespace
 
-void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
+void CpuBackend::add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
     check_same_shape("add", a, b);
     check_same_shape("add", a, out);
     const float* pa = a.data();
@@ -96,7 +97,7 @@ void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
     }
 }
 
-void add_row_bias(Tensor& y, const Tensor& bias) {
+void CpuBackend::add_row_bias(Tensor& y, const Tensor& bias) {
     const int64_t n = y.rows(), c = y.cols();
     if (bias.numel() != c)
         throw Error(
@@ -109,7 +110,7 @@ void add_row_bias(Tensor& y, const Tensor& bias) {
         for (int64_t j = 0; j < c; ++j) out[i * c + j] += b[j];
 }
 
-void sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
+void CpuBackend::sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
     const int64_t n = x.rows(), c = x.cols();
     if (out.numel() != c)
         throw Error("sum_rows: output of " + std::to_string(out.numel()) + " values for rows of " + std::to_string(c),
@@ -122,7 +123,7 @@ void sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
         for (int64_t j = 0; j < c; ++j) o[j] += in[i * c + j];
 }
 
-void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
+void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
     check_same_shape("activation_forward", x, y);
     const int64_t count = x.numel();
     const float* in = x.data();
@@ -181,7 +182,8 @@ void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
     }
 }
 
-void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void CpuBackend::activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy,
+                                     Tensor& dx) {
     check_same_shape("activation_backward", y, dy);
     check_same_shape("activation_backward", y, dx);
     if (activation_needs_input(kind)) check_same_shape("activation_backward", y, x);
@@ -234,6 +236,58 @@ void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, 
 #pragma omp parallel for schedule(static) if (count >= parallel_threshold)
             for (int64_t i = 0; i < count; ++i) d[i] = -std::expm1(-out[i]) * g[i];
             return;
+    }
+}
+
+void CpuBackend::copy(const Tensor& x, Tensor& y) {
+    check_same_shape("copy", x, y);
+    if (x.data() != y.data()) std::copy_n(x.data(), x.numel(), y.data());
+}
+
+void CpuBackend::multiply(const Tensor& a, const Tensor& b, Tensor& out) {
+    check_same_shape("multiply", a, b);
+    check_same_shape("multiply", a, out);
+    const float* pa = a.data();
+    const float* pb = b.data();
+    float* po = out.data();
+    const int64_t count = out.numel();
+    for (int64_t i = 0; i < count; ++i) po[i] = pa[i] * pb[i];
+}
+
+void CpuBackend::axpy(float alpha, const Tensor& x, Tensor& y) {
+    check_same_shape("axpy", x, y);
+    const float* px = x.data();
+    float* py = y.data();
+    const int64_t count = y.numel();
+#pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
+    for (int64_t i = 0; i < count; ++i) py[i] += alpha * px[i];
+}
+
+void CpuBackend::scale_shift(const Tensor& x, Tensor& y, float scale, float offset) {
+    check_same_shape("scale_shift", x, y);
+    const float* in = x.data();
+    float* out = y.data();
+    const int64_t count = x.numel();
+    for (int64_t i = 0; i < count; ++i) out[i] = in[i] * scale + offset;
+}
+
+void CpuBackend::moving_average(Tensor& average, const Tensor& value, double momentum) {
+    check_same_shape("moving_average", average, value);
+    for (int64_t j = 0; j < average.numel(); ++j)
+        average[j] = static_cast<float>(average[j] * momentum + value[j] * (1 - momentum));
+}
+
+void CpuBackend::dropout_mask(Tensor& mask, double rate, Rng& rng) {
+    const auto keep_scale = static_cast<float>(1.0 / (1.0 - rate));
+    // One 64-bit draw decides four values, 16 bits each: a value is dropped when its slice is below
+    // rate·2¹⁶, so the dropped fraction is the rate rounded to 1/65536 (within 8e-6), at a quarter of the draws.
+    const auto threshold = static_cast<uint64_t>(std::min(std::llround(rate * 65536.0), 65535LL));
+    const int64_t count = mask.numel();
+    float* m = mask.data();
+    for (int64_t i = 0; i < count; i += 4) {
+        uint64_t bits = rng.next_u64();
+        for (int64_t j = i; j < std::min(i + 4, count); ++j, bits >>= 16)
+            m[j] = (bits & 0xffff) >= threshold ? keep_scale : 0.0f;
     }
 }
 

@@ -9,6 +9,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "nnlab/core/threads.hpp"
+#include "nnlab/kernels/cpu/cpu_backend.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 #include "nnlab/kernels/ops.hpp"
 
@@ -64,19 +65,19 @@ void run_gemm(const GemmKey& key, const void* a, const void* b, float* c) {
 
 }  // namespace
 
-void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
+void CpuBackend::gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
     const auto [m, n, k] = check_gemm(a, b, c, options);
     run_gemm({m, n, k, options.trans_a, options.trans_b, options.accumulate, false, thread_count()}, a.data(), b.data(),
              c.data());
 }
 
-void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options) {
+void CpuBackend::gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options) {
     const auto [m, n, k] = check_gemm(a.shape(), b.shape(), c.shape(), options);
     run_gemm({m, n, k, options.trans_a, options.trans_b, options.accumulate, true, thread_count()}, a.data(), b.data(),
              c.data());
 }
 
-void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
+void CpuBackend::convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
     out.resize(x.shape());
     const float* in = x.data();
     uint16_t* o = out.data();

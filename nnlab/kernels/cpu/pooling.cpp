@@ -10,6 +10,8 @@
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 #include "nnlab/kernels/pooling.hpp"
 
+#include "nnlab/kernels/cpu/cpu_backend.hpp"
+
 namespace nnlab {
 namespace {
 
@@ -91,7 +93,7 @@ std::string pooling_implementation(const PoolGeometry& g, bool max, bool backwar
     return cached_pool({g, max, backward ? PoolPass::backward : PoolPass::forward_training}).implementation;
 }
 
-void max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y, MaxPoolWorkspace* workspace) {
+void CpuBackend::max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y, MaxPoolWorkspace* workspace) {
     check_pool("max_pool_forward", g, x, y);
     PoolPrimitive& p = cached_pool({g, true, workspace ? PoolPass::forward_training : PoolPass::forward_inference});
     p.src.set_data_handle(const_cast<float*>(x.data()));
@@ -103,7 +105,8 @@ void max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y, MaxPool
     run(p, DNNL_ARG_SRC, DNNL_ARG_DST, workspace != nullptr);
 }
 
-void max_pool_backward(const PoolGeometry& g, const Tensor& dy, const MaxPoolWorkspace& workspace, Tensor& dx) {
+void CpuBackend::max_pool_backward(const PoolGeometry& g, const Tensor& dy, const MaxPoolWorkspace& workspace,
+                                   Tensor& dx) {
     check_pool("max_pool_backward", g, dx, dy);
     PoolPrimitive& p = cached_pool({g, true, PoolPass::backward});
     if (workspace.bytes.size() != p.workspace_bytes) {
@@ -116,7 +119,7 @@ void max_pool_backward(const PoolGeometry& g, const Tensor& dy, const MaxPoolWor
     run(p, DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_DST, true);
 }
 
-void avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
+void CpuBackend::avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
     check_pool("avg_pool_forward", g, x, y);
     // Average pooling keeps nothing for backward, so the inference primitive serves training too.
     PoolPrimitive& p = cached_pool({g, false, PoolPass::forward_inference});
@@ -125,7 +128,7 @@ void avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
     run(p, DNNL_ARG_SRC, DNNL_ARG_DST, false);
 }
 
-void avg_pool_backward(const PoolGeometry& g, const Tensor& dy, Tensor& dx) {
+void CpuBackend::avg_pool_backward(const PoolGeometry& g, const Tensor& dy, Tensor& dx) {
     check_pool("avg_pool_backward", g, dx, dy);
     PoolPrimitive& p = cached_pool({g, false, PoolPass::backward});
     p.src.set_data_handle(dx.data());

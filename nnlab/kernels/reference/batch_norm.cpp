@@ -4,7 +4,9 @@
 
 #include "nnlab/kernels/batch_norm.hpp"
 
-namespace nnlab::reference {
+#include "nnlab/kernels/reference/reference_backend.hpp"
+
+namespace nnlab {
 namespace {
 
 // Per-channel mean and biased variance of x seen as (m, c).
@@ -35,8 +37,9 @@ void normalize(const Tensor& x, const Tensor& gamma, const Tensor& beta, const s
 
 }  // namespace
 
-void batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta, float epsilon, Tensor& y,
-                                 Tensor& batch_mean, Tensor& batch_variance) {
+void ReferenceBackend::batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                                   float epsilon, Tensor& y, Tensor& batch_mean,
+                                                   Tensor& batch_variance) {
     const auto [m, c] =
         check_batch_norm("batch_norm_forward_training", x, {&y}, {&gamma, &beta, &batch_mean, &batch_variance});
     std::vector<double> mean, variance;
@@ -48,8 +51,9 @@ void batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Ten
     }
 }
 
-void batch_norm_forward_inference(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& mean,
-                                  const Tensor& variance, float epsilon, Tensor& y) {
+void ReferenceBackend::batch_norm_forward_inference(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                                    const Tensor& mean, const Tensor& variance, float epsilon,
+                                                    Tensor& y) {
     const auto [m, c] = check_batch_norm("batch_norm_forward_inference", x, {&y}, {&gamma, &beta, &mean, &variance});
     const std::vector<double> mu(mean.values().begin(), mean.values().end());
     const std::vector<double> var(variance.values().begin(), variance.values().end());
@@ -58,8 +62,9 @@ void batch_norm_forward_inference(const Tensor& x, const Tensor& gamma, const Te
 
 // With x̂ = (x − μ)/σ (σ² + ε under the root): dbeta = Σ dy, dgamma = Σ dy·x̂ and
 // dx = gamma/σ · (dy − dbeta/M − x̂·dgamma/M), the batch statistics' own dependence on x included.
-void batch_norm_backward(const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& batch_mean,
-                         const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
+void ReferenceBackend::batch_norm_backward(const Tensor& x, const Tensor& dy, const Tensor& gamma,
+                                           const Tensor& batch_mean, const Tensor& batch_variance, float epsilon,
+                                           Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
     const auto [m, c] =
         check_batch_norm("batch_norm_backward", x, {&dy, &dx}, {&gamma, &batch_mean, &batch_variance, &dgamma, &dbeta});
     for (int64_t j = 0; j < c; ++j) {
@@ -81,4 +86,4 @@ void batch_norm_backward(const Tensor& x, const Tensor& dy, const Tensor& gamma,
     }
 }
 
-}  // namespace nnlab::reference
+}  // namespace nnlab

@@ -5,7 +5,9 @@
 #include "nnlab/kernels/convolution.hpp"
 #include "nnlab/tensor/bf16_tensor.hpp"
 
-namespace nnlab::reference {
+#include "nnlab/kernels/reference/reference_backend.hpp"
+
+namespace nnlab {
 namespace {
 
 // Index arithmetic for NHWC activations and (KH, KW, IC/G, OC) weights.
@@ -69,7 +71,8 @@ Tensor widened(const Bf16Tensor& t) {
 
 }  // namespace
 
-void conv2d_forward(const ConvGeometry& g, const Tensor& x_in, const Tensor& w_in, const Tensor& bias, Tensor& y) {
+void ReferenceBackend::conv2d_forward(const ConvGeometry& g, const Tensor& x_in, const Tensor& w_in, const Tensor& bias,
+                                      Tensor& y, bool relu) {
     check_conv_tensors("conv2d_forward", g, x_in, w_in, bias, y);
     const Tensor x = operand(g, x_in), w = operand(g, w_in);
     std::vector<double> sums(static_cast<size_t>(y.numel()), 0.0);
@@ -78,14 +81,12 @@ void conv2d_forward(const ConvGeometry& g, const Tensor& x_in, const Tensor& w_i
         for (int64_t i = 0; i < y.numel(); ++i) sums[size_t(i)] += bias[i % g.out_c];
     }
     store(sums, y);
+    if (relu)
+        for (float& v : y.values()) v = std::max(v, 0.0f);
 }
 
-void conv2d_forward_relu(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    reference::conv2d_forward(g, x, w, bias, y);
-    for (float& v : y.values()) v = std::max(v, 0.0f);
-}
-
-void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy_in, const Tensor& w_in, Tensor& dx) {
+void ReferenceBackend::conv2d_backward_data(const ConvGeometry& g, const Tensor& dy_in, const Tensor& w_in,
+                                            Tensor& dx) {
     check_conv_tensors("conv2d_backward_data", g, dx, w_in, Tensor(), dy_in);
     const Tensor dy = operand(g, dy_in), w = operand(g, w_in);
     std::vector<double> sums(static_cast<size_t>(dx.numel()), 0.0);
@@ -93,7 +94,8 @@ void conv2d_backward_data(const ConvGeometry& g, const Tensor& dy_in, const Tens
     store(sums, dx);
 }
 
-void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x_in, const Tensor& dy_in, Tensor& dw, Tensor& db) {
+void ReferenceBackend::conv2d_backward_weights(const ConvGeometry& g, const Tensor& x_in, const Tensor& dy_in,
+                                               Tensor& dw, Tensor& db) {
     check_conv_tensors("conv2d_backward_weights", g, x_in, dw, db, dy_in);
     const Tensor x = operand(g, x_in), dy = operand(g, dy_in);
     std::vector<double> sums(dw.values().begin(), dw.values().end());
@@ -105,24 +107,21 @@ void conv2d_backward_weights(const ConvGeometry& g, const Tensor& x_in, const Te
     store(bias_sums, db);
 }
 
-void conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
+void ReferenceBackend::conv2d_forward(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,
+                                      Tensor& y, bool relu) {
     check_conv_tensors("conv2d_forward", g, x, w, bias, y);
-    reference::conv2d_forward(g, widened(x), w, bias, y);
+    conv2d_forward(g, widened(x), w, bias, y, relu);
 }
 
-void conv2d_forward_relu(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y) {
-    check_conv_tensors("conv2d_forward_relu", g, x, w, bias, y);
-    reference::conv2d_forward_relu(g, widened(x), w, bias, y);
-}
-
-void conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx) {
+void ReferenceBackend::conv2d_backward_data(const ConvGeometry& g, const Bf16Tensor& dy, const Tensor& w, Tensor& dx) {
     check_conv_tensors("conv2d_backward_data", g, dx, w, Tensor(), dy);
-    reference::conv2d_backward_data(g, widened(dy), w, dx);
+    conv2d_backward_data(g, widened(dy), w, dx);
 }
 
-void conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw, Tensor& db) {
+void ReferenceBackend::conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy,
+                                               Tensor& dw, Tensor& db) {
     check_conv_tensors("conv2d_backward_weights", g, x, dw, db, dy);
-    reference::conv2d_backward_weights(g, widened(x), widened(dy), dw, db);
+    conv2d_backward_weights(g, widened(x), widened(dy), dw, db);
 }
 
-}  // namespace nnlab::reference
+}  // namespace nnlab

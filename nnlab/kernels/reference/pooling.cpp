@@ -6,7 +6,9 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/kernels/pooling.hpp"
 
-namespace nnlab::reference {
+#include "nnlab/kernels/reference/reference_backend.hpp"
+
+namespace nnlab {
 namespace {
 
 // The input rows [begin, end) one window covers, clipped to the input (padding holds nothing).
@@ -39,7 +41,8 @@ void for_each_window(const PoolGeometry& g, Visit&& visit) {
 
 }  // namespace
 
-void max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y, MaxPoolWorkspace* workspace) {
+void ReferenceBackend::max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y,
+                                        MaxPoolWorkspace* workspace) {
     check_pool("max_pool_forward", g, x, y);
     std::vector<int64_t> argmax(static_cast<size_t>(y.numel()));
     for_each_window(g, [&](int64_t out, int64_t base, int64_t rows, int64_t cols) {
@@ -61,7 +64,8 @@ void max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y, MaxPool
     }
 }
 
-void max_pool_backward(const PoolGeometry& g, const Tensor& dy, const MaxPoolWorkspace& workspace, Tensor& dx) {
+void ReferenceBackend::max_pool_backward(const PoolGeometry& g, const Tensor& dy, const MaxPoolWorkspace& workspace,
+                                         Tensor& dx) {
     check_pool("max_pool_backward", g, dx, dy);
     if (workspace.bytes.size() != static_cast<size_t>(dy.numel()) * sizeof(int64_t)) {
         throw Error("max_pool_backward: the workspace does not come from this geometry's forward pass",
@@ -73,7 +77,7 @@ void max_pool_backward(const PoolGeometry& g, const Tensor& dy, const MaxPoolWor
     for (int64_t i = 0; i < dy.numel(); ++i) dx[argmax[static_cast<size_t>(i)]] += dy[i];
 }
 
-void avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
+void ReferenceBackend::avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
     check_pool("avg_pool_forward", g, x, y);
     for_each_window(g, [&](int64_t out, int64_t base, int64_t rows, int64_t cols) {
         double sum = 0.0;
@@ -83,7 +87,7 @@ void avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
     });
 }
 
-void avg_pool_backward(const PoolGeometry& g, const Tensor& dy, Tensor& dx) {
+void ReferenceBackend::avg_pool_backward(const PoolGeometry& g, const Tensor& dy, Tensor& dx) {
     check_pool("avg_pool_backward", g, dx, dy);
     std::vector<double> sums(static_cast<size_t>(dx.numel()), 0.0);
     for_each_window(g, [&](int64_t out, int64_t base, int64_t rows, int64_t cols) {
@@ -94,4 +98,4 @@ void avg_pool_backward(const PoolGeometry& g, const Tensor& dy, Tensor& dx) {
     for (int64_t i = 0; i < dx.numel(); ++i) dx[i] = static_cast<float>(sums[static_cast<size_t>(i)]);
 }
 
-}  // namespace nnlab::reference
+}  // namespace nnlab

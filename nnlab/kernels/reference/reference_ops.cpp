@@ -7,7 +7,9 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/kernels/ops.hpp"
 
-namespace nnlab::reference {
+#include "nnlab/kernels/reference/reference_backend.hpp"
+
+namespace nnlab {
 namespace {
 
 double sigmoid(double x) {
@@ -36,21 +38,21 @@ void gemm_loop(const Element* a, const Element* b, Tensor& c, GemmDims dims, Gem
 
 }  // namespace
 
-void gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
+void ReferenceBackend::gemm(const Tensor& a, const Tensor& b, Tensor& c, GemmOptions options) {
     gemm_loop(a.data(), b.data(), c, check_gemm(a, b, c, options), options, [](float v) { return v; });
 }
 
-void gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options) {
+void ReferenceBackend::gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmOptions options) {
     gemm_loop(a.data(), b.data(), c, check_gemm(a.shape(), b.shape(), c.shape(), options), options,
               float_from_bfloat16);
 }
 
-void convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
+void ReferenceBackend::convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
     out.resize(x.shape());
     for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = bfloat16_bits(x[i]);
 }
 
-void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
+void ReferenceBackend::add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
     check_same_shape("add", a, b);
     check_same_shape("add", a, out);
     for (int64_t i = 0; i < out.numel(); ++i) {
@@ -59,7 +61,7 @@ void add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
     }
 }
 
-void add_row_bias(Tensor& y, const Tensor& bias) {
+void ReferenceBackend::add_row_bias(Tensor& y, const Tensor& bias) {
     const int64_t n = y.rows(), c = y.cols();
     if (bias.numel() != c)
         throw Error(
@@ -69,7 +71,7 @@ void add_row_bias(Tensor& y, const Tensor& bias) {
         for (int64_t j = 0; j < c; ++j) y[i * c + j] += bias[j];
 }
 
-void sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
+void ReferenceBackend::sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
     const int64_t n = x.rows(), c = x.cols();
     if (out.numel() != c)
         throw Error("sum_rows: output of " + std::to_string(out.numel()) + " values for rows of " + std::to_string(c),
@@ -81,7 +83,7 @@ void sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
     }
 }
 
-void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
+void ReferenceBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
     check_same_shape("activation_forward", x, y);
     const int64_t count = x.numel();
     switch (kind) {
@@ -128,7 +130,8 @@ void activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
     }
 }
 
-void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void ReferenceBackend::activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy,
+                                           Tensor& dx) {
     check_same_shape("activation_backward", y, dy);
     check_same_shape("activation_backward", y, dx);
     if (activation_needs_input(kind)) check_same_shape("activation_backward", y, x);
@@ -182,4 +185,4 @@ void activation_backward(ActivationKind kind, const Tensor& x, const Tensor& y, 
     }
 }
 
-}  // namespace nnlab::reference
+}  // namespace nnlab

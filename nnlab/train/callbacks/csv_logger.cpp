@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlab/core/atomic_write.hpp"
 #include "nnlab/core/error.hpp"
-#include "nnlab/report/atomic_write.hpp"
 
 namespace nnlab {
 namespace {

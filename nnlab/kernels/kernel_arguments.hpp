@@ -1,0 +1,54 @@
+// The arguments of kernels beyond tensors: options of a GEMM, the activation, the geometry of a convolution,
+// pooling window or padding, one optimizer step's constants. Shared by every backend (kernels/backend.hpp).
+#pragma once
+
+#include <cstdint>
+
+#include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/pooling.hpp"
+
+namespace nnlab {
+
+struct GemmOptions {
+    bool trans_a = false;     // a is stored (k, m)
+    bool trans_b = false;     // b is stored (n, k)
+    bool accumulate = false;  // c += op(a)·op(b) instead of c = op(a)·op(b)
+};
+
+// Keras's activations. leaky_relu uses Keras's function default (negative_slope 0.2), elu alpha 1, gelu the exact
+// erf form (approximate=False), swish is silu.
+enum class ActivationKind { linear, relu, tanh, sigmoid, softmax, leaky_relu, elu, gelu, swish, softplus };
+
+// True when the derivative needs the activation's input x, not only its output y (gelu, swish).
+constexpr bool activation_needs_input(ActivationKind kind) {
+    return kind == ActivationKind::gelu || kind == ActivationKind::swish;
+}
+
+// A frame of zeros around each image: x (batch, in_h, in_w, channels) → y (batch, top + in_h + bottom,
+// left + in_w + right, channels) (Keras: ZeroPadding2D).
+struct PadGeometry {
+    int64_t batch = 0, in_h = 0, in_w = 0, channels = 0;
+    int64_t top = 0, bottom = 0, left = 0, right = 0;
+    int64_t out_h() const { return top + in_h + bottom; }
+    int64_t out_w() const { return left + in_w + right; }
+};
+
+// One optimizer step's constants, as float: the updates run in float32 as Keras's do.
+struct SgdStep {
+    float learning_rate = 0.0f;
+    float momentum = 0.0f;  // 0: no velocity
+    bool nesterov = false;
+};
+
+struct RmspropStep {
+    float learning_rate = 0.0f, rho = 0.0f, momentum = 0.0f, epsilon = 0.0f;
+    bool centered = false;
+};
+
+// alpha = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), the bias correction folded into the rate (Kingma & Ba's "epsilon hat" form).
+struct AdamStep {
+    float alpha = 0.0f, one_minus_beta_1 = 0.0f, one_minus_beta_2 = 0.0f, epsilon = 0.0f;
+    bool amsgrad = false;
+};
+
+}  // namespace nnlab
