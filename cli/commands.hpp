@@ -3,12 +3,20 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <string>
+
 namespace nnlab::cli {
 
 // The options of the nnlab command itself, given before or after a command's name.
 struct CommonOptions {
     int threads = 0;  // --threads / NNLAB_THREADS; 0: not given (an experiment's own `threads`, else every core)
 };
+
+// Checks a whole-number option's text: "expected a whole number from `min` to `max` (`source`), found 'x'". The
+// bounds are the library's own (max_threads, max_epochs), so a value given here also reads back from the
+// config.toml it ends up in.
+CLI::Validator whole_number(int64_t min, int64_t max, const std::string& source = "");
 
 // Each returns the exit code through `exit_code` once the command has run.
 void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& common);

@@ -40,11 +40,8 @@ std::string data_key(const Experiment& e) {
 int run_compare(const CompareArguments& args, const CommonOptions& common) {
     // Every variant is checked, and every dataset loaded, before the first one trains.
     Sweep sweep = load_sweep(args.config);
-    if (args.epochs) {
-        if (*args.epochs <= 0)
-            throw Error("--epochs: expected a positive integer, found " + std::to_string(*args.epochs));
+    if (args.epochs)
         for (SweepVariant& v : sweep.variants) v.experiment.epochs = *args.epochs;
-    }
     if (common.threads > 0)
         for (SweepVariant& v : sweep.variants) v.experiment.threads = common.threads;
     const std::optional<std::filesystem::path> root =
@@ -89,7 +86,8 @@ void add_compare_command(CLI::App& app, int& exit_code, const CommonOptions& com
     CLI::App* command = app.add_subcommand(
         "compare", "Train every variant of an experiment's [sweep] and compare their curves and accuracy");
     command->add_option("config", args->config, "Experiment file with a [sweep] table")->required();
-    command->add_option("--epochs", args->epochs, "Override [train] epochs for every variant");
+    command->add_option("--epochs", args->epochs, "Override [train] epochs for every variant")
+        ->check(whole_number(1, max_epochs));
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
     command->add_option("--out", args->out, "Folder to write (default runs/<name>-compare-<date>-<time>)");

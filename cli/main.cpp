@@ -1,6 +1,5 @@
 // nnlab — train, inspect and evaluate neural networks from experiment files.
 // The only place (with cli/) that prints or exits: errors become a message and an exit code.
-#include <charconv>
 #include <exception>
 #include <iostream>
 
@@ -22,14 +21,7 @@ int main(int argc, char** argv) {
     CommonOptions common;
     app.add_option("--threads", common.threads, "Threads for the kernels (default: the cores this process may use)")
         ->envname("NNLAB_THREADS")
-        ->check(CLI::Validator(
-            [](std::string& value) -> std::string {
-                int n = 0;
-                const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
-                if (error == std::errc() && end == value.data() + value.size() && n >= 1) return "";
-                return "expected a positive whole number (from --threads or NNLAB_THREADS), found '" + value + "'";
-            },
-            "N"));
+        ->check(whole_number(1, nnlab::max_threads, "from --threads or NNLAB_THREADS"));
     app.fallthrough();
     app.parse_complete_callback([&common] {
         if (common.threads > 0) nnlab::set_thread_count(common.threads);

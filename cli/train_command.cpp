@@ -81,12 +81,14 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
     // Everything that can be wrong with the input is checked before anything is written.
     if (args.repeat <= 0) throw Error("--repeat: expected a positive integer, found " + std::to_string(args.repeat));
     Experiment experiment = load_experiment(args.config);
-    if (args.epochs) {
-        if (*args.epochs <= 0)
-            throw Error("--epochs: expected a positive integer, found " + std::to_string(*args.epochs));
-        experiment.epochs = *args.epochs;
-    }
+    if (args.epochs) experiment.epochs = *args.epochs;
     if (args.seed) experiment.seed = *args.seed;
+    // Every run's seed is written to its config.toml, which must read back.
+    if (experiment.seed > max_experiment_seed - static_cast<uint64_t>(args.repeat - 1)) {
+        throw Error("--seed: expected seeds up to " + std::to_string(max_experiment_seed) +
+                    " (a TOML integer), found " + std::to_string(experiment.seed) +
+                    (args.repeat > 1 ? " + " + std::to_string(args.repeat - 1) + " for --repeat" : ""));
+    }
     if (common.threads > 0) experiment.threads = common.threads;
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
@@ -108,7 +110,7 @@ void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& commo
     CLI::App* command =
         app.add_subcommand("train", "Train the model an experiment file describes and write a run folder");
     command->add_option("config", args->config, "Experiment file (TOML), e.g. examples/seed_mlp.toml")->required();
-    command->add_option("--epochs", args->epochs, "Override [train] epochs");
+    command->add_option("--epochs", args->epochs, "Override [train] epochs")->check(whole_number(1, max_epochs));
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
     command->add_option("--out", args->out,

@@ -22,8 +22,9 @@ int thread_count() {
 }
 
 void set_thread_count(int threads) {
-    if (threads < 1) {
-        throw Error("threads: expected a positive number of threads, found " + std::to_string(threads));
+    if (threads < 1 || threads > max_threads) {
+        throw Error("threads: expected a number of threads from 1 to " + std::to_string(max_threads) + ", found " +
+                    std::to_string(threads));
     }
     omp_set_num_threads(threads);
 }

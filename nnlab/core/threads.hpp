@@ -5,6 +5,10 @@
 
 namespace nnlab {
 
+// The most threads a run may ask for: far past any machine's cores, so more is a typo, and OpenMP would start
+// every one of them.
+constexpr int max_threads = 1024;
+
 // The cores this process may run on (its CPU affinity), the default thread count.
 int available_cores();
 
@@ -12,7 +16,7 @@ int available_cores();
 int thread_count();
 
 // Results are reproducible for a fixed thread count; a different count may change the last bits (sums split
-// differently). Throws Error (bad input) below 1.
+// differently). Throws Error (bad input) outside 1 to max_threads.
 void set_thread_count(int threads);
 
 }  // namespace nnlab

@@ -7,6 +7,7 @@
 #include "nnlab/config/toml_document.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/text_format.hpp"
+#include "nnlab/core/threads.hpp"
 #include "nnlab/data/augment/augment_description.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/layers/registry.hpp"
@@ -69,10 +70,7 @@ void read_train(const Reader& train, Experiment& e) {
         e.precision = train.located([&] { return precision_from_name(*precision); });
     if (const auto loss = train.child("loss")) e.loss = loss_description(*loss_from(*loss));
     e.batch_size = train.positive_integer("batch_size").value_or(e.batch_size);
-    if (const auto epochs = train.integer("epochs")) {
-        if (*epochs < 1 || *epochs > 1'000'000'000) train.wrong_type("epochs", "a positive integer");
-        e.epochs = static_cast<int>(*epochs);
-    }
+    e.epochs = static_cast<int>(train.integer("epochs", 1, max_epochs).value_or(e.epochs));
     e.verbose = static_cast<int>(train.integer("verbose", 0, 2).value_or(e.verbose));
     e.shuffle = train.boolean("shuffle").value_or(e.shuffle);
     e.metrics = train.strings("metrics").value_or(e.metrics);
@@ -103,8 +101,8 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
     e.file = file;
     e.name = root.string("name").value_or(file.stem().string());
     if (e.name.empty()) root.fail("name", "expected a non-empty name");
-    e.seed = static_cast<uint64_t>(root.integer("seed", 0, std::numeric_limits<int64_t>::max()).value_or(0));
-    e.threads = static_cast<int>(root.integer("threads", 1, 1024).value_or(0));
+    e.seed = static_cast<uint64_t>(root.integer("seed", 0, max_experiment_seed).value_or(0));
+    e.threads = static_cast<int>(root.integer("threads", 1, max_threads).value_or(0));
     if (const auto data = root.table("data")) read_data(*data, e);
     const auto model = root.table("model");
     if (!model) root.fail("model", "missing; expected a [model] table with layers");

@@ -21,6 +21,12 @@
 
 namespace nnlab {
 
+// The largest seed an experiment file can hold (a TOML integer is a signed 64-bit one), so that the resolved
+// config.toml of any run reads back.
+constexpr uint64_t max_experiment_seed = (uint64_t{1} << 63) - 1;
+// The most epochs an experiment may ask for (its epoch counters are int).
+constexpr int max_epochs = 1'000'000'000;
+
 struct Experiment {
     std::filesystem::path file;
     std::string name;  // defaults to the file's stem

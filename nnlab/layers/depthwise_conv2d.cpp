@@ -6,23 +6,6 @@
 
 namespace nnlab {
 
-const std::vector<std::string>& depthwise_weight_option_keys() {
-    static const std::vector<std::string> keys{"depthwise_initializer", "depthwise_regularizer", "bias_initializer",
-                                               "bias_regularizer", "use_bias"};
-    return keys;
-}
-
-// WeightOptions speaks of a "kernel"; Keras calls this one the depthwise kernel.
-WeightOptions depthwise_weight_options_from(const config::Reader& layer) {
-    WeightOptions options;
-    if (const auto value = layer.child("depthwise_initializer")) options.kernel_initializer = initializer_from(*value);
-    if (const auto value = layer.child("bias_initializer")) options.bias_initializer = initializer_from(*value);
-    if (const auto value = layer.child("depthwise_regularizer")) options.kernel_regularizer = regularizer_from(*value);
-    if (const auto value = layer.child("bias_regularizer")) options.bias_regularizer = regularizer_from(*value);
-    options.use_bias = layer.boolean("use_bias").value_or(options.use_bias);
-    return options;
-}
-
 DepthwiseConv2D::DepthwiseConv2D(std::array<int64_t, 2> kernel_size, DepthwiseConv2DOptions options)
     : kernel_size_(kernel_size),
       options_(std::move(options)),
@@ -100,17 +83,7 @@ nlohmann::json DepthwiseConv2D::config() const {
                           {"depth_multiplier", options_.depth_multiplier},
                           {"dilation_rate", options_.dilation_rate},
                           {"activation", activation_name(activation_.kind())}};
-    nlohmann::json weights = nlohmann::json::object();
-    add_weight_options(options_.weights, weights);
-    for (auto& [key, value] : weights.items()) {
-        if (key == "kernel_initializer") {
-            config["depthwise_initializer"] = value;
-        } else if (key == "kernel_regularizer") {
-            config["depthwise_regularizer"] = value;
-        } else {
-            config[key] = value;
-        }
-    }
+    add_weight_options(options_.weights, config, "depthwise");  // Keras's names: depthwise_initializer, …
     return config;
 }
 

@@ -27,12 +27,6 @@ struct DepthwiseConv2DOptions {
     WeightOptions weights;
 };
 
-// The config keys for those weight options, under Keras's names: depthwise_initializer, depthwise_regularizer,
-// bias_initializer, bias_regularizer, use_bias.
-const std::vector<std::string>& depthwise_weight_option_keys();
-// Reads those keys from a layer's description where present; throws config::ConfigError naming the key.
-WeightOptions depthwise_weight_options_from(const config::Reader& layer);
-
 class DepthwiseConv2D final : public Layer {
 public:
     // Throws KeyError naming the argument for a non-positive size or depth_multiplier, strides > 1 with

@@ -81,7 +81,7 @@ std::unique_ptr<Layer> depthwise_conv2d_from(const Reader& layer) {
                                             .depth_multiplier = layer.positive_integer("depth_multiplier").value_or(1),
                                             .dilation_rate = optional_pair(layer, "dilation_rate", {1, 1}),
                                             .activation = activation_of(layer),
-                                            .weights = depthwise_weight_options_from(layer)});
+                                            .weights = weight_options_from(layer, "depthwise")});
 }
 
 PoolingOptions pooling_options(const Reader& layer) {
@@ -221,7 +221,7 @@ void register_builtin_layers(LayerRegistry& registry) {
     registry.add({"Dense", with({"units", "activation"}, weight_option_keys()), dense_from, {}});
     registry.add({"DepthwiseConv2D",
                   with({"kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate", "activation"},
-                       depthwise_weight_option_keys()),
+                       weight_option_keys("depthwise")),
                   depthwise_conv2d_from,
                   {}});
     registry.add({"Dropout", {"rate", "seed"}, dropout_from, {}});

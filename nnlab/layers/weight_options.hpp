@@ -22,13 +22,16 @@ struct WeightOptions {
     bool use_bias = true;
 };
 
+// The config keys name the kernel as Keras does for the layer: "kernel" (kernel_initializer, kernel_regularizer)
+// for most, "depthwise" (depthwise_initializer, …) for DepthwiseConv2D.
+
 // The config keys WeightOptions reads, for a layer's list of known keys.
-const std::vector<std::string>& weight_option_keys();
+std::vector<std::string> weight_option_keys(std::string_view kernel = "kernel");
 // Reads those keys from a layer's description where present (others keep their defaults). Throws
 // config::ConfigError naming the key.
-WeightOptions weight_options_from(const config::Reader& layer);
+WeightOptions weight_options_from(const config::Reader& layer, std::string_view kernel = "kernel");
 // Writes the keys whose values differ from the defaults into a layer's config.
-void add_weight_options(const WeightOptions& options, nlohmann::json& config);
+void add_weight_options(const WeightOptions& options, nlohmann::json& config, std::string_view kernel = "kernel");
 
 // The kernel and bias Params as declared by build(), with these options applied.
 Param kernel_param(const WeightOptions& options, Shape shape);

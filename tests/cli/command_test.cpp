@@ -72,15 +72,18 @@ TEST(Command, MissingDataListsWhereItLooked) {
     EXPECT_FALSE(std::filesystem::exists(out));
 }
 
-TEST(Command, UnknownOptionAndNonPositiveEpochs) {
+// Out of range as an experiment file's epochs are: a value given here ends up in the run's config.toml.
+TEST(Command, UnknownOptionAndEpochsOutOfRange) {
     EXPECT_EQ(run("train " + example("seed_mlp.toml") + " --epoch 3").exit_code, 2);
-    const Result result = run("train " + example("seed_mlp.toml") + " --epochs 0");
-    EXPECT_EQ(result.exit_code, 2);
-    EXPECT_THAT(result.output, HasSubstr("--epochs"));
+    for (const char* epochs : {"0", "2000000000"}) {
+        const Result result = run("train " + example("seed_mlp.toml") + " --epochs " + epochs);
+        EXPECT_EQ(result.exit_code, 2) << epochs;
+        EXPECT_THAT(result.output, HasSubstr("--epochs: expected a whole number from 1 to 1000000000")) << epochs;
+    }
 }
 
-TEST(Command, ThreadsMustBePositive) {
-    for (const char* args : {"--threads 0 summary ", "summary --threads -2 "}) {
+TEST(Command, ThreadsMustBeInRange) {
+    for (const char* args : {"--threads 0 summary ", "summary --threads -2 ", "--threads 2000 summary "}) {
         const Result result = run(args + example("seed_mlp.toml"));
         EXPECT_EQ(result.exit_code, 2) << args;
         EXPECT_THAT(result.output, HasSubstr("--threads")) << args;

@@ -99,4 +99,18 @@ TEST(RepeatCommand, RefusesANonPositiveCountAndWritesNothing) {
     EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+// Every run writes its seed into config.toml, and a TOML integer stops at 2^63 − 1.
+TEST(RepeatCommand, RefusesSeedsAConfigCannotHoldAndWritesNothing) {
+    TempDir dir;
+    const auto config = dir.write("tiny.toml", tiny_config);
+    const auto out = dir / "seeds";
+    for (const std::string& args :
+         {std::string(" --seed 9223372036854775808"), std::string(" --seed 9223372036854775807 --repeat 2")}) {
+        const Result result = run("train " + config.string() + args + " --out " + out.string());
+        EXPECT_EQ(result.exit_code, 2) << result.output;
+        EXPECT_THAT(result.output, HasSubstr("--seed: expected seeds up to 9223372036854775807")) << args;
+        EXPECT_FALSE(std::filesystem::exists(out)) << args;
+    }
+}
+
 }  // namespace

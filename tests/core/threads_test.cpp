@@ -25,10 +25,11 @@ struct ThreadCountGuard {
     ~ThreadCountGuard() { set_thread_count(saved); }
 };
 
-TEST(Threads, RejectsFewerThanOne) {
+TEST(Threads, RejectsCountsOutsideOneToTheMaximum) {
     ThreadCountGuard guard;
     EXPECT_THROW(set_thread_count(0), Error);
     EXPECT_THROW(set_thread_count(-3), Error);
+    EXPECT_THROW(set_thread_count(max_threads + 1), Error);
     EXPECT_EQ(thread_count(), guard.saved);
 }
 

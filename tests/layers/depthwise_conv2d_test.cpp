@@ -61,7 +61,7 @@ TEST(DepthwiseConv2D, WeightOptionsUseKerasKeyNames) {
                               {"depthwise_regularizer", {{"l2", 0.01}}},
                               {"bias_initializer", "ones"},
                               {"use_bias", false}};
-    const WeightOptions options = depthwise_weight_options_from(config::Reader(spec));
+    const WeightOptions options = weight_options_from(config::Reader(spec), "depthwise");
     EXPECT_EQ(options.kernel_initializer.name, "he_uniform");
     EXPECT_TRUE(options.kernel_regularizer.active());
     EXPECT_EQ(options.bias_initializer.name, "ones");
@@ -75,18 +75,19 @@ TEST(DepthwiseConv2D, WeightOptionsUseKerasKeyNames) {
     EXPECT_EQ(config["use_bias"], false);
     EXPECT_FALSE(config.contains("kernel_initializer"));
     EXPECT_FALSE(config.contains("kernel_regularizer"));
-    // What config() writes, depthwise_weight_options_from reads back.
-    const WeightOptions again = depthwise_weight_options_from(config::Reader(config));
+    // What config() writes, weight_options_from(…, "depthwise") reads back.
+    const WeightOptions again = weight_options_from(config::Reader(config), "depthwise");
     EXPECT_EQ(again.kernel_initializer.name, "he_uniform");
     EXPECT_TRUE(again.kernel_regularizer.active());
     EXPECT_FALSE(again.use_bias);
+    const std::vector<std::string> keys = weight_option_keys("depthwise");
     for (const char* key :
          {"depthwise_initializer", "depthwise_regularizer", "bias_initializer", "bias_regularizer", "use_bias"}) {
-        EXPECT_NE(std::ranges::find(depthwise_weight_option_keys(), key), depthwise_weight_option_keys().end());
+        EXPECT_NE(std::ranges::find(keys, key), keys.end());
     }
     try {
         const nlohmann::json bad{{"depthwise_initializer", "nope"}};
-        depthwise_weight_options_from(config::Reader(bad));
+        weight_options_from(config::Reader(bad), "depthwise");
         FAIL() << "expected an error";
     } catch (const KeyError& error) {
         EXPECT_EQ(error.key(), "depthwise_initializer");
