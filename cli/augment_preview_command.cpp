@@ -51,9 +51,14 @@ void add_augment_preview_command(CLI::App& app, int& exit_code) {
     command->add_option("--out", args->out, "PNG file to write")->capture_default_str();
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
-    command->add_option("--rows", args->rows, "Training images shown")->capture_default_str();
-    command->add_option("--augmented", args->augmented, "Augmented draws per image")->capture_default_str();
-    command->add_option("--seed", args->seed, "Which images and draws (default: the experiment's seed)");
+    command->add_option("--rows", args->rows, "Training images shown")
+        ->capture_default_str()
+        ->check(whole_number(1, 64));
+    command->add_option("--augmented", args->augmented, "Augmented draws per image")
+        ->capture_default_str()
+        ->check(whole_number(1, 32));
+    command->add_option("--seed", args->seed, "Which images and draws (default: the experiment's seed)")
+        ->check(whole_number(0, static_cast<int64_t>(max_experiment_seed)));
     command->callback([args, &exit_code] { exit_code = run_preview(*args); });
 }
 

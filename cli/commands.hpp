@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "nnlab/experiment/run.hpp"
+
 namespace nnlab::cli {
 
 // The options of the nnlab command itself, given before or after a command's name.
@@ -17,6 +19,12 @@ struct CommonOptions {
 // bounds are the library's own (max_threads, max_epochs), so a value given here also reads back from the
 // config.toml it ends up in.
 CLI::Validator whole_number(int64_t min, int64_t max, const std::string& source = "");
+// The most runs --repeat trains, and the most images --samples asks for.
+constexpr int64_t max_repeats = 10'000;
+constexpr int64_t max_samples_option = int64_t{1} << 40;
+
+// Progress on stdout: a live bar cut to the terminal's width when stdout is a terminal, else plain lines.
+RunOptions terminal_progress();
 
 // Each returns the exit code through `exit_code` once the command has run.
 void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& common);

@@ -34,7 +34,8 @@ std::string slug(const std::string& label) {
 // The data settings a variant's dataset depends on: variants that share them share one loaded copy.
 std::string data_key(const Experiment& e) {
     return e.dataset + "|" + std::to_string(e.train_samples.value_or(-1)) + "|" +
-           std::to_string(e.test_samples.value_or(-1));
+           std::to_string(e.test_samples.value_or(-1)) + "|" + e.color_mode + "|" +
+           (e.image_size ? std::to_string(e.image_size->first) + "x" + std::to_string(e.image_size->second) : "");
 }
 
 int run_compare(const CompareArguments& args, const CommonOptions& common) {
@@ -65,7 +66,7 @@ int run_compare(const CompareArguments& args, const CommonOptions& common) {
         for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
         std::printf("%s", run.model().summary().c_str());
         std::fflush(stdout);
-        const RunOutcome outcome = run.run({.progress = &std::cout, .live = isatty(STDOUT_FILENO) == 1});
+        const RunOutcome outcome = run.run(terminal_progress());
         for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
         comparison.variants.push_back(variant_result(variant.label, run_folder, outcome));
     }

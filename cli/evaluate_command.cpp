@@ -7,6 +7,7 @@
 #include "cli/evaluation_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/shape.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/train/classifier_evaluation.hpp"
 #include "nnlab/train/test_time_augmentation.hpp"
@@ -61,10 +62,12 @@ void add_evaluate_command(CLI::App& app, int& exit_code) {
                         "Dataset name or image folder (default: the one the model was trained on)");
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
-    command->add_option("--samples", args->samples, "Evaluate only the first N test images");
+    command->add_option("--samples", args->samples, "Evaluate only the first N test images")
+        ->check(whole_number(1, max_samples_option));
     command->add_option("--out", args->out,
                         "Folder for metrics.json, classification_report.txt and the confusion matrix (CSV, PNG, SVG)");
-    command->add_option("--batch-size", args->batch_size, "Batch size (default: the training's)");
+    command->add_option("--batch-size", args->batch_size, "Batch size (default: the training's)")
+        ->check(whole_number(1, Shape::max_dimension));
     command->add_flag("--tta", args->tta,
                       "Test-time augmentation: average each image's probabilities with its mirror image's (the "
                       "loss is then that of the averaged probabilities)");

@@ -137,8 +137,12 @@ void add_predict_command(CLI::App& app, int& exit_code) {
                         "model's own dataset)");
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
-    command->add_option("--samples", args->samples, "How many test images with --dataset")->capture_default_str();
-    command->add_option("--top-k", args->top_k, "How many classes to show per image")->capture_default_str();
+    command->add_option("--samples", args->samples, "How many test images with --dataset")
+        ->capture_default_str()
+        ->check(whole_number(1, max_samples_option));
+    command->add_option("--top-k", args->top_k, "How many classes to show per image")
+        ->capture_default_str()
+        ->check(whole_number(1, 1000));
     command->add_flag("--json", args->json, "Print JSON instead of text");
     command->add_flag("--tta", args->tta,
                       "Test-time augmentation: average each image's probabilities with its mirror image's");

@@ -33,7 +33,7 @@ RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, co
     for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
     std::printf("%s", run.model().summary().c_str());
     std::fflush(stdout);
-    const RunOutcome outcome = run.run({.progress = &std::cout, .live = isatty(STDOUT_FILENO) == 1});
+    const RunOutcome outcome = run.run(terminal_progress());
     for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
     std::printf(
         "\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; "
@@ -116,12 +116,14 @@ void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& commo
     command->add_option("--out", args->out,
                         "Run folder to write (default runs/<name>-<date>-<time>); with --repeat, the folder holding "
                         "the runs (default runs/<name>-repeat-<date>-<time>)");
-    command->add_option("--seed", args->seed, "Override the experiment's seed");
+    command->add_option("--seed", args->seed, "Override the experiment's seed")
+        ->check(whole_number(0, static_cast<int64_t>(max_experiment_seed)));
     command
         ->add_option("--repeat", args->repeat,
                      "Train N runs with seeds seed, seed+1, …, each in its own folder, and summarise their test "
                      "accuracy (mean ± sample std) in repeat_summary.csv/.json")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number(1, max_repeats));
     command->callback([args, &exit_code, &common] { exit_code = run_train(*args, common); });
 }
 

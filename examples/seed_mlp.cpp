@@ -1,15 +1,33 @@
 // The seed lab's model built and trained through the C++ API, Keras-style.
 //   build/examples/seed_mlp_example [epochs] [data folder]
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "nnlab/nnlab.hpp"
 
+namespace {
+
+// The epochs argument: a whole number from 1 to 1000, else a message (not std::stoi's exception).
+int epochs_from(const char* text) {
+    int epochs = 0;
+    const std::string_view view(text);
+    const auto [end, error] = std::from_chars(view.data(), view.data() + view.size(), epochs);
+    if (error != std::errc() || end != view.data() + view.size() || epochs < 1 || epochs > 1000) {
+        throw nnlab::Error("epochs: expected a whole number from 1 to 1000, found '" + std::string(view) +
+                           "'\nusage: seed_mlp_example [epochs] [data folder]");
+    }
+    return epochs;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) try {
     using namespace nnlab;
-    const int epochs = argc > 1 ? std::stoi(argv[1]) : 50;
+    const int epochs = argc > 1 ? epochs_from(argv[1]) : 50;
     const auto data_dir = argc > 2 ? std::optional<std::filesystem::path>(argv[2]) : std::nullopt;
 
     // (x_train, y_train), (x_test, y_test) = cifar10.load_data()
@@ -40,5 +58,8 @@ int main(int argc, char** argv) try {
     return EXIT_SUCCESS;
 } catch (const nnlab::Error& error) {
     std::cerr << "seed_mlp: " << error.what() << "\n";
-    return 2;
+    return error.kind() == nnlab::ErrorKind::bad_input ? 2 : 1;
+} catch (const std::exception& error) {
+    std::cerr << "seed_mlp: failed: " << error.what() << "\n";
+    return 1;
 }

@@ -248,7 +248,7 @@ void Reader::reject_unknown(const std::vector<std::string>& known) const {
     if (!value_.is_object()) return;
     for (const auto& [key, item] : value_.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end())
-            fail(key, "unknown key; expected one of " + join(known));
+            fail(key, "unknown key; expected one of " + join(known) + did_you_mean(key, known));
     }
 }
 

@@ -89,8 +89,8 @@ public:
         allowed.insert(allowed.end(), entry.keys.begin(), entry.keys.end());
         for (const auto& [key, value] : description.value().items()) {
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-                description.fail(key,
-                                 "unknown key for " + kind_ + " " + entry.type + "; expected one of " + join(allowed));
+                description.fail(key, "unknown key for " + kind_ + " " + entry.type + "; expected one of " +
+                                          join(allowed) + did_you_mean(key, allowed));
             }
         }
         return description.located([&] { return entry.factory(description, context...); });
@@ -100,17 +100,8 @@ private:
     // The entry `type` names; an error at `key` of the description (the value itself when empty) when none does.
     const Entry& entry_named(const Reader& description, const std::string& key, const std::string& type) const {
         if (const Entry* entry = find(type)) return *entry;
-        std::string message = "unknown " + kind_ + " '" + type + "'; expected one of " + join(types());
-        for (const std::string& name : types()) {  // "dense" for "Dense": say so
-            if (same_ignoring_case(name, type)) message += " (did you mean '" + name + "'?)";
-        }
-        description.fail(key, message);
-    }
-
-    static bool same_ignoring_case(const std::string& a, const std::string& b) {
-        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-               });
+        description.fail(key, "unknown " + kind_ + " '" + type + "'; expected one of " + join(types()) +
+                                  did_you_mean(type, types()));
     }
 
     std::string kind_;

@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -43,6 +44,43 @@ Description convert(const toml::node& node, const std::string& path, Source& sou
         return out;
     }
     return toml_text(node);  // dates and times: kept as text
+}
+
+// toml++ parses and frees dotted keys and table headers recursively, so `a.a.a…` a hundred thousand deep overflows
+// the stack (it bounds arrays and inline tables itself, at 256). No experiment file needs more than a few levels:
+// a run of more than max_key_depth dot-separated keys is refused before toml++ sees the text. Strings and
+// comments are skipped; anything that cannot continue a dotted key ends the run.
+constexpr int max_key_depth = 64;
+
+void check_key_depth(std::string_view text, const std::string& name) {
+    int line = 1, dots = 0;
+    const auto is_key_char = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' || c == '\t';
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            dots = 0;
+        } else if (c == '#') {
+            while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+        } else if (c == '"' || c == '\'') {  // a quoted key (or a string value): skipped, the run goes on
+            const bool multi_line = text.substr(i, 3) == std::string(3, c);
+            const std::string_view close = multi_line ? text.substr(i, 3) : text.substr(i, 1);
+            for (i += close.size(); i < text.size() && text.substr(i, close.size()) != close; ++i) {
+                if (text[i] == '\n') ++line;
+                if (c == '"' && text[i] == '\\') ++i;  // an escape: the next character is not the end
+            }
+            i += close.size() - 1;
+        } else if (c == '.') {
+            if (++dots > max_key_depth) {
+                throw Error(name + ":" + std::to_string(line) + ": a key nests more than " +
+                            std::to_string(max_key_depth) + " tables deep (a.b.c…); experiment files need a few");
+            }
+        } else if (!is_key_char(c)) {
+            dots = 0;
+        }
+    }
 }
 
 // ---- writing ------------------------------------------------------------------------------------------------
@@ -158,6 +196,7 @@ void write_keys(std::ostringstream& out, const Description& table, const std::ve
 }  // namespace
 
 Document parse_toml(std::string_view text, const std::string& name) {
+    check_key_depth(text, name);
     toml::table table;
     try {
         table = toml::parse(text, name);

@@ -9,7 +9,10 @@ int64_t Shape::numel() const {
     int64_t n = 1;
     for (int64_t d : dims_) {
         if (d < 0) throw Error("shape " + to_string() + " has an unknown dimension; its size is not defined");
-        n *= d;
+        if (__builtin_mul_overflow(n, d, &n) || n > max_elements) {
+            throw Error("shape " + to_string() + " has more than " + std::to_string(max_elements) +
+                        " elements; no machine holds a tensor that size");
+        }
     }
     return n;
 }

@@ -12,6 +12,11 @@ class Shape {
 public:
     // A dimension of -1 is Keras's `None`: not known until a batch arrives.
     static constexpr int64_t unknown = -1;
+    // The largest size of one axis a description may ask for (Keras's shapes are int32 in TensorFlow), so that the
+    // products and sums of a few sizes cannot overflow before they are checked.
+    static constexpr int64_t max_dimension = (int64_t{1} << 31) - 1;
+    // The most elements one shape may hold: its bytes (float32, with padding) still fit an int64_t.
+    static constexpr int64_t max_elements = int64_t{1} << 60;
 
     Shape() = default;
     Shape(std::initializer_list<int64_t> dims) : dims_(dims) {}
@@ -21,7 +26,7 @@ public:
     int64_t operator[](int axis) const { return dims_.at(static_cast<size_t>(axis)); }
     const std::vector<int64_t>& dims() const { return dims_; }
 
-    // Product of all dimensions; throws when one is unknown.
+    // Product of all dimensions; throws when one is unknown or the product exceeds max_elements.
     int64_t numel() const;
     // Product of the dimensions after the first: the size of one sample.
     int64_t sample_size() const;

@@ -20,6 +20,17 @@ std::string with_thousands(int64_t n);
 // 1e-07 → "1e-07", 2.0 → "2", 1e16 → "1e+16"; "nan", "inf", "-inf" for those.
 std::string shortest(double value);
 
+// A size in bytes as a person reads it, in powers of 1024: 512 bytes, 1.5 KB, 312.0 MB, 2.3 GB, 7.1 TB.
+std::string byte_size(double bytes);
+
+// The candidate a mistyped `word` most likely meant: the nearest by edit distance (case ignored; a swap of two
+// neighbours counts once), if it is close enough to be a typo (at most a third of the word's letters, and at least
+// one), else the one name the word begins or is the beginning of ("batch" → "batch_size"); else "".
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" for closest_match, else "".
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
 // The items separated by `separator`: join({"a", "b"}) → "a, b".
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 

@@ -14,6 +14,7 @@
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "nnlab/train/learning_rate_schedule.hpp"
+#include "nnlab/train/memory_estimate.hpp"
 #include "nnlab/train/metric_tracker.hpp"
 
 namespace nnlab {
@@ -22,17 +23,42 @@ namespace {
 using config::Description;
 using config::Reader;
 
+// The largest side an image folder's images may be resized to.
+constexpr int64_t max_image_side = 16384;
+
+void read_image_folder_keys(const Reader& data, Experiment& e, bool is_folder) {
+    for (const char* key : {"image_size", "color_mode"}) {
+        if (data.has(key) && !is_folder) {
+            data.fail(key,
+                      std::string("only for a folder of images; ") + e.dataset + " has its own image size and colours");
+        }
+    }
+    if (const auto size = data.child("image_size")) {
+        const auto side = [](const config::Description& v) {
+            return v.is_number_integer() && v.get<int64_t>() >= 1 && v.get<int64_t>() <= max_image_side;
+        };
+        const config::Description& value = size->value();
+        if (!value.is_array() || value.size() != 2 || !side(value[0]) || !side(value[1]))
+            data.wrong_type("image_size", "[height, width], each from 1 to " + std::to_string(max_image_side));
+        e.image_size = std::pair{value[0].get<int64_t>(), value[1].get<int64_t>()};
+    }
+    e.color_mode = data.string("color_mode").value_or(e.color_mode);
+    if (e.color_mode != "rgb" && e.color_mode != "grayscale") data.wrong_type("color_mode", "\"rgb\" or \"grayscale\"");
+}
+
 void read_data(const Reader& data, Experiment& e) {
-    data.reject_unknown({"dataset", "validation", "validation_split", "train_samples", "test_samples", "workers"});
+    data.reject_unknown({"dataset", "validation", "validation_split", "train_samples", "test_samples", "workers",
+                         "image_size", "color_mode"});
     e.dataset = data.string("dataset").value_or(e.dataset);
     // A known name, or a folder of images (root/<class>/*.jpg), checked when the data is loaded.
     const std::vector<std::string> known = known_datasets();
     const bool is_known = std::find(known.begin(), known.end(), e.dataset) != known.end();
     const bool looks_like_path = e.dataset.find('/') != std::string::npos || e.dataset.find('.') == 0;
     if (!is_known && !looks_like_path) {
-        data.fail("dataset",
-                  "unknown dataset '" + e.dataset + "'; expected one of " + join(known) + ", or a folder of images");
+        data.fail("dataset", "unknown dataset '" + e.dataset + "'; expected one of " + join(known) +
+                                 ", or a folder of images (a path with a '/')");
     }
+    read_image_folder_keys(data, e, !is_known);
     e.validation = data.string("validation").value_or(e.validation);
     if (e.validation != "test" && e.validation != "split" && e.validation != "none") {
         data.wrong_type("validation",
@@ -77,6 +103,18 @@ void read_train(const Reader& train, Experiment& e) {
     train.located([&] { MetricTracker{e.metrics}; });
 }
 
+// The name becomes the run folder's (runs/<name>-<date>-<time>): one plain folder name, inside runs/.
+void check_run_name(const Reader& root, const std::string& name) {
+    const bool control =
+        std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+    const std::string expected = "a name for the run folder (no '/', not . or .., at most 128 bytes)";
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos || control ||
+        name.size() > 128) {
+        if (root.has("name")) root.wrong_type("name", expected);
+        root.fail("", "the file's name \"" + name + "\" names the run; add name = \"...\", " + expected);
+    }
+}
+
 // A loss without settings reads best as its name alone (loss = "hinge").
 Description loss_for_toml(const Description& loss) {
     return loss.size() == 1 && loss.contains("type") ? loss["type"] : loss;
@@ -99,8 +137,9 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
         {"name", "seed", "threads", "data", "augment", "model", "train", "optimizer", "schedule", "callbacks"});
     Experiment e;
     e.file = file;
+    if (root.source() != nullptr) e.source = std::make_shared<const config::Source>(*root.source());
     e.name = root.string("name").value_or(file.stem().string());
-    if (e.name.empty()) root.fail("name", "expected a non-empty name");
+    check_run_name(root, e.name);
     e.seed = static_cast<uint64_t>(root.integer("seed", 0, max_experiment_seed).value_or(0));
     e.threads = static_cast<int>(root.integer("threads", 1, max_threads).value_or(0));
     if (const auto data = root.table("data")) read_data(*data, e);
@@ -108,6 +147,8 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
     if (!model) root.fail("model", "missing; expected a [model] table with layers");
     read_model(*model, e);
     if (!e.input_shape) e.input_shape = known_image_shape(e.dataset);
+    if (!e.input_shape && e.image_size)  // a folder whose images are all resized: their shape is known now
+        e.input_shape = Shape{e.image_size->first, e.image_size->second, e.color_mode == "rgb" ? 3 : 1};
     if (const auto augment = root.table("augment")) {
         e.augment = augment_config_from(*augment);
         // Its ranges, and those that depend on the image size, once the size is known.
@@ -129,7 +170,8 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
         schedule_type = made->type();
     }
     const LogKeys logs = expected_log_keys(e);
-    const CallbackContext context{.run_folder = {}, .metadata = {}, .logs = &logs, .schedule = schedule_type};
+    const CallbackContext context{
+        .run_folder = {}, .metadata = {}, .logs = &logs, .schedule = schedule_type, .reserved_files = run_files()};
     for (const Reader& table : root.tables("callbacks"))
         e.callbacks.push_back(callback_description(*callback_from(table, context)));
 
@@ -140,6 +182,10 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
             build_model(e, *e.input_shape);
         } catch (const config::ConfigError&) {
             throw;
+        } catch (const LayerError& error) {
+            model->tables("layers").at(error.index()).fail("", error.what());
+        } catch (const KeyError& error) {
+            model->rethrow(error);  // input_shape
         } catch (const Error& error) {
             model->fail("", error.what());
         }
@@ -147,11 +193,21 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
     return e;
 }
 
+void Experiment::fail(const std::string& key, const std::string& message) const {
+    std::string where = file.string();
+    if (source) {
+        if (const int line = source->line_of(key); line > 0) where += ":" + std::to_string(line);
+    }
+    throw config::ConfigError(key, where + ": " + key + ": " + message);
+}
+
 Description Experiment::description() const {
     Description data{{"dataset", dataset}, {"validation", validation}, {"workers", workers}};
     if (validation == "split") data["validation_split"] = validation_split;
     if (train_samples) data["train_samples"] = *train_samples;
     if (test_samples) data["test_samples"] = *test_samples;
+    if (image_size) data["image_size"] = {image_size->first, image_size->second};
+    if (known_image_shape(dataset) == std::nullopt) data["color_mode"] = color_mode;
     Description model{{"layers", layers}};
     if (input_shape) model["input_shape"] = input_shape->dims();
     Description root{{"name", name},
@@ -183,9 +239,19 @@ std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shap
     auto model = std::make_unique<Sequential>();
     model->add(Input{experiment.input_shape.value_or(image_shape)});
     for (const Description& layer : experiment.layers) model->add(make_layer(layer));
-    model->compile(make_optimizer(experiment.optimizer), loss_from(Reader(experiment.loss, "loss")),
+    std::unique_ptr<Optimizer> optimizer = make_optimizer(experiment.optimizer);
+    check_training_memory(*model, experiment.batch_size, optimizer->state_copies());
+    model->compile(std::move(optimizer), loss_from(Reader(experiment.loss, "loss")),
                    {.seed = experiment.seed, .metrics = experiment.metrics, .precision = experiment.precision});
     return model;
+}
+
+const std::vector<std::string>& run_files() {
+    static const std::vector<std::string> files{
+        "config.toml",          "model.safetensors",         "history.csv",          "history.json",
+        "metrics.json",         "classification_report.txt", "confusion_matrix.csv", "confusion_matrix.png",
+        "confusion_matrix.svg", "training_curves.png",       "training_curves.svg",  "report.html"};
+    return files;
 }
 
 LogKeys expected_log_keys(const Experiment& experiment) {
@@ -215,21 +281,41 @@ std::vector<std::unique_ptr<Callback>> make_experiment_callbacks(const Experimen
 }
 
 void check_experiment_data(const Experiment& experiment, const DatasetSplits& data) {
-    const std::string file = experiment.file.string();
     const auto model = build_model(experiment, data.train.image_shape);
-    model->check_fits(data.train, file + ": the training split of " + experiment.dataset);
-    model->check_fits(data.test, file + ": the test split of " + experiment.dataset);
+    const std::string last_layer = "model.layers[" + std::to_string(experiment.layers.size() - 1) + "]";
+    for (const auto& [split, what] : {std::pair{&data.train, "training"}, std::pair{&data.test, "test"}}) {
+        try {
+            model->check_fits(*split, std::string("the ") + what + " split of " + experiment.dataset);
+        } catch (const Error& error) {
+            const bool classes = model->output_shape().rank() != 2 || model->output_shape()[1] != split->num_classes();
+            experiment.fail(classes ? last_layer : "model.input_shape", error.what());
+        }
+    }
     if (experiment.augment) {
         try {
             Augmenter(*experiment.augment, data.train.image_shape);
         } catch (const Error& error) {
-            throw Error(file + ": augment: " + error.what());
+            experiment.fail("augment", error.what());
         }
     }
 }
 
 DatasetSplits load_experiment_data(const Experiment& experiment, const std::optional<std::filesystem::path>& data_dir) {
-    DatasetSplits data = load_dataset(experiment.dataset, data_dir);
+    DatasetSplits data;
+    try {
+        data =
+            load_dataset(experiment.dataset, data_dir,
+                         ImageFolderOptions{.image_size = experiment.image_size, .color_mode = experiment.color_mode});
+    } catch (const config::ConfigError&) {
+        throw;
+    } catch (const Error& error) {
+        experiment.fail("data.dataset", error.what());
+    }
+    if (data.test.size() == 0) {
+        experiment.fail("data.dataset", experiment.dataset +
+                                            " has no test split, which every run ends by evaluating on: give the "
+                                            "folder train/ and test/ subfolders, each with one folder per class");
+    }
     if (experiment.train_samples) data.train = data.train.take(*experiment.train_samples);
     if (experiment.test_samples) data.test = data.test.take(*experiment.test_samples);
     return data;

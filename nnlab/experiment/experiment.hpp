@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nnlab/config/reader.hpp"
@@ -42,6 +43,10 @@ struct Experiment {
     int workers = 0;                  // threads building batches ahead of training (0: in the training thread)
     std::optional<int64_t> train_samples;  // use only the first N training images
     std::optional<int64_t> test_samples;   // use only the first N test images
+    // For a folder of images (Keras image_dataset_from_directory): the (height, width) every image is resized to,
+    // and "rgb" or "grayscale".
+    std::optional<std::pair<int64_t, int64_t>> image_size;
+    std::string color_mode = "rgb";
 
     // [augment]: Keras ImageDataGenerator arguments; absent means plain pixel / 255
     std::optional<AugmentConfig> augment;
@@ -64,6 +69,13 @@ struct Experiment {
     std::optional<config::Description> schedule;
     std::vector<config::Description> callbacks;
 
+    // Where the file's keys are, so that checks made once the data is loaded can point at them too.
+    std::shared_ptr<const config::Source> source;
+
+    // Throws config::ConfigError "file:line: key: message" at the line of `key` (a dotted path such as
+    // "data.dataset"), else of its nearest enclosing table.
+    [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
     // The whole experiment as one description, every default filled in.
     config::Description description() const;
     // description() as TOML, after a comment naming the file it was resolved from: what config.toml holds. It
@@ -78,8 +90,14 @@ Experiment load_experiment(const std::filesystem::path& file);
 // The same checks on a description already read (a variant of a sweep); `file` names it.
 Experiment experiment_from(const config::Reader& root, const std::filesystem::path& file);
 
-// The model the experiment describes, compiled with its optimizer, loss, metrics, precision and seed.
+// The model the experiment describes, compiled with its optimizer, loss, metrics, precision and seed. Throws
+// LayerError for a layer that does not fit, or when training it at the batch size would need more memory than the
+// machine has (before allocating any).
 std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape);
+
+// The files a run writes in its folder itself (config.toml, model.safetensors, …): a callback may not write over
+// them.
+const std::vector<std::string>& run_files();
 
 // The keys fit() will log for this experiment: loss and the metrics, their val_ forms when there is validation
 // data, and learning_rate.

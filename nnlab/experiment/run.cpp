@@ -81,7 +81,8 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
                       .metadata = training_metadata(data_.train, experiment_.dataset, experiment_.batch_size,
                                                     augmenter_ ? &*augmenter_ : nullptr),
                       .logs = &logs,
-                      .schedule = experiment_.schedule ? (*experiment_.schedule)["type"].get<std::string>() : ""});
+                      .schedule = experiment_.schedule ? (*experiment_.schedule)["type"].get<std::string>() : "",
+                      .reserved_files = run_files()});
 }
 
 ExperimentRun::~ExperimentRun() = default;
@@ -106,7 +107,9 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
     for (auto& callback : callbacks_) fit.callbacks.push_back(callback.get());
     fit.callbacks.push_back(&recorder);
     if (options.progress != nullptr) {
-        progress.emplace(*options.progress, ProgressBar::Options{.verbose = experiment_.verbose, .live = options.live});
+        progress.emplace(
+            *options.progress,
+            ProgressBar::Options{.verbose = experiment_.verbose, .live = options.live, .columns = options.columns});
         fit.callbacks.push_back(&*progress);
     }
 

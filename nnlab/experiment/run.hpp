@@ -21,6 +21,7 @@ namespace nnlab {
 struct RunOptions {
     std::ostream* progress = nullptr;  // Keras's per-epoch lines (verbose); none: silent
     bool live = false;                 // a live progress bar (a terminal) rather than plain lines
+    int columns = 0;                   // the terminal's width, when live and known
 };
 
 struct RunOutcome {

@@ -16,10 +16,6 @@ namespace nnlab {
 // Training vs inference, for layers that differ between them (dropout, batch norm).
 enum class Mode { training, inference };
 
-// Keras's naming scheme: the type in snake case (Dense → dense, MaxPooling2D → max_pooling2d), then dense_1,
-// dense_2, … — the first not in `taken`.
-std::string unique_layer_name(const std::string& type, const std::vector<std::string>& taken);
-
 class Layer {
 public:
     virtual ~Layer() = default;

@@ -31,17 +31,21 @@ namespace {
 
 using config::Reader;
 
-bool is_positive_integer(const config::Description& value) {
-    return value.is_number_integer() && value.get<int64_t>() > 0;  // above INT64_MAX reads negative: refused
+// Sizes are bounded (Shape::max_dimension) so that no product of a few of them overflows before it is checked.
+bool is_size(const config::Description& value) {
+    return value.is_number_integer() && value.get<int64_t>() > 0 &&  // above INT64_MAX reads negative: refused
+           value.get<int64_t>() <= Shape::max_dimension;
 }
+
+const std::string size_range = "from 1 to " + std::to_string(Shape::max_dimension);
 
 // Keras takes an integer or a pair for kernel_size, strides, dilation_rate and pool_size.
 std::array<int64_t, 2> pair_of(const Reader& layer, const std::string& key) {
     const config::Description& value = layer.child(key)->value();
-    if (is_positive_integer(value)) return {value.get<int64_t>(), value.get<int64_t>()};
-    if (value.is_array() && value.size() == 2 && is_positive_integer(value[0]) && is_positive_integer(value[1]))
+    if (is_size(value)) return {value.get<int64_t>(), value.get<int64_t>()};
+    if (value.is_array() && value.size() == 2 && is_size(value[0]) && is_size(value[1]))
         return {value[0].get<int64_t>(), value[1].get<int64_t>()};
-    layer.wrong_type(key, "a positive integer or a pair [height, width]");
+    layer.wrong_type(key, "an integer or a pair [height, width] of integers " + size_range);
 }
 
 std::array<int64_t, 2> optional_pair(const Reader& layer, const std::string& key, std::array<int64_t, 2> fallback) {
@@ -55,7 +59,7 @@ std::array<int64_t, 2> required_pair(const Reader& layer, const std::string& key
 
 int64_t required_positive(const Reader& layer, const std::string& key, const std::string& type) {
     layer.require(key, "layer " + type + " needs " + key + ", a positive integer");
-    return *layer.positive_integer(key);
+    return *layer.integer(key, 1, Shape::max_dimension);
 }
 
 std::string activation_of(const Reader& layer) {
@@ -76,12 +80,13 @@ std::unique_ptr<Layer> conv2d_from(const Reader& layer) {
 std::unique_ptr<Layer> depthwise_conv2d_from(const Reader& layer) {
     const auto kernel_size = required_pair(layer, "kernel_size", "DepthwiseConv2D");
     return std::make_unique<DepthwiseConv2D>(
-        kernel_size, DepthwiseConv2DOptions{.strides = optional_pair(layer, "strides", {1, 1}),
-                                            .padding = layer.string("padding").value_or("valid"),
-                                            .depth_multiplier = layer.positive_integer("depth_multiplier").value_or(1),
-                                            .dilation_rate = optional_pair(layer, "dilation_rate", {1, 1}),
-                                            .activation = activation_of(layer),
-                                            .weights = weight_options_from(layer, "depthwise")});
+        kernel_size, DepthwiseConv2DOptions{
+                         .strides = optional_pair(layer, "strides", {1, 1}),
+                         .padding = layer.string("padding").value_or("valid"),
+                         .depth_multiplier = layer.integer("depth_multiplier", 1, Shape::max_dimension).value_or(1),
+                         .dilation_rate = optional_pair(layer, "dilation_rate", {1, 1}),
+                         .activation = activation_of(layer),
+                         .weights = weight_options_from(layer, "depthwise")});
 }
 
 PoolingOptions pooling_options(const Reader& layer) {
@@ -160,8 +165,8 @@ std::unique_ptr<Layer> reshape_from(const Reader& layer) {
     layer.require("target_shape", "layer Reshape needs target_shape, a list of sizes such as [8, 8, 16]");
     std::vector<int64_t> dims;
     for (const Reader& d : layer.items("target_shape")) {
-        if (!d.value().is_number_integer())
-            layer.wrong_type("target_shape", "a list of integers (-1 for one inferred size)");
+        if (!d.value().is_number_integer() || (!is_size(d.value()) && d.value() != -1))
+            layer.wrong_type("target_shape", "a list of sizes " + size_range + " (-1 for one inferred size)");
         dims.push_back(d.value().get<int64_t>());
     }
     return std::make_unique<Reshape>(std::move(dims));

@@ -32,9 +32,9 @@ Shape Reshape::build(const Shape& input) {
                     input.to_string());
     }
     const int64_t size = input.sample_size();
-    int64_t known = 1;
-    for (int64_t d : target_shape_)
-        if (d != -1) known *= d;
+    std::vector<int64_t> known_dims;
+    std::ranges::copy_if(target_shape_, std::back_inserter(known_dims), [](int64_t d) { return d != -1; });
+    const int64_t known = Shape(known_dims).numel();  // checked: the sizes' product may not fit
     std::vector<int64_t> dims{input[0]};
     const bool infer = std::ranges::count(target_shape_, -1) == 1;
     for (int64_t d : target_shape_) dims.push_back(d == -1 ? size / known : d);

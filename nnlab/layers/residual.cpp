@@ -6,6 +6,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/layer_names.hpp"
 #include "nnlab/layers/registry.hpp"
 
 namespace nnlab {
@@ -22,13 +23,12 @@ nlohmann::json specs(const LayerList& layers) {
 Residual::Residual(LayerList main, LayerList shortcut, std::string_view activation)
     : main_(std::move(main)), shortcut_(std::move(shortcut)), activation_(activation_from_name(activation)) {
     if (main_.empty()) throw KeyError("layers", "layers: a Residual block needs at least one layer in its main branch");
-    std::vector<std::string> taken;
+    LayerNames names;
     for (LayerList* list : {&main_, &shortcut_}) {
         for (auto& layer : *list) {
-            if (layer->name().empty()) layer->set_name(unique_layer_name(layer->type(), taken));
-            if (std::ranges::find(taken, layer->name()) != taken.end())
+            if (layer->name().empty()) layer->set_name(names.unique(layer->type()));
+            if (!names.take(layer->name()))
                 throw KeyError("layers", "layers: two layers of one Residual block are named '" + layer->name() + "'");
-            taken.push_back(layer->name());
         }
     }
 }

@@ -21,6 +21,7 @@ public:
 
     std::string name() const override { return "adam"; }
     void build(int64_t size) override;
+    int state_copies() const override { return 2 + (options_.amsgrad ? 1 : 0) + clipping_copies(); }
 
 protected:
     nlohmann::json hyperparameters() const override;

@@ -86,6 +86,10 @@ void scale_to_norm(Tensor& g, double limit) {
 
 }  // namespace
 
+int Optimizer::clipping_copies() const {
+    return clipping_.clipnorm || clipping_.clipvalue || clipping_.global_clipnorm ? 1 : 0;
+}
+
 const Tensor& Optimizer::clip(const Tensor& grads) {
     const GradientClipping& c = clipping_;
     if (!c.clipnorm && !c.clipvalue && !c.global_clipnorm) return grads;

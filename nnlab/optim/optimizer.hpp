@@ -51,6 +51,10 @@ public:
 
     // Allocates the optimizer state for `size` parameters; called once by Sequential::compile.
     virtual void build(int64_t size) = 0;
+    // How many arrays the size of the parameters build() and step() allocate (Adam: its two moments, and the
+    // clipped copy of the gradients while clipping is on), for the memory check before a model is built. A
+    // program's own optimizer that does not say is counted as Adam.
+    virtual int state_copies() const { return 2 + clipping_copies(); }
     // params -= update(clip(grads)), elementwise over the arenas (same size as build()), then counts the step.
     // `grads` is left as it is: clipping works on a copy.
     void step(Tensor& params, const Tensor& grads);
@@ -72,6 +76,7 @@ public:
     int64_t iterations() const { return iterations_; }
 
 protected:
+    int clipping_copies() const;
     // The optimizer's own hyperparameters, "type" and "learning_rate" included; config() adds the clipping.
     virtual nlohmann::json hyperparameters() const = 0;
     // One update with the rate for this step; `t` is the 1-based step number (for bias correction).

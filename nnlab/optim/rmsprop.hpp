@@ -21,6 +21,9 @@ public:
 
     std::string name() const override { return "rmsprop"; }
     void build(int64_t size) override;
+    int state_copies() const override {
+        return 1 + (options_.momentum > 0.0 ? 1 : 0) + (options_.centered ? 1 : 0) + clipping_copies();
+    }
 
 protected:
     nlohmann::json hyperparameters() const override;

@@ -19,6 +19,7 @@ public:
 
     std::string name() const override { return "sgd"; }
     void build(int64_t size) override;
+    int state_copies() const override { return (options_.momentum > 0.0 ? 1 : 0) + clipping_copies(); }
 
 protected:
     nlohmann::json hyperparameters() const override;

@@ -6,9 +6,11 @@
 #include <numeric>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/resource_usage.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/data/loader.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/train/memory_estimate.hpp"
 
 namespace nnlab {
 namespace {
@@ -43,15 +45,24 @@ void Sequential::check_fits(const Dataset& data, const std::string& what) const 
     }
 }
 
-Sequential::Sequential(std::string name) : name_(std::move(name)) {}
+Sequential::Sequential(std::string name) : name_(std::move(name)), available_memory_(available_memory_bytes()) {}
 
 void Sequential::add(Input input) {
     if (!layers_.empty()) throw Error("model " + name_ + ": Input must come before the first layer");
-    for (int64_t d : input.shape.dims())
-        if (d <= 0)
-            throw KeyError("input_shape", "input_shape: expected positive sizes, found " + input.shape.to_string());
+    for (int64_t d : input.shape.dims()) {
+        if (d <= 0 || d > Shape::max_dimension) {
+            throw KeyError("input_shape", "input_shape: expected sizes from 1 to " +
+                                              std::to_string(Shape::max_dimension) + ", found " +
+                                              input.shape.to_string());
+        }
+    }
     std::vector<int64_t> dims{Shape::unknown};
     dims.insert(dims.end(), input.shape.dims().begin(), input.shape.dims().end());
+    try {
+        Shape(input.shape).numel();  // checked: the sizes' product may not fit
+    } catch (const Error& error) {
+        throw KeyError("input_shape", std::string("input_shape: ") + error.what());
+    }
     input_shape_ = Shape(std::move(dims));
 }
 
@@ -62,16 +73,31 @@ void Sequential::add(std::unique_ptr<Layer> layer) {
                     ": give the input shape first (add(Input{{32, 32, 3}}), or "
                     "input_shape in the config)");
     }
-    if (layer->name().empty()) {
-        std::vector<std::string> taken;
-        for (const auto& other : layers_) taken.push_back(other->name());
-        layer->set_name(unique_layer_name(layer->type(), taken));
-    }
-    for (const auto& other : layers_)
-        if (other->name() == layer->name())
-            throw Error("model " + name_ + ": two layers are named '" + layer->name() + "'");
+    const size_t index = layers_.size();
+    if (layer->name().empty()) layer->set_name(layer_names_.unique(layer->type()));
+    if (layer_names_.is_taken(layer->name()))
+        throw LayerError(index, "model " + name_ + ": two layers are named '" + layer->name() + "'");
     const Shape& input = output_shapes_.empty() ? input_shape_ : output_shapes_.back();
-    output_shapes_.push_back(layer->build(input));
+    const std::string prefix = "layer " + layer->name() + " (" + layer->type() + "): ";  // as Layer::error_prefix
+    try {
+        Shape output = layer->build(input);
+        output.without_batch().numel();  // checked: the sizes' product may not fit
+        output_shapes_.push_back(std::move(output));
+    } catch (const std::bad_alloc&) {
+        throw LayerError(index, prefix + "needs more memory than this machine can give");
+    } catch (const Error& error) {
+        const std::string message = error.what();
+        throw LayerError(index, message.starts_with(prefix) ? message : prefix + message, error.kind());
+    }
+    // The next layer's build may allocate for this one's output (batch norm's statistics): a model that cannot
+    // fit even at batch size 1 without optimizer state is refused as it grows, at the layer that overflows it.
+    const MemoryEstimate need = estimate_layer_memory(*layer, output_shapes_.back(), 1, 0);
+    added_memory_ += need;
+    if (available_memory_ && added_memory_.total() > static_cast<double>(*available_memory_)) {
+        throw LayerError(index,
+                         memory_error_message(added_memory_, 1, static_cast<double>(*available_memory_), *layer, need));
+    }
+    layer_names_.take(layer->name());
     layers_.push_back(std::move(layer));
 }
 
@@ -133,6 +159,7 @@ void Sequential::build(uint64_t seed) {
 }
 
 void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<Loss> loss, CompileOptions options) {
+    if (!built_) check_training_memory(*this, 1, optimizer->state_copies());
     build(options.seed);
     MetricTracker(options.metrics).check_classes(output_shape().rank() == 2 ? output_shape()[1] : 0);
     optimizer->build(std::max<int64_t>(trainable_size_, Arena::floats_per_line));
@@ -258,7 +285,7 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
     if (options.epochs <= 0) {
         throw KeyError("epochs", "epochs: expected a positive integer, found " + std::to_string(options.epochs));
     }
-    if (options.validation_split < 0.0 || options.validation_split >= 1.0) {
+    if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {  // nan too
         throw KeyError("validation_split", "validation_split: expected a fraction in [0, 1), found " +
                                                std::to_string(options.validation_split));
     }
@@ -275,6 +302,8 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
     }
     if (train->size() == 0) throw Error("fit: the training set is empty");
     check_fits(*train, "fit");
+    if (options.batch_size > 0)
+        check_training_memory(*this, std::min(options.batch_size, train->size()), optimizer_->state_copies());
     if (validation != nullptr) check_fits(*validation, "fit (validation data)");
 
     Loader loader(*train, output_shape()[1],

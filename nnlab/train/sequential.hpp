@@ -4,6 +4,7 @@
 #include <concepts>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,12 +12,14 @@
 #include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
 #include "nnlab/layers/layer.hpp"
+#include "nnlab/layers/layer_names.hpp"
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/metrics/confusion_matrix.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "nnlab/tensor/arena.hpp"
 #include "nnlab/train/callback.hpp"
 #include "nnlab/train/history.hpp"
+#include "nnlab/train/memory_estimate.hpp"
 #include "nnlab/train/metric_tracker.hpp"
 
 namespace nnlab {
@@ -24,6 +27,19 @@ namespace nnlab {
 // The shape of one sample, without the batch axis (Keras: keras.Input(shape=(32, 32, 3))).
 struct Input {
     Shape shape;
+};
+
+// An error about one layer of a model (it does not fit its input, or the model it completes needs more memory than
+// the machine has): index() is the layer's place in layers(), so that a reader of the model's description can point
+// at that layer's line.
+class LayerError : public Error {
+public:
+    LayerError(size_t index, const std::string& message, ErrorKind kind = ErrorKind::bad_input)
+        : Error(message, kind), index_(index) {}
+    size_t index() const { return index_; }
+
+private:
+    size_t index_;
 };
 
 struct CompileOptions {
@@ -59,6 +75,8 @@ public:
     explicit Sequential(std::string name = "sequential");
 
     void add(Input input);
+    // Names the layer when it has no name (dense, dense_1, …) and builds it on the previous layer's output; throws
+    // LayerError, naming the layer, when it does not fit.
     void add(std::unique_ptr<Layer> layer);
     template <std::derived_from<Layer> L>
     void add(L layer) {
@@ -100,6 +118,8 @@ public:
     const Shape& input_shape() const { return input_shape_; }  // (None, H, W, C)
     Shape output_shape() const;
     const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+    // Each layer's output shape, batch None, in the order of layers().
+    const std::vector<Shape>& layer_output_shapes() const { return output_shapes_; }
     std::vector<Param*> params() const;
     int64_t count_params() const;
     bool is_built() const { return built_; }
@@ -134,7 +154,10 @@ private:
     std::string name_;
     Shape input_shape_;
     std::vector<std::unique_ptr<Layer>> layers_;
-    std::vector<Shape> output_shapes_;  // per layer, batch None
+    LayerNames layer_names_;
+    std::optional<uint64_t> available_memory_;  // when the model was made: add() checks each layer against it
+    MemoryEstimate added_memory_;               // the layers' so far, at batch size 1, without optimizer state
+    std::vector<Shape> output_shapes_;          // per layer, batch None
     std::unique_ptr<Optimizer> optimizer_;
     std::unique_ptr<Loss> loss_;
     std::vector<std::string> metrics_;

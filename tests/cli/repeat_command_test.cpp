@@ -95,7 +95,7 @@ TEST(RepeatCommand, RefusesANonPositiveCountAndWritesNothing) {
     const auto out = dir / "repeat";
     const Result result = run("train " + config.string() + " --repeat 0 --out " + out.string());
     EXPECT_EQ(result.exit_code, 2) << result.output;
-    EXPECT_THAT(result.output, HasSubstr("--repeat: expected a positive integer, found 0"));
+    EXPECT_THAT(result.output, HasSubstr("--repeat: expected a whole number from 1 to 10000, found '0'"));
     EXPECT_FALSE(std::filesystem::exists(out));
 }
 
@@ -104,11 +104,16 @@ TEST(RepeatCommand, RefusesSeedsAConfigCannotHoldAndWritesNothing) {
     TempDir dir;
     const auto config = dir.write("tiny.toml", tiny_config);
     const auto out = dir / "seeds";
-    for (const std::string& args :
-         {std::string(" --seed 9223372036854775808"), std::string(" --seed 9223372036854775807 --repeat 2")}) {
+    for (const auto& [args, message] :
+         {std::pair{" --seed 9223372036854775808",
+                    "--seed: expected a whole number from 0 to 9223372036854775807, found '9223372036854775808'"},
+          std::pair{" --seed -1", "--seed: expected a whole number from 0 to 9223372036854775807, found '-1'"},
+          std::pair{" --seed 9223372036854775807 --repeat 2",
+                    "--seed: expected seeds up to 9223372036854775807 (a TOML integer), found 9223372036854775807 + "
+                    "1 for --repeat"}}) {
         const Result result = run("train " + config.string() + args + " --out " + out.string());
         EXPECT_EQ(result.exit_code, 2) << result.output;
-        EXPECT_THAT(result.output, HasSubstr("--seed: expected seeds up to 9223372036854775807")) << args;
+        EXPECT_THAT(result.output, HasSubstr(message)) << args;
         EXPECT_FALSE(std::filesystem::exists(out)) << args;
     }
 }

@@ -78,7 +78,13 @@ TEST(Reader, UnknownKeysAreTyposListingTheKnownOnes) {
     EXPECT_STREQ(error_of([&] {
                      Reader(d, "train").reject_unknown({"epochs", "batch_size"});
                  }).what(),
-                 "train.epoch: unknown key; expected one of epochs, batch_size");
+                 "train.epoch: unknown key; expected one of epochs, batch_size (did you mean 'epochs'?)");
+    // No suggestion when nothing is close.
+    const Description far = {{"learning", 5}};
+    EXPECT_STREQ(error_of([&] {
+                     Reader(far, "train").reject_unknown({"epochs", "batch_size"});
+                 }).what(),
+                 "train.learning: unknown key; expected one of epochs, batch_size");
 }
 
 TEST(Reader, ErrorsFromAFileNameTheFileAndTheKeysLine) {

@@ -100,5 +100,30 @@ TEST(ToTomlWriter, RefusesWhatTomlCannotHold) {
     EXPECT_THROW(to_toml(Description{{"a", {1, Description::object(), nullptr}}}), Error);  // null in an array
 }
 
+// toml++ recurses once per dotted key or header part: a hostile file a hundred thousand deep would overflow the
+// stack, so runs of more than 64 are refused first, with the line; strings and comments do not count.
+TEST(TomlDocument, KeysNestedTooDeepAreRefusedBeforeParsing) {
+    std::string deep = "x = 1\n\na";
+    for (int i = 0; i < 100000; ++i) deep += ".a";
+    try {
+        parse_toml(deep + " = 1\n", "deep.toml");
+        FAIL() << "accepted";
+    } catch (const Error& error) {
+        EXPECT_STREQ(error.what(),
+                     "deep.toml:3: a key nests more than 64 tables deep (a.b.c…); experiment files need a few");
+    }
+    std::string header = "[a";
+    for (int i = 0; i < 65; ++i) header += ".b";
+    EXPECT_THROW(parse_toml(header + "]\n", "deep.toml"), Error);
+    std::string fine = "a";
+    for (int i = 0; i < 64; ++i) fine += ".a";
+    EXPECT_NO_THROW(parse_toml(fine + " = 1\n", "ok.toml"));
+    // Dots inside strings, comments and numbers are not keys.
+    const std::string dots(1000, '.');
+    EXPECT_NO_THROW(parse_toml("a = \"" + dots + "\"\nb = '" + dots + "'\nc = \"\"\"\n" + dots + "\"\"\"\n# " + dots +
+                                   "\nd = 1.5\ne = \"\\\"\" # " + dots + "\n",
+                               "strings.toml"));
+}
+
 }  // namespace
 }  // namespace nnlab::config

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace nnlab {
 namespace {
@@ -32,6 +34,30 @@ TEST(TextFormat, CsvFieldsAreQuotedOnlyWhenTheyMustBe) {
     EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
     EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+}
+
+TEST(TextFormat, ByteSizesInPowersOf1024) {
+    EXPECT_EQ(byte_size(0), "0 bytes");
+    EXPECT_EQ(byte_size(1023), "1023 bytes");
+    EXPECT_EQ(byte_size(1536), "1.5 KB");
+    EXPECT_EQ(byte_size(6.51 * 1024 * 1024), "6.5 MB");
+    EXPECT_EQ(byte_size(1.2e12), "1.1 TB");
+    EXPECT_EQ(byte_size(1e30), "867361737988.4 EB");  // past the last unit, the number grows
+}
+
+TEST(TextFormat, ClosestMatchFindsTyposOnly) {
+    const std::vector<std::string> commands{"train", "summary", "evaluate", "predict", "compare"};
+    EXPECT_EQ(closest_match("trian", commands), "train");      // two letters swapped: one edit
+    EXPECT_EQ(closest_match("Summary", commands), "summary");  // case is not a typo
+    EXPECT_EQ(closest_match("evalute", commands), "evaluate");
+    EXPECT_EQ(closest_match("fit", commands), "");  // nothing close
+    EXPECT_EQ(closest_match("", commands), "");
+    // A word cut short matches the one name it begins; two such names are too many to guess between.
+    EXPECT_EQ(closest_match("batch", {"batch_size", "epochs"}), "batch_size");
+    EXPECT_EQ(closest_match("batch", {"batch_size", "batch_norm"}), "");
+    EXPECT_EQ(did_you_mean("epoch", {"epochs"}), " (did you mean 'epochs'?)");
+    EXPECT_EQ(did_you_mean("zzz", {"epochs"}), "");
+    EXPECT_EQ(closest_match(std::string(10000, 'a'), commands), "");  // no 10000 × n table for a hostile key
 }
 
 }  // namespace

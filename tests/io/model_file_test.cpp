@@ -459,8 +459,8 @@ TEST_F(ModelFile, SafetensorsFileFromAnotherToolIsAnError) {
 TEST_F(ModelFile, BadLayerInTheModelDescriptionIsAnError) {
     save_small_model();
     edit_metadata("model", [](json& model) { model["layers"][1]["units"] = 0; });
-    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model, layer 2: units: expected a "
-                                                                "positive integer, found 0")));
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model, layer 2: units: expected an "
+                                                                "integer from 1 to 2147483647, found 0")));
 }
 
 TEST_F(ModelFile, LayerDescriptionThatDisagreesWithTheTensorsIsAnError) {

@@ -98,7 +98,8 @@ TEST(LayerRegistry, SpecMustBeAnObject) {
 }
 
 TEST(LayerRegistry, UnknownTypeListsTheKnownTypes) {
-    expect_key_error({{"type", "Conv3D"}}, "type", "type: unknown layer 'Conv3D'; expected one of " + known_types);
+    expect_key_error({{"type", "Conv3D"}}, "type",
+                     "type: unknown layer 'Conv3D'; expected one of " + known_types + " (did you mean 'Conv2D'?)");
 }
 
 TEST(LayerRegistry, LowerCaseTypeGetsASuggestion) {
@@ -109,13 +110,17 @@ TEST(LayerRegistry, LowerCaseTypeGetsASuggestion) {
 }
 
 TEST(LayerRegistry, MisspeltKeyIsAnErrorNotASilentDefault) {
-    expect_key_error({{"type", "Dense"}, {"unit", 3}}, "unit",
-                     "unit: unknown key for layer Dense; expected one of type, name, units, activation, "
-                     "kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, use_bias");
+    expect_key_error(
+        {{"type", "Dense"}, {"unit", 3}}, "unit",
+        "unit: unknown key for layer Dense; expected one of type, name, units, activation, "
+        "kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, use_bias (did you mean "
+        "'units'?)");
     expect_key_error({{"type", "Flatten"}, {"units", 3}}, "units",
                      "units: unknown key for layer Flatten; expected one of type, name");
-    expect_key_error({{"type", "Activation"}, {"activation", "relu"}, {"activaton", "relu"}}, "activaton",
-                     "activaton: unknown key for layer Activation; expected one of type, name, activation");
+    expect_key_error(
+        {{"type", "Activation"}, {"activation", "relu"}, {"activaton", "relu"}}, "activaton",
+        "activaton: unknown key for layer Activation; expected one of type, name, activation (did you mean "
+        "'activation'?)");
 }
 
 TEST(LayerRegistry, DenseNeedsUnits) {
@@ -125,16 +130,21 @@ TEST(LayerRegistry, DenseNeedsUnits) {
 
 TEST(LayerRegistry, UnitsMustBeAPositiveInteger) {
     expect_key_error({{"type", "Dense"}, {"units", "abc"}}, "units",
-                     "units: expected a positive integer, found \"abc\"");
-    expect_key_error({{"type", "Dense"}, {"units", 0}}, "units", "units: expected a positive integer, found 0");
-    expect_key_error({{"type", "Dense"}, {"units", -4}}, "units", "units: expected a positive integer, found -4");
-    expect_key_error({{"type", "Dense"}, {"units", 2.5}}, "units", "units: expected a positive integer, found 2.5");
-    expect_key_error({{"type", "Dense"}, {"units", 512.0}}, "units", "units: expected a positive integer, found 512.0");
-    expect_key_error({{"type", "Dense"}, {"units", true}}, "units", "units: expected a positive integer, found true");
+                     "units: expected an integer from 1 to 2147483647, found \"abc\"");
+    expect_key_error({{"type", "Dense"}, {"units", 0}}, "units",
+                     "units: expected an integer from 1 to 2147483647, found 0");
+    expect_key_error({{"type", "Dense"}, {"units", -4}}, "units",
+                     "units: expected an integer from 1 to 2147483647, found -4");
+    expect_key_error({{"type", "Dense"}, {"units", 2.5}}, "units",
+                     "units: expected an integer from 1 to 2147483647, found 2.5");
+    expect_key_error({{"type", "Dense"}, {"units", 512.0}}, "units",
+                     "units: expected an integer from 1 to 2147483647, found 512.0");
+    expect_key_error({{"type", "Dense"}, {"units", true}}, "units",
+                     "units: expected an integer from 1 to 2147483647, found true");
     expect_key_error({{"type", "Dense"}, {"units", json::array({8})}}, "units",
-                     "units: expected a positive integer, found [8]");
+                     "units: expected an integer from 1 to 2147483647, found [8]");
     expect_key_error({{"type", "Dense"}, {"units", UINT64_MAX}}, "units",
-                     "units: expected a positive integer, found 18446744073709551615");
+                     "units: expected an integer from 1 to 2147483647, found 18446744073709551615");
 }
 
 TEST(LayerRegistry, ActivationLayerNeedsAnActivation) {
@@ -196,8 +206,9 @@ TEST(LayerRegistry, Conv2DTakesAnIntegerOrAPairAndRoundTrips) {
 TEST(LayerRegistry, ConvolutionKeysAreChecked) {
     expect_key_error({{"type", "Conv2D"}, {"kernel_size", 3}}, "filters",
                      "filters: missing; layer Conv2D needs filters, a positive integer");
-    expect_key_error({{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", {3, 3, 3}}}, "kernel_size",
-                     "kernel_size: expected a positive integer or a pair [height, width], found [3,3,3]");
+    expect_key_error(
+        {{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", {3, 3, 3}}}, "kernel_size",
+        "kernel_size: expected an integer or a pair [height, width] of integers from 1 to 2147483647, found [3,3,3]");
     EXPECT_EQ(key_error_of({{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", 3}, {"padding", "full"}}).key(),
               "padding");
     EXPECT_EQ(key_error_of({{"type", "DepthwiseConv2D"}, {"kernel_size", 3}, {"depthwise_initializer", "nope"}}).key(),

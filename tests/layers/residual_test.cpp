@@ -110,7 +110,7 @@ TEST(Residual, ErrorsInsideNameTheirPlace) {
         FAIL() << "accepted";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "layers[0].units");
-        EXPECT_EQ(std::string(e.what()), "layers[0].units: expected a positive integer, found -1");
+        EXPECT_EQ(std::string(e.what()), "layers[0].units: expected an integer from 1 to 2147483647, found -1");
     }
     EXPECT_THROW(make_layer({{"type", "Residual"}}), KeyError);
     EXPECT_THROW(make_layer({{"type", "Residual"}, {"layers", 3}}), KeyError);

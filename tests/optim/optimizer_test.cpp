@@ -297,5 +297,17 @@ TEST(MakeOptimizer, ConfigIsANameOrATable) {
     }
 }
 
+// What the memory check counts for each optimizer: the arrays the size of the parameters it keeps.
+TEST(Optimizer, StateCopiesAreTheArraysItKeeps) {
+    EXPECT_EQ(make_optimizer(json{{"type", "adam"}})->state_copies(), 2);
+    EXPECT_EQ(make_optimizer(json{{"type", "adam"}, {"amsgrad", true}})->state_copies(), 3);
+    EXPECT_EQ(make_optimizer(json{{"type", "adamw"}})->state_copies(), 2);
+    EXPECT_EQ(make_optimizer(json{{"type", "sgd"}})->state_copies(), 0);
+    EXPECT_EQ(make_optimizer(json{{"type", "sgd"}, {"momentum", 0.9}})->state_copies(), 1);
+    EXPECT_EQ(make_optimizer(json{{"type", "rmsprop"}})->state_copies(), 1);
+    EXPECT_EQ(make_optimizer(json{{"type", "rmsprop"}, {"momentum", 0.9}, {"centered", true}})->state_copies(), 3);
+    EXPECT_EQ(make_optimizer(json{{"type", "sgd"}, {"clipnorm", 1.0}})->state_copies(), 1);  // the clipped copy
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -309,5 +309,40 @@ TEST(ProgressBar, FlushesAfterEveryWrite) {
     EXPECT_EQ(buffer.flushes, 3);
 }
 
+// A redrawn line wider than the terminal would wrap, and "\r" would then leave a new line at every redraw: each
+// redraw is cut to the terminal's width (colour codes kept whole and closed); the final line is whole.
+TEST(ProgressBar, LiveRedrawsFitTheTerminalWidth) {
+    std::ostringstream out;
+    double now = 0.0;
+    ProgressBar bar(out, {.verbose = 1, .live = true, .columns = 40}, [&now] { return now; });
+    bar.on_train_begin({1, 10});
+    bar.on_epoch_begin(0);
+    const Logs logs = make_logs({{"accuracy", 0.25}, {"loss", 1.2345}, {"top_k_accuracy", 0.5}});
+    for (int64_t b = 0; b < 10; ++b) {
+        now = 0.1 * static_cast<double>(b + 1);
+        bar.on_batch_end(b, logs);
+    }
+    now = 1.5;
+    bar.on_epoch_end(0, logs);
+    const std::vector<std::string> parts = split_redraws(out.str());
+    ASSERT_GE(parts.size(), 3u);
+    for (size_t i = 1; i + 1 < parts.size(); ++i) {
+        std::string visible;  // the text without colour codes
+        for (size_t c = 0; c < parts[i].size(); ++c) {
+            if (parts[i][c] == '\x1b') {
+                c = parts[i].find('m', c);
+                continue;
+            }
+            visible += parts[i][c];
+        }
+        size_t columns = 0;
+        for (const char c : visible) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        EXPECT_LE(columns, 39u) << parts[i];
+        EXPECT_TRUE(parts[i].ends_with(kReset)) << parts[i];
+        EXPECT_EQ(parts[i].find('\n'), std::string::npos);
+    }
+    EXPECT_THAT(parts.back(), HasSubstr("top_k_accuracy: 0.5000\n"));
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -11,6 +11,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/layers/activation.hpp"
+#include "nnlab/layers/conv2d.hpp"
 #include "nnlab/layers/dense.hpp"
 #include "nnlab/layers/flatten.hpp"
 #include "nnlab/losses/categorical_crossentropy.hpp"
@@ -28,6 +29,7 @@ namespace {
 
 using nnlab::testing::synthetic_images;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 std::unique_ptr<Sequential> small_mlp(uint64_t seed, bool fused_softmax = true) {
     auto model = std::make_unique<Sequential>();
@@ -241,6 +243,72 @@ TEST(Sequential, PredictMatchesEvaluate) {
         correct += std::max_element(row, row + 3) - row == data.labels[static_cast<size_t>(i)];
     }
     EXPECT_DOUBLE_EQ(model->evaluate(data, 9).accuracy, correct / 50.0);
+}
+
+// A layer that does not fit its input is a LayerError at its index, its message naming it.
+TEST(Sequential, LayerThatDoesNotFitIsALayerErrorNamingIt) {
+    Sequential model;
+    model.add(Input{{4}});
+    model.add(Dense(3));
+    try {
+        model.add(Conv2D(8, {3, 3}));
+        FAIL() << "accepted";
+    } catch (const LayerError& error) {
+        EXPECT_EQ(error.index(), 1u);
+        EXPECT_THAT(error.what(), StartsWith("layer conv2d (Conv2D): expected input (batch, height, width, channels)"));
+    }
+    model.add(Dense(2, "linear", {}));  // the failed layer left nothing behind, not even its name
+    EXPECT_EQ(model.layers().back()->name(), "dense_1");
+}
+
+TEST(Sequential, TwoLayersOfOneNameAreRefused) {
+    Sequential model;
+    model.add(Input{{4}});
+    Dense first(3);
+    first.set_name("x");
+    model.add(std::move(first));
+    Dense second(3);
+    second.set_name("x");
+    try {
+        model.add(std::move(second));
+        FAIL() << "accepted";
+    } catch (const LayerError& error) {
+        EXPECT_EQ(error.index(), 1u);
+        EXPECT_STREQ(error.what(), "model sequential: two layers are named 'x'");
+    }
+}
+
+TEST(Sequential, InputShapeBeyondTheLimitsIsAKeyError) {
+    Sequential model;
+    try {
+        model.add(Input{{int64_t{1} << 32, 1}});
+        FAIL() << "accepted";
+    } catch (const KeyError& error) {
+        EXPECT_EQ(error.key(), "input_shape");
+    }
+    try {
+        model.add(Input{{Shape::max_dimension, Shape::max_dimension, 4}});
+        FAIL() << "accepted";
+    } catch (const KeyError& error) {
+        EXPECT_THAT(error.what(), StartsWith("input_shape: shape (2147483647, 2147483647, 4) has more than"));
+    }
+}
+
+TEST(Sequential, ValidationSplitMustBeAFractionNotNan) {
+    Sequential model;
+    model.add(Input{{2, 2, 1}});
+    model.add(Flatten());
+    model.add(Dense(2, "softmax"));
+    model.compile(SGD(0.1), CategoricalCrossentropy());
+    const Dataset data = synthetic_images(8, 2, Shape{2, 2, 1}, 1);
+    for (const double split : {std::nan(""), -0.1, 1.0}) {
+        try {
+            model.fit(data, {.batch_size = 4, .epochs = 1, .validation_split = split});
+            ADD_FAILURE() << split << " accepted";
+        } catch (const KeyError& error) {
+            EXPECT_EQ(error.key(), "validation_split");
+        }
+    }
 }
 
 }  // namespace

@@ -45,6 +45,22 @@ std::string mode(const Reader& d, const std::string& fallback) {
     return value;
 }
 
+// In an experiment's run, what a callback writes stays inside the run folder and leaves the run's own files alone.
+void check_run_file(const Reader& d, const std::string& key, const std::string& name, const CallbackContext& context) {
+    if (context.reserved_files.empty()) return;
+    const std::filesystem::path path(name);
+    const std::string expected = "expected a file name inside the run folder, found \"" + name + "\"";
+    if (path.is_absolute()) d.fail(key, expected + ", an absolute path");
+    for (const auto& part : path)
+        if (part == "..") d.fail(key, expected + ", which leads out of it (..)");
+    const std::string normal = path.lexically_normal().string();
+    if (std::find(context.reserved_files.begin(), context.reserved_files.end(), normal) !=
+        context.reserved_files.end()) {
+        d.fail(key, "\"" + name + "\" is a file the run writes itself (" + join(context.reserved_files) +
+                        "); choose another name");
+    }
+}
+
 // The run folder's own braces are not fields of a checkpoint's file name.
 std::string escaped_braces(const std::string& text) {
     std::string out;
@@ -81,6 +97,7 @@ std::unique_ptr<Callback> model_checkpoint_from(const Reader& d, const CallbackC
     }
     o.metadata = context.metadata;
     if (filepath.empty()) d.fail("filepath", "expected a file name, found \"\"");
+    check_run_file(d, "filepath", filepath, context);
     for (const std::string& field : d.located([&] { return checkpoint_path_fields(filepath); })) {
         if (field == "epoch" || (field == "batch" && o.save_freq > 0)) continue;
         if (context.logs != nullptr && !logged(*context.logs, field)) {
@@ -118,6 +135,7 @@ std::unique_ptr<Callback> reduce_lr_on_plateau_from(const Reader& d, const Callb
 std::unique_ptr<Callback> csv_logger_from(const Reader& d, const CallbackContext& context) {
     const std::string filename = d.require_string("filename");
     if (filename.empty()) d.fail("filename", "expected a file name, found \"\"");
+    check_run_file(d, "filename", filename, context);
     const std::filesystem::path path(filename);
     return std::make_unique<CSVLogger>(path.is_absolute() ? path : context.run_folder / path,
                                        d.string("separator").value_or(","), d.boolean("append").value_or(false));

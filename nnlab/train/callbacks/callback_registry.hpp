@@ -22,6 +22,9 @@ struct CallbackContext {
     // When given, a monitor (or a checkpoint file name's field) the run will never log is refused up front.
     const LogKeys* logs = nullptr;
     std::string schedule;  // the run's [schedule] type, if any: reduce_lr_on_plateau refuses to fight it
+    // The files the run writes in run_folder itself. When given (an experiment's run), a callback's file must be a
+    // relative name that stays inside the run folder and is none of these.
+    std::vector<std::string> reserved_files;
 };
 
 using CallbackRegistry = config::Registry<Callback, CallbackContext>;

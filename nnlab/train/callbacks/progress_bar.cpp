@@ -71,6 +71,27 @@ std::size_t display_width(std::string_view line) {
     return width;
 }
 
+// The line cut to at most `columns` on screen, colour codes kept whole and closed: a redrawn line wider than the
+// terminal would wrap, and "\r" then redraws only its last row, leaving a new line behind at every step.
+std::string cut_to_width(const std::string& line, std::size_t columns) {
+    if (display_width(line) <= columns) return line;
+    std::string out;
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '\x1b') {
+            const std::size_t end = line.find('m', i);
+            out += line.substr(i, end == std::string::npos ? std::string::npos : end - i + 1);
+            if (end == std::string::npos) break;
+            i = end;
+            continue;
+        }
+        const bool starts_character = (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+        if (starts_character && width++ == columns) break;
+        out += line[i];
+    }
+    return out + (out.find('\x1b') != std::string::npos ? std::string(kReset) : "");
+}
+
 // "123/782", the count right-aligned to the target's digits (Keras: "%{numdigits}d/%d").
 std::string format_count(int64_t current, int64_t target) {
     char buf[64];
@@ -223,8 +244,11 @@ void ProgressBar::draw(const std::string& line, bool last) {
         write(line + "\n");
         return;
     }
-    const std::size_t width = display_width(line);
-    std::string text = "\r" + line;
+    // The final line may wrap (a new line follows it); one still to be redrawn must fit on one row.
+    const std::string shown =
+        !last && options_.columns > 0 ? cut_to_width(line, static_cast<std::size_t>(options_.columns - 1)) : line;
+    const std::size_t width = display_width(shown);
+    std::string text = "\r" + shown;
     if (drawn_width_ > width) text.append(drawn_width_ - width, ' ');
     drawn_width_ = width;
     if (last) text += "\n";

@@ -23,6 +23,7 @@ public:
     struct Options {
         int verbose = 1;    // 0, 1 or 2, as Keras's fit(verbose=...)
         bool live = false;  // the stream is a terminal: redraw the bar in place, with colours
+        int columns = 0;    // its width when live (0: unknown); a bar being redrawn is cut to fit it
     };
     using Clock = std::function<double()>;  // seconds; defaults to a steady clock, injectable for tests
 
