@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "nnlab/experiment/run.hpp"
@@ -22,6 +23,9 @@ CLI::Validator whole_number(int64_t min, int64_t max, const std::string& source 
 // The most runs --repeat trains, and the most images --samples asks for.
 constexpr int64_t max_repeats = 10'000;
 constexpr int64_t max_samples_option = int64_t{1} << 40;
+
+// Throws nnlab::Error naming `option` unless `folder` is absent or a folder (a run writes into it).
+void check_out_folder(const std::filesystem::path& folder, const std::string& option);
 
 // Progress on stdout: a live bar cut to the terminal's width when stdout is a terminal, else plain lines.
 RunOptions terminal_progress();

@@ -45,6 +45,7 @@ int run_compare(const CompareArguments& args, const CommonOptions& common) {
         for (SweepVariant& v : sweep.variants) v.experiment.epochs = *args.epochs;
     if (common.threads > 0)
         for (SweepVariant& v : sweep.variants) v.experiment.threads = common.threads;
+    if (args.out) check_out_folder(*args.out, "--out");
     const std::optional<std::filesystem::path> root =
         args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt;
     std::map<std::string, DatasetSplits> datasets;

@@ -90,6 +90,7 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
                     (args.repeat > 1 ? " + " + std::to_string(args.repeat - 1) + " for --repeat" : ""));
     }
     if (common.threads > 0) experiment.threads = common.threads;
+    if (args.out) check_out_folder(*args.out, "--out");
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
     if (args.repeat == 1) {

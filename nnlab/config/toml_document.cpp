@@ -83,6 +83,9 @@ void check_key_depth(std::string_view text, const std::string& name) {
     }
 }
 
+// The largest experiment file read: an experiment of thousands of layers is a few hundred kilobytes.
+constexpr uintmax_t max_toml_bytes = 16 << 20;
+
 // ---- writing ------------------------------------------------------------------------------------------------
 
 bool is_bare_key(const std::string& key) {
@@ -216,6 +219,13 @@ Document read_toml_file(const std::filesystem::path& file) {
     std::error_code error;
     if (!std::filesystem::exists(file, error)) throw Error(file.string() + ": no such file");
     if (std::filesystem::is_directory(file, error)) throw Error(file.string() + ": is a folder; expected a TOML file");
+    // A device or a pipe (/dev/zero) would be read for ever, and a file of gigabytes is no experiment.
+    if (!std::filesystem::is_regular_file(file, error))
+        throw Error(file.string() + ": is not a regular file; expected a TOML file");
+    if (const auto size = std::filesystem::file_size(file, error); !error && size > max_toml_bytes) {
+        throw Error(file.string() + ": is " + std::to_string(size) + " bytes; expected a TOML file of at most " +
+                    std::to_string(max_toml_bytes));
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) throw Error(file.string() + ": cannot be read");
     std::ostringstream text;

@@ -77,8 +77,8 @@ void check_training_memory(const Sequential& model, int64_t batch_size, int opti
     check_training_memory(model, batch_size, optimizer_state_copies, available_memory_bytes());
 }
 
-std::string memory_error_message(const MemoryEstimate& need, int64_t batch_size, double available,
-                                 const Layer& layer, const MemoryEstimate& layer_need) {
+std::string memory_error_message(const MemoryEstimate& need, int64_t batch_size, double available, const Layer& layer,
+                                 const MemoryEstimate& layer_need) {
     return "the model needs at least " + byte_size(need.total()) + " to train at batch size " +
            std::to_string(batch_size) + " (weights " + byte_size(need.weights) + ", their gradients and optimizer " +
            "state " + byte_size(need.training_state) + ", activations " + byte_size(need.activations) +

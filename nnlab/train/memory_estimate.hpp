@@ -40,7 +40,7 @@ void check_training_memory(const Sequential& model, int64_t batch_size, int opti
 
 // The message of that error: the model needs `need` at `batch_size`, the machine has `available`, and `layer`
 // needs `layer_need` of it.
-std::string memory_error_message(const MemoryEstimate& need, int64_t batch_size, double available,
-                                 const Layer& layer, const MemoryEstimate& layer_need);
+std::string memory_error_message(const MemoryEstimate& need, int64_t batch_size, double available, const Layer& layer,
+                                 const MemoryEstimate& layer_need);
 
 }  // namespace nnlab

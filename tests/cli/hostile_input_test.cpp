@@ -52,20 +52,21 @@ void expect_refused(const Case& c) {
 
 // A small Fashion-MNIST experiment whose [model] layers are `layers` (line 8 on), then `rest`.
 std::string fashion(const std::string& layers, const std::string& rest = "") {
-    return "name = \"hostile\"\n"                                            // 1
-           "[data]\n"                                                        // 2
-           "dataset = \"fashion_mnist\"\n"                                   // 3
-           "train_samples = 64\n"                                            // 4
-           "test_samples = 32\n"                                             // 5
-           "[model]\n"                                                       // 6
-           "input_shape = [28, 28, 1]\n"                                     // 7
-           "layers = [\n" +                                                  // 8
-           layers +                                                          // 9…
-           "]\n[train]\nverbose = 0\n" + rest;
+    return "name = \"hostile\"\n"           // 1
+           "[data]\n"                       // 2
+           "dataset = \"fashion_mnist\"\n"  // 3
+           "train_samples = 64\n"           // 4
+           "test_samples = 32\n"            // 5
+           "[model]\n"                      // 6
+           "input_shape = [28, 28, 1]\n"    // 7
+           "layers = [\n" +                 // 8
+           layers +                         // 9…
+           "]\n[train]\nverbose = 0\n" +
+           rest;
 }
 
 const std::string flatten_dense =
-    "  { type = \"Flatten\" },\n"                                 // 9
+    "  { type = \"Flatten\" },\n"                                       // 9
     "  { type = \"Dense\", units = 10, activation = \"softmax\" },\n";  // 10
 
 TEST(HostileInput, SizesTakenOnTrust) {
@@ -86,8 +87,7 @@ TEST(HostileInput, SizesTakenOnTrust) {
               "depth_multiplier.toml:9: model.layers[0].depth_multiplier: expected an integer from 1 to 2147483647"},
              {"batch_size", fashion(flatten_dense, "batch_size = 100000000000\n"),
               "batch_size.toml:9: model.layers[0]: the model needs at least"},
-             {"input_shape",
-              "[model]\ninput_shape = [2147483647, 2147483647, 3]\nlayers = [{ type = \"Flatten\" }]\n",
+             {"input_shape", "[model]\ninput_shape = [2147483647, 2147483647, 3]\nlayers = [{ type = \"Flatten\" }]\n",
               "input_shape.toml:2: model.input_shape: shape (2147483647, 2147483647, 3) has more than"},
              {"input_shape_range", "[model]\ninput_shape = [4294967296, 1, 1]\nlayers = [{ type = \"Flatten\" }]\n",
               "input_shape_range.toml:2: model.input_shape: expected sizes from 1 to 2147483647"},
@@ -106,8 +106,7 @@ TEST(HostileInput, ArithmeticThatOverflowsOrRecurses) {
         nested_headers += "[" + key + "]\n";
     }
     for (const Case& c : std::vector<Case>{
-             {"reshape",
-              fashion("  { type = \"Reshape\", target_shape = [2147483647, 2147483647, 4, -1] },\n"),
+             {"reshape", fashion("  { type = \"Reshape\", target_shape = [2147483647, 2147483647, 4, -1] },\n"),
               "reshape.toml:9: model.layers[0]: layer reshape (Reshape): shape (2147483647, 2147483647, 4) has more"},
              {"reshape_range", fashion("  { type = \"Reshape\", target_shape = [4611686018427387904, 4, -1] },\n"),
               "reshape_range.toml:9: model.layers[0].target_shape: expected a list of sizes from 1 to 2147483647"},
@@ -175,10 +174,12 @@ TEST(HostileInput, ChecksThatUsedToComeAfterWriting) {
              {"name", "name = \"../escaped\"\n" + fashion(flatten_dense).substr(17),
               "name.toml:1: name: expected a name for the run folder (no '/', not . or .., at most 128 bytes), found "
               "\"../escaped\""},
-             {"callback_file", fashion(flatten_dense, "[[callbacks]]\ntype = \"csv_logger\"\nfilename = \"config.toml\"\n"),
+             {"callback_file",
+              fashion(flatten_dense, "[[callbacks]]\ntype = \"csv_logger\"\nfilename = \"config.toml\"\n"),
               "callback_file.toml:16: callbacks[0].filename: \"config.toml\" is a file the run writes itself"},
              {"callback_escape",
-              fashion(flatten_dense, "[[callbacks]]\ntype = \"model_checkpoint\"\nfilepath = \"../../best.safetensors\"\n"),
+              fashion(flatten_dense,
+                      "[[callbacks]]\ntype = \"model_checkpoint\"\nfilepath = \"../../best.safetensors\"\n"),
               "callback_escape.toml:16: callbacks[0].filepath: expected a file name inside the run folder, found "
               "\"../../best.safetensors\", which leads out of it (..)"},
              // A sweep whose second variant's dataset is missing fails before the first trains.
@@ -239,6 +240,33 @@ TEST(HostileInput, MessagesNameTheirPlace) {
     const auto result = nnlab::testing::run_command(NNLAB_BINARY, "trian x.toml");
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_THAT(result.output, HasSubstr("unknown command 'trian' (did you mean 'train'?); the commands are train, "));
+}
+
+// Files that are not what they seem: nothing is read for ever, nothing too large is read whole, and --out must be
+// a folder.
+TEST(HostileInput, FilesThatAreNotWhatTheySeem) {
+    TempDir dir;
+    dir.write("ok.toml", fashion(flatten_dense));
+    dir.write("sweep.toml", fashion(flatten_dense, "[sweep]\nseed = [1, 2]\n"));
+    std::filesystem::resize_file(dir.write("huge.toml", ""), 17 << 20);  // sparse: costs no disk
+    dir.write("afile", "not a folder");
+    const std::set<fs::path> before = files_under(dir.path());
+    for (const auto& [args, expected] :
+         {std::pair{"train /dev/zero", "/dev/zero: is not a regular file; expected a TOML file"},
+          std::pair{"train .", ".: is a folder; expected a TOML file"},
+          std::pair{"train huge.toml", "huge.toml: is 17825792 bytes; expected a TOML file of at most 16777216"},
+          std::pair{"train ok.toml --out afile", "--out: afile exists and is not a folder"},
+          std::pair{"compare sweep.toml --out afile", "--out: afile exists and is not a folder"}}) {
+        const auto result = nnlab::testing::run_command(NNLAB_BINARY, args, "cd '" + dir.path().string() + "' &&");
+        EXPECT_EQ(result.exit_code, 2) << args << ": " << result.output;
+        EXPECT_THAT(result.output, HasSubstr(expected)) << args;
+    }
+    EXPECT_EQ(files_under(dir.path()), before);
+    expect_refused(
+        {"checkpoint_width",
+         fashion(flatten_dense, "[[callbacks]]\ntype = \"model_checkpoint\"\nfilepath = \"m{epoch:99999999999d}\"\n"),
+         "checkpoint_width.toml:16: callbacks[0].filepath: field {epoch:99999999999d}: width and precision "
+         "go up to 64"});
 }
 
 }  // namespace

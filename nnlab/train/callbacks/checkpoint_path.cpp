@@ -1,6 +1,7 @@
 // Checkpoint path — a small str.format for ModelCheckpoint's filepath.
 #include "nnlab/train/callbacks/checkpoint_path.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -34,9 +35,14 @@ struct Piece {
     throw KeyError("filepath", "filepath: " + problem + " in \"" + pattern + "\"");
 }
 
+// The widest field a file name may ask for: wider ones only make names the file system refuses.
+constexpr int max_field_width = 64;
+
+// Digits as a number, saturating above max_field_width (parse_spec refuses it) rather than overflowing.
 int read_digits(const std::string& s, size_t& i) {
     int value = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0) value = value * 10 + (s[i++] - '0');
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0)
+        value = std::min(value * 10 + (s[i++] - '0'), max_field_width + 1);
     return value;
 }
 
@@ -59,6 +65,10 @@ Spec parse_spec(const std::string& pattern, const std::string& name, const std::
     if (i != text.size()) {
         bad_pattern(pattern, "field {" + name + ":" + text +
                                  "}: unsupported format; expected [0][width][.precision][d|f|e|g], e.g. 02d or .4f");
+    }
+    if (spec.width > max_field_width || spec.precision > max_field_width) {
+        bad_pattern(pattern, "field {" + name + ":" + text + "}: width and precision go up to " +
+                                 std::to_string(max_field_width));
     }
     if (spec.type == 'd' && spec.precision >= 0)
         bad_pattern(pattern, "field {" + name + ":" + text + "}: precision is not allowed with d");
