@@ -24,6 +24,12 @@ CLI::Validator whole_number(int64_t min, int64_t max, const std::string& source 
 constexpr int64_t max_repeats = 10'000;
 constexpr int64_t max_samples_option = int64_t{1} << 40;
 
+// The OMP_WAIT_POLICY the command runs with unless the environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT.
+inline constexpr const char* omp_wait_policy_default = "passive";
+// Sets it and starts the command again (libgomp reads it only as it loads); returns only when the environment
+// already chose, or when the command cannot be started again.
+void apply_omp_wait_policy(char** argv);
+
 // Throws nnlab::Error naming `option` unless `folder` is absent or a folder (a run writes into it).
 void check_out_folder(const std::filesystem::path& folder, const std::string& option);
 

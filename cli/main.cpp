@@ -56,6 +56,7 @@ std::string option_hint(CLI::App& app, int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace nnlab::cli;
+    apply_omp_wait_policy(argv);
     CLI::App app{
         "nnlab — a Keras-like neural-network training lab.\n"
         "Runs experiments described in TOML files; see examples/ and the README."};

@@ -66,6 +66,11 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
     experiment_.threads = thread_count();
     check_experiment_data(experiment_, data_);
     model_ = build_model(experiment_, data_.train.image_shape);
+    if (experiment_.threads > available_cores()) {
+        notices_.push_back(std::to_string(experiment_.threads) + " threads on " + std::to_string(available_cores()) +
+                           " cores: every step waits for all of them, so this run is slower than with " +
+                           std::to_string(available_cores()) + " (keep the count only to repeat a run's exact bits)");
+    }
     if (model_->precision() != experiment_.precision) {
         notices_.push_back("precision \"" + std::string(precision_name(experiment_.precision)) +
                            "\" needs a CPU with AVX-512 BF16; this one has none, so the run stays in " +
