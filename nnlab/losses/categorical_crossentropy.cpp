@@ -2,6 +2,7 @@
 #include "nnlab/losses/categorical_crossentropy.hpp"
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 #include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
@@ -27,7 +28,7 @@ void check_shapes(const Tensor& y_pred, const Tensor& y_true, const Tensor* grad
 CategoricalCrossentropy::CategoricalCrossentropy(double label_smoothing) : label_smoothing_(label_smoothing) {
     if (!(label_smoothing >= 0.0 && label_smoothing <= 1.0)) {
         throw KeyError("label_smoothing",
-                       "label_smoothing: expected a number in [0, 1], found " + std::to_string(label_smoothing));
+                       "label_smoothing: expected a number in [0, 1], found " + shortest(label_smoothing));
     }
 }
 

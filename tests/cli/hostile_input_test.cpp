@@ -229,6 +229,9 @@ TEST(HostileInput, MessagesNameTheirPlace) {
               "layer_shape.toml:9: model.layers[0]: layer conv2d (Conv2D): the output would be"},
              {"augment", fashion(flatten_dense, "[augment]\nrotation_range = -5\n"),
               "augment.toml:15: augment.rotation_range:"},
+             {"crop_padding", fashion(flatten_dense, "[augment]\nrandom_crop_padding = 1000000\n"),
+              "crop_padding.toml:15: augment.random_crop_padding: expected an integer in [0, 28] (pixels, at most the "
+              "image's smaller side), found 1000000"},
              {"missing_folder", "[data]\ndataset = \"./no_such_folder\"\n[model]\nlayers = [{ type = \"Flatten\" }]\n",
               "missing_folder.toml:2: data.dataset: unknown dataset './no_such_folder'"},
              {"typo", fashion(flatten_dense, "batch = 3\n"),

@@ -148,7 +148,10 @@ Augmenter::Augmenter(AugmentConfig config, Shape image_shape)
     require(std::isfinite(c.cval) && c.cval >= 0.0 && c.cval <= 255.0, "cval", "a value in [0, 255] (pixel scale)",
             str(c.cval));
     require(std::isfinite(c.zca_epsilon) && c.zca_epsilon >= 0.0, "zca_epsilon", "a number ≥ 0", str(c.zca_epsilon));
-    require(c.random_crop_padding >= 0, "random_crop_padding", "an integer ≥ 0 (pixels)",
+    // A crop padded by more than the image would often be nothing but padding.
+    require(c.random_crop_padding >= 0 && c.random_crop_padding <= std::min(height_, width_), "random_crop_padding",
+            "an integer in [0, " + std::to_string(std::min(height_, width_)) +
+                "] (pixels, at most the image's smaller side)",
             std::to_string(c.random_crop_padding));
     require(c.cutout_size >= 0 && c.cutout_size <= std::min(height_, width_), "cutout_size",
             "an integer in [0, " + std::to_string(std::min(height_, width_)) + "] (the image's smaller side)",
