@@ -28,8 +28,12 @@ int run_preview(const PreviewArguments& args) {
     if (args.augmented < 1 || args.augmented > 32) {
         throw Error("--augmented: expected 1 to 32, found " + std::to_string(args.augmented));
     }
+    if (std::filesystem::is_directory(args.out))
+        throw Error("--out: " + args.out + " is a folder; expected the PNG file to write");
+    // Only the training images are shown: a folder without a test split is fine here.
     const DatasetSplits data =
-        load_dataset(experiment.dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+        load_dataset(experiment.dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt,
+                     ImageFolderOptions{.image_size = experiment.image_size, .color_mode = experiment.color_mode});
     Augmenter augmenter(*experiment.augment, data.train.image_shape);
     if (experiment.augment->needs_fit()) augmenter.fit(data.train);
     const std::string png = render_augment_preview(

@@ -76,6 +76,7 @@ SharedScoring shared_scoring(const std::vector<LoadedModel>& loaded) {
 }
 
 int run_ensemble(const EnsembleArguments& args) {
+    if (args.out) check_out_folder(*args.out, "--out");
     if (args.models.size() < 2) {
         throw Error("ensemble: expected at least 2 model files, found " + std::to_string(args.models.size()));
     }

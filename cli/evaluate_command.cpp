@@ -27,6 +27,7 @@ struct EvaluateArguments {
 
 int run_evaluate(const EvaluateArguments& args) {
     if (args.samples) check_positive("--samples", *args.samples);
+    if (args.out) check_out_folder(*args.out, "--out");
     LoadedModel loaded = load_model(args.model);
     Sequential& model = *loaded.model;
     if (!model.is_compiled()) throw Error(args.model + ": the model was saved without a loss; cannot evaluate it");

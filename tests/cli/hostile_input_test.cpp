@@ -251,6 +251,7 @@ TEST(HostileInput, FilesThatAreNotWhatTheySeem) {
     TempDir dir;
     dir.write("ok.toml", fashion(flatten_dense));
     dir.write("sweep.toml", fashion(flatten_dense, "[sweep]\nseed = [1, 2]\n"));
+    dir.write("aug.toml", fashion(flatten_dense, "[augment]\nhorizontal_flip = true\n"));
     std::filesystem::resize_file(dir.write("huge.toml", ""), 17 << 20);  // sparse: costs no disk
     dir.write("afile", "not a folder");
     const std::set<fs::path> before = files_under(dir.path());
@@ -259,7 +260,9 @@ TEST(HostileInput, FilesThatAreNotWhatTheySeem) {
           std::pair{"train .", ".: is a folder; expected a TOML file"},
           std::pair{"train huge.toml", "huge.toml: is 17825792 bytes; expected a TOML file of at most 16777216"},
           std::pair{"train ok.toml --out afile", "--out: afile exists and is not a folder"},
-          std::pair{"compare sweep.toml --out afile", "--out: afile exists and is not a folder"}}) {
+          std::pair{"compare sweep.toml --out afile", "--out: afile exists and is not a folder"},
+          std::pair{"evaluate model.safetensors --out afile", "--out: afile exists and is not a folder"},
+          std::pair{"augment-preview aug.toml --out .", "--out: . is a folder; expected the PNG file to write"}}) {
         const auto result = nnlab::testing::run_command(NNLAB_BINARY, args, "cd '" + dir.path().string() + "' &&");
         EXPECT_EQ(result.exit_code, 2) << args << ": " << result.output;
         EXPECT_THAT(result.output, HasSubstr(expected)) << args;
