@@ -40,12 +40,12 @@ std::string data_key(const Experiment& e) {
 
 int run_compare(const CompareArguments& args, const CommonOptions& common) {
     // Every variant is checked, and every dataset loaded, before the first one trains.
+    if (args.out) check_out_folder(*args.out, "--out");
     Sweep sweep = load_sweep(args.config);
     if (args.epochs)
         for (SweepVariant& v : sweep.variants) v.experiment.epochs = *args.epochs;
     if (common.threads > 0)
         for (SweepVariant& v : sweep.variants) v.experiment.threads = common.threads;
-    if (args.out) check_out_folder(*args.out, "--out");
     const std::optional<std::filesystem::path> root =
         args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt;
     std::map<std::string, DatasetSplits> datasets;

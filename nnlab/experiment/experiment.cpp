@@ -179,7 +179,7 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
     // folder without model.input_shape, that waits until the images are loaded).
     if (e.input_shape) {
         try {
-            build_model(e, *e.input_shape);
+            build_layers(e, *e.input_shape);
         } catch (const config::ConfigError&) {
             throw;
         } catch (const LayerError& error) {
@@ -235,13 +235,20 @@ std::string Experiment::to_toml() const {
            config::to_toml(description(), {"data", "augment", "model", "train", "optimizer", "schedule"});
 }
 
-std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape) {
+std::unique_ptr<Sequential> build_layers(const Experiment& experiment, const Shape& image_shape) {
     auto model = std::make_unique<Sequential>();
     model->add(Input{experiment.input_shape.value_or(image_shape)});
     for (const Description& layer : experiment.layers) model->add(make_layer(layer));
-    std::unique_ptr<Optimizer> optimizer = make_optimizer(experiment.optimizer);
+    const std::unique_ptr<Optimizer> optimizer = make_optimizer(experiment.optimizer);
     check_training_memory(*model, experiment.batch_size, optimizer->state_copies());
-    model->compile(std::move(optimizer), loss_from(Reader(experiment.loss, "loss")),
+    const Shape output = model->output_shape();
+    MetricTracker(experiment.metrics).check_classes(output.rank() == 2 ? output[1] : 0);
+    return model;
+}
+
+std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape) {
+    std::unique_ptr<Sequential> model = build_layers(experiment, image_shape);
+    model->compile(make_optimizer(experiment.optimizer), loss_from(Reader(experiment.loss, "loss")),
                    {.seed = experiment.seed, .metrics = experiment.metrics, .precision = experiment.precision});
     return model;
 }
@@ -281,7 +288,7 @@ std::vector<std::unique_ptr<Callback>> make_experiment_callbacks(const Experimen
 }
 
 void check_experiment_data(const Experiment& experiment, const DatasetSplits& data) {
-    const auto model = build_model(experiment, data.train.image_shape);
+    const auto model = build_layers(experiment, data.train.image_shape);
     const std::string last_layer = "model.layers[" + std::to_string(experiment.layers.size() - 1) + "]";
     for (const auto& [split, what] : {std::pair{&data.train, "training"}, std::pair{&data.test, "test"}}) {
         try {

@@ -90,6 +90,10 @@ Experiment load_experiment(const std::filesystem::path& file);
 // The same checks on a description already read (a variant of a sweep); `file` names it.
 Experiment experiment_from(const config::Reader& root, const std::filesystem::path& file);
 
+// The model's layers on the images, checked as build_model checks them but not compiled: no weight is allocated
+// or drawn, so checking a sweep of thousands of variants costs little.
+std::unique_ptr<Sequential> build_layers(const Experiment& experiment, const Shape& image_shape);
+
 // The model the experiment describes, compiled with its optimizer, loss, metrics, precision and seed. Throws
 // LayerError for a layer that does not fit, or when training it at the batch size would need more memory than the
 // machine has (before allocating any).
