@@ -8,9 +8,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <png.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -184,6 +186,77 @@ TEST(DecodeImage, OtherFilesAndMissingFilesAreErrors) {
                 HasSubstr((dir / "none.png").string()));
 }
 
+std::string read_bytes(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void put_big_endian(std::string& bytes, size_t at, uint32_t value, int width) {
+    for (int i = 0; i < width; ++i) bytes[at + i] = static_cast<char>((value >> (8 * (width - 1 - i))) & 0xFF);
+}
+
+// A small real PNG whose IHDR claims width × height (its CRC recomputed, so only the size is wrong).
+std::string png_claiming(const TempDir& dir, uint32_t width, uint32_t height) {
+    write_png(dir / "small.png", 4, 4, 3, gradient(4, 4, 3));
+    std::string bytes = read_bytes(dir / "small.png");
+    put_big_endian(bytes, 16, width, 4);  // signature (8), length (4), "IHDR" (4), then width and height
+    put_big_endian(bytes, 20, height, 4);
+    const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + 12), 17);  // "IHDR" and its 13 bytes
+    put_big_endian(bytes, 29, static_cast<uint32_t>(crc), 4);
+    return bytes;
+}
+
+// A small real baseline JPEG whose SOF0 claims width × height.
+std::string jpeg_claiming(const TempDir& dir, uint16_t width, uint16_t height) {
+    write_jpeg(dir / "small.jpg", 8, 8, 3, gradient(8, 8, 3));
+    std::string bytes = read_bytes(dir / "small.jpg");
+    const size_t sof = bytes.find("\xFF\xC0");
+    EXPECT_NE(sof, std::string::npos);
+    put_big_endian(bytes, sof + 5, height, 2);  // marker (2), length (2), precision (1), then height and width
+    put_big_endian(bytes, sof + 7, width, 2);
+    return bytes;
+}
+
+TEST(DecodeImage, PngClaimingMoreThanThePixelLimitIsRefusedBeforeAnyAllocation) {
+    TempDir dir;
+    const fs::path huge = dir.write("huge.png", png_claiming(dir, 65500, 65500));
+    const std::string message = any_error_message([&] { decode_image(huge, ColorMode::rgb); });
+    EXPECT_THAT(message, HasSubstr("cannot decode PNG " + huge.string()));
+    EXPECT_THAT(message, HasSubstr("claims 65500×65500 (width×height) pixels, more than the 89478485"));
+}
+
+TEST(DecodeImage, PngTooSmallForThePixelsItClaimsIsRefusedBeforeAnyAllocation) {
+    TempDir dir;
+    const fs::path claims = dir.write("claims.png", png_claiming(dir, 9000, 9000));  // under the limit
+    const std::string message = any_error_message([&] { decode_image(claims, ColorMode::rgb); });
+    EXPECT_THAT(message, HasSubstr("cannot decode PNG " + claims.string()));
+    EXPECT_THAT(message, HasSubstr("claims 9000×9000 (width×height) pixels, at least 10134000 bytes uncompressed"));
+    EXPECT_THAT(message, HasSubstr("cannot hold; the file is corrupt or truncated"));
+}
+
+TEST(DecodeImage, JpegClaimingMoreThanThePixelLimitIsRefusedBeforeAnyAllocation) {
+    TempDir dir;
+    const fs::path huge = dir.write("huge.jpg", jpeg_claiming(dir, 65500, 65500));
+    const std::string message = any_error_message([&] { decode_image(huge, ColorMode::rgb); });
+    EXPECT_THAT(message, HasSubstr("cannot decode JPEG " + huge.string()));
+    EXPECT_THAT(message, HasSubstr("claims 65500×65500 (width×height) pixels, more than the 89478485"));
+}
+
+// libjpeg fills what its data does not reach with grey and only warns; such an image must not be classified.
+TEST(DecodeImage, JpegWhoseDataEndsBeforeItsPixelsIsAnErrorNotAGreyImage) {
+    TempDir dir;
+    const fs::path larger = dir.write("larger.jpg", jpeg_claiming(dir, 64, 64));  // data for 8×8, then EOI
+    EXPECT_THAT(any_error_message([&] { decode_image(larger, ColorMode::rgb); }),
+                HasSubstr("cannot decode JPEG " + larger.string() +
+                          ": Corrupt JPEG data: premature end of data "
+                          "segment; the file is corrupt or truncated"));
+    write_jpeg(dir / "cut.jpg", 32, 32, 3, gradient(32, 32, 3));
+    std::string bytes = read_bytes(dir / "cut.jpg");
+    const fs::path cut = dir.write("cut_closed.jpg", bytes.substr(0, bytes.size() * 2 / 3) + "\xFF\xD9");
+    EXPECT_THAT(any_error_message([&] { decode_image(cut, ColorMode::grayscale); }),
+                HasSubstr("cannot decode JPEG " + cut.string()));
+}
+
 Image grey_image(int64_t height, int64_t width, std::vector<uint8_t> pixels) {
     return Image{.height = height, .width = width, .channels = 1, .pixels = std::move(pixels)};
 }
@@ -211,6 +284,13 @@ TEST(ResizeBilinear, HalvingAveragesPairsAndSameSizeIsIdentity) {
 
 TEST(ResizeBilinear, NonPositiveSizeIsAnError) {
     EXPECT_THAT(any_error_message([] { resize_bilinear(grey_image(1, 1, {0}), 0, 3); }), HasSubstr("(0, 3)"));
+}
+
+TEST(ResizeBilinear, SizeOverThePixelLimitOrAnEmptyImageIsAnError) {
+    EXPECT_THAT(any_error_message([] { resize_bilinear(grey_image(1, 1, {0}), 1 << 20, 1 << 20); }),
+                HasSubstr("image_size (1048576, 1048576) is more than the 89478485 pixels nnlab decodes"));
+    EXPECT_THAT(any_error_message([] { resize_bilinear(grey_image(0, 0, {}), 2, 2); }),
+                HasSubstr("cannot resize an empty or inconsistent image"));
 }
 
 }  // namespace
