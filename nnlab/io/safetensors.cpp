@@ -24,6 +24,9 @@ using json = nlohmann::json;
 static_assert(std::endian::native == std::endian::little, "safetensors files store little-endian float32");
 
 constexpr uint64_t max_header_bytes = 100'000'000;  // safetensors' own limit; larger means corrupt
+// A billion float32 parameters, far beyond any model nnlab trains on a CPU: a larger data section is refused
+// before it is read, whatever the header says.
+constexpr uint64_t max_data_bytes = uint64_t{1} << 32;
 
 // Invalid UTF-8 (a class name from a Latin-1 folder) is replaced rather than thrown as a json error.
 std::string json_text(const json& value) {
@@ -107,6 +110,12 @@ SafetensorsFile::SafetensorsFile(std::filesystem::path path) : path_(std::move(p
     header_ = parse_json(header, "the header");
     if (!header_.is_object()) fail("the header is not a JSON object");
     check_tensors(file_bytes - 8 - n);
+    if (file_bytes - 8 - n > max_data_bytes) {
+        fail(std::to_string(file_bytes - 8 - n) + " bytes of tensor data, more than the " +
+             std::to_string(max_data_bytes) +
+             " (a billion float32 values) nnlab reads; the file is corrupt or "
+             "not an nnlab model");
+    }
     data_.resize(file_bytes - 8 - n);
     read_exactly(*this, in.get(), data_.data(), data_.size(), "tensor data");
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/resource_usage.hpp"
 #include "tests/support/error_message.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -217,6 +218,16 @@ std::string jpeg_claiming(const TempDir& dir, uint16_t width, uint16_t height) {
     return bytes;
 }
 
+TEST(DecodeImage, FileLargerThanAnyImageIsRefusedWithoutReadingIt) {
+    TempDir dir;
+    const fs::path big = dir.write("big.png", png_claiming(dir, 4, 4));
+    fs::resize_file(big, uint64_t{2} << 30);  // a hole: no disk used
+    const double peak_before = peak_rss_mb();
+    EXPECT_THAT(any_error_message([&] { decode_image(big, ColorMode::rgb); }),
+                HasSubstr("cannot read image " + big.string() + ": it is 2147483648 bytes, more than the 1073741824"));
+    EXPECT_LT(peak_rss_mb() - peak_before, 100.0) << "the file's 2 GB were read";
+}
+
 TEST(DecodeImage, PngClaimingMoreThanThePixelLimitIsRefusedBeforeAnyAllocation) {
     TempDir dir;
     const fs::path huge = dir.write("huge.png", png_claiming(dir, 65500, 65500));
@@ -255,6 +266,51 @@ TEST(DecodeImage, JpegWhoseDataEndsBeforeItsPixelsIsAnErrorNotAGreyImage) {
     const fs::path cut = dir.write("cut_closed.jpg", bytes.substr(0, bytes.size() * 2 / 3) + "\xFF\xD9");
     EXPECT_THAT(any_error_message([&] { decode_image(cut, ColorMode::grayscale); }),
                 HasSubstr("cannot decode JPEG " + cut.string()));
+}
+
+// A progressive RGB JPEG of 384 valid scans: for each channel, the DC coefficient and then each of the 63 AC ones
+// in a scan of its own, each scan sent in two halves (successive approximation). Every scan is a pass over the
+// whole image, which is what makes thousands of them a way to stall a decoder.
+std::string jpeg_of_384_scans(const TempDir& dir) {
+    std::vector<jpeg_scan_info> scans;
+    for (int c = 0; c < 3; ++c) {
+        for (int k = 0; k < 64; ++k) {
+            for (const auto& [ah, al] : {std::pair{0, 1}, std::pair{1, 0}}) {
+                scans.push_back({.comps_in_scan = 1, .component_index = {c}, .Ss = k, .Se = k, .Ah = ah, .Al = al});
+            }
+        }
+    }
+    const fs::path path = dir / "scans.jpg";
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    jpeg_compress_struct info;
+    jpeg_error_mgr errors;
+    info.err = jpeg_std_error(&errors);
+    jpeg_create_compress(&info);
+    jpeg_stdio_dest(&info, file);
+    info.image_width = 8;
+    info.image_height = 8;
+    info.input_components = 3;
+    info.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&info);
+    info.scan_info = scans.data();
+    info.num_scans = static_cast<int>(scans.size());
+    jpeg_start_compress(&info, TRUE);
+    const std::vector<uint8_t> pixels = gradient(8, 8, 3);
+    while (info.next_scanline < info.image_height) {
+        JSAMPROW row = const_cast<uint8_t*>(pixels.data()) + info.next_scanline * 24;
+        jpeg_write_scanlines(&info, &row, 1);
+    }
+    jpeg_finish_compress(&info);
+    jpeg_destroy_compress(&info);
+    std::fclose(file);
+    return read_bytes(path);
+}
+
+TEST(DecodeImage, JpegOfMoreThan256ScansIsAnError) {
+    TempDir dir;
+    const fs::path scans = dir.write("many_scans.jpg", jpeg_of_384_scans(dir));
+    EXPECT_THAT(any_error_message([&] { decode_image(scans, ColorMode::rgb); }),
+                HasSubstr("cannot decode JPEG " + scans.string() + ": more than 256 scans"));
 }
 
 Image grey_image(int64_t height, int64_t width, std::vector<uint8_t> pixels) {

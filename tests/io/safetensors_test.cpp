@@ -56,6 +56,17 @@ TEST(SafetensorsFile, SparseTwoGigabyteFileWithABadHeaderIsRefusedWithoutReading
     EXPECT_LT(peak_rss_mb() - peak_before, 100.0) << "the file's 2 GB were read";
 }
 
+TEST(SafetensorsFile, DataSectionOverFourGigabytesIsRefusedWithoutReadingIt) {
+    TempDir dir;
+    const fs::path path = dir.write(
+        "model.safetensors", safetensors_bytes(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})"));
+    fs::resize_file(path, fs::file_size(path) + (uint64_t{5} << 30));  // 5 GB of zeros after it, in a hole
+    const double peak_before = peak_rss_mb();
+    EXPECT_THAT(error_message([&] { SafetensorsFile file(path); }),
+                HasSubstr("5368709120 bytes of tensor data, more than the 4294967296 (a billion float32 values)"));
+    EXPECT_LT(peak_rss_mb() - peak_before, 100.0) << "the file's 5 GB were read";
+}
+
 TEST(SafetensorsFile, HeaderLengthPastTheEndOfTheFileIsAnError) {
     TempDir dir;
     const fs::path path = dir.write("model.safetensors", length_field(1000) + "{}");

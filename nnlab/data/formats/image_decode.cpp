@@ -210,6 +210,14 @@ Image decode_image(const std::filesystem::path& file, ColorMode mode) {
     std::error_code error;
     if (std::filesystem::is_directory(file, error))
         throw Error("cannot read image " + file.string() + ": it is a folder, not a PNG or JPEG file");
+    // Even stored uncompressed as 16-bit RGBA, an image of max_image_pixels takes 716 MB; a larger file is not one
+    // nnlab would decode, and is refused before it is read.
+    constexpr uintmax_t max_file_bytes = uintmax_t{1} << 30;
+    if (const uintmax_t bytes = std::filesystem::file_size(file, error); !error && bytes > max_file_bytes) {
+        throw Error("cannot read image " + file.string() + ": it is " + std::to_string(bytes) +
+                    " bytes, more than the " + std::to_string(max_file_bytes) + " any image of at most " +
+                    std::to_string(max_image_pixels) + " pixels takes; the file is corrupt or not an image");
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw Error("cannot open image " + file.string() + " for reading; check that it exists and its permissions");
