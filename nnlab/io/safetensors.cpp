@@ -1,7 +1,10 @@
 // Safetensors — writing and reading the container of nnlab's model files, every part of a read file checked.
 #include "nnlab/io/safetensors.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <cstdio>
@@ -21,31 +24,25 @@ using json = nlohmann::json;
 static_assert(std::endian::native == std::endian::little, "safetensors files store little-endian float32");
 
 constexpr uint64_t max_header_bytes = 100'000'000;  // safetensors' own limit; larger means corrupt
+// A billion float32 parameters, far beyond any model nnlab trains on a CPU: a larger data section is refused
+// before it is read, whatever the header says.
+constexpr uint64_t max_data_bytes = uint64_t{1} << 32;
 
 // Invalid UTF-8 (a class name from a Latin-1 folder) is replaced rather than thrown as a json error.
 std::string json_text(const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-struct StoredTensor {
-    std::string name;
-    uint64_t begin = 0, end = 0;
-};
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 
-std::string read_whole(const SafetensorsFile& file, const std::filesystem::path& path) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!in) file.fail("cannot open the model file: " + std::generic_category().message(errno));
-    std::string bytes;
-    constexpr size_t chunk = size_t{1} << 20;
-    for (;;) {
-        const size_t old = bytes.size();
-        bytes.resize(old + chunk);
-        const size_t n = std::fread(bytes.data() + old, 1, chunk, in.get());
-        bytes.resize(old + n);
-        if (n < chunk) break;
+// Reads exactly `count` bytes, or fails saying how many the file had.
+void read_exactly(const SafetensorsFile& file, std::FILE* in, char* out, size_t count, const std::string& what) {
+    const size_t got = std::fread(out, 1, count, in);
+    if (std::ferror(in)) file.fail("cannot read the model file: " + std::generic_category().message(errno));
+    if (got != count) {
+        file.fail("truncated: expected " + std::to_string(count) + " bytes of " + what + ", found " +
+                  std::to_string(got) + " (the file changed while it was read?)");
     }
-    if (std::ferror(in.get())) file.fail("cannot read the model file: " + std::generic_category().message(errno));
-    return bytes;
 }
 
 }  // namespace
@@ -84,25 +81,94 @@ std::string encode_safetensors(const std::vector<NamedTensor>& tensors, const js
 }
 
 SafetensorsFile::SafetensorsFile(std::filesystem::path path) : path_(std::move(path)) {
-    bytes_ = read_whole(*this, path_);
-    if (bytes_.size() < 8) {
-        fail("not a model file: " + std::to_string(bytes_.size()) +
+    File in(std::fopen(path_.c_str(), "rb"), &std::fclose);
+    if (!in) fail("cannot open the model file: " + std::generic_category().message(errno));
+    std::array<char, 8> length{};
+    const size_t got = std::fread(length.data(), 1, length.size(), in.get());
+    if (std::ferror(in.get())) fail("cannot read the model file: " + std::generic_category().message(errno));
+    if (got < length.size()) {
+        fail("not a model file: " + std::to_string(got) +
              " bytes, too short for the 8-byte header length that starts a safetensors file");
     }
+    struct stat status {};
+    if (fstat(fileno(in.get()), &status) != 0 || !S_ISREG(status.st_mode) || status.st_size < 8) {
+        fail("cannot read the size of the model file; expected a regular file");
+    }
+    const auto file_bytes = static_cast<uint64_t>(status.st_size);
     uint64_t n = 0;
-    for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(static_cast<unsigned char>(bytes_[i])) << (8 * i);
+    for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(static_cast<unsigned char>(length[i])) << (8 * i);
     if (n > max_header_bytes) {
         fail("header length " + std::to_string(n) +
              " is over the 100 MB limit; the file is corrupt or not a model file");
     }
-    if (n > bytes_.size() - 8) {
-        fail("header length " + std::to_string(n) + " is larger than the " + std::to_string(bytes_.size() - 8) +
+    if (n > file_bytes - 8) {
+        fail("header length " + std::to_string(n) + " is larger than the " + std::to_string(file_bytes - 8) +
              " bytes after it; the file is truncated or not a model file");
     }
-    const std::string_view all(bytes_);
-    header_ = parse_json(all.substr(8, n), "the header");
+    std::string header(n, '\0');
+    read_exactly(*this, in.get(), header.data(), header.size(), "header");
+    header_ = parse_json(header, "the header");
     if (!header_.is_object()) fail("the header is not a JSON object");
-    data_ = all.substr(8 + n);
+    check_tensors(file_bytes - 8 - n);
+    if (file_bytes - 8 - n > max_data_bytes) {
+        fail(std::to_string(file_bytes - 8 - n) + " bytes of tensor data, more than the " +
+             std::to_string(max_data_bytes) +
+             " (a billion float32 values) nnlab reads; the file is corrupt or "
+             "not an nnlab model");
+    }
+    data_.resize(file_bytes - 8 - n);
+    read_exactly(*this, in.get(), data_.data(), data_.size(), "tensor data");
+}
+
+// Every tensor of the header on its own (F32, a shape, data_offsets spanning its bytes), then all of them tiling
+// the data section up to its end; bytes after the last are checked once the names are known, so that a missing
+// last tensor is named as such.
+void SafetensorsFile::check_tensors(uint64_t data_bytes) {
+    for (const auto& [name, entry] : header_.items()) {
+        if (name == "__metadata__") continue;
+        const std::string what = "tensor '" + name + "'";
+        if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
+            !entry.contains("data_offsets")) {
+            fail(what + ": expected {\"dtype\", \"shape\", \"data_offsets\"}, found " + json_text(entry));
+        }
+        if (entry["dtype"] != "F32")
+            fail(what + ": dtype " + json_text(entry["dtype"]) + "; nnlab model files hold F32 only");
+        const Shape found = shape(entry["shape"], what + " shape", 0);
+        const json& offsets = entry["data_offsets"];
+        if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+            !offsets[1].is_number_unsigned()) {
+            fail(what + ": data_offsets: expected [begin, end] (non-negative integers), found " + json_text(offsets));
+        }
+        StoredTensor t{found, offsets[0].get<uint64_t>(), offsets[1].get<uint64_t>()};
+        const uint64_t needed = f32_bytes(found);
+        if (t.end < t.begin || t.end - t.begin != needed) {
+            fail(what + ": data_offsets " + json_text(offsets) + " span " +
+                 (t.end < t.begin ? "a negative range" : std::to_string(t.end - t.begin) + " bytes") + ", but shape " +
+                 found.to_string() + " of F32 takes " + std::to_string(needed));
+        }
+        stored_.emplace(name, std::move(t));
+    }
+    // They must tile the data section: no overlap, no gap, nothing missing at the end.
+    std::vector<std::pair<std::string, StoredTensor>> sorted(stored_.begin(), stored_.end());
+    std::ranges::sort(sorted, {}, [](const auto& t) { return std::pair(t.second.begin, t.second.end); });
+    const auto range = [](const std::pair<std::string, StoredTensor>& t) {
+        return "'" + t.first + "' [" + std::to_string(t.second.begin) + ", " + std::to_string(t.second.end) + ")";
+    };
+    uint64_t expected_begin = 0;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        const StoredTensor& t = sorted[i].second;
+        if (t.begin < expected_begin)
+            fail("tensors " + range(sorted[i - 1]) + " and " + range(sorted[i]) + " overlap in the data section");
+        if (t.begin > expected_begin) {
+            fail("tensor " + range(sorted[i]) + " leaves a gap of " + std::to_string(t.begin - expected_begin) +
+                 " bytes before it in the data section");
+        }
+        expected_begin = t.end;
+    }
+    if (expected_begin > data_bytes) {
+        fail("truncated: expected " + std::to_string(expected_begin) + " bytes of tensor data, found " +
+             std::to_string(data_bytes));
+    }
 }
 
 void SafetensorsFile::fail(const std::string& problem) const {
@@ -110,9 +176,17 @@ void SafetensorsFile::fail(const std::string& problem) const {
 }
 
 json SafetensorsFile::parse_json(std::string_view text, const std::string& what) const {
+    // The parser itself keeps its own stack; the depth is checked as it goes, before the tree gets deep.
+    const json::parser_callback_t bounded_depth = [&](int depth, json::parse_event_t, json&) {
+        if (depth > max_json_depth) {
+            fail(what + " nests JSON deeper than " + std::to_string(max_json_depth) +
+                 " levels; the file is corrupt or not a model file");
+        }
+        return true;
+    };
     try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
+        return json::parse(text, bounded_depth);
+    } catch (const json::exception& e) {  // a syntax error, or a number too large for a double (1e999)
         fail(what + " is not valid JSON (" + e.what() + ")");
     }
 }
@@ -139,40 +213,22 @@ const json& SafetensorsFile::metadata(const std::string& what) const {
 }
 
 std::vector<std::string_view> SafetensorsFile::tensors(const std::vector<ExpectedTensor>& expected) const {
-    std::vector<StoredTensor> stored;
+    std::vector<std::string_view> views;
     std::vector<std::string> missing;
+    std::unordered_set<std::string> known;
     for (const ExpectedTensor& e : expected) {
-        const auto it = header_.find(e.name);
-        if (it == header_.end()) {
+        const auto it = stored_.find(e.name);
+        if (it == stored_.end()) {
             missing.push_back(e.name);
             continue;
         }
-        const std::string what = "tensor '" + e.name + "'";
-        const json& entry = *it;
-        if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
-            !entry.contains("data_offsets")) {
-            fail(what + ": expected {\"dtype\", \"shape\", \"data_offsets\"}, found " + json_text(entry));
+        const StoredTensor& t = it->second;
+        if (t.shape != e.shape) {
+            fail("tensor '" + e.name + "': shape " + t.shape.to_string() + " in the file, but " + e.owner +
+                 " declares " + e.shape.to_string());
         }
-        if (entry["dtype"] != "F32")
-            fail(what + ": dtype " + json_text(entry["dtype"]) + "; nnlab model files hold F32 only");
-        const Shape found = shape(entry["shape"], what + " shape", 0);
-        if (found != e.shape) {
-            fail(what + ": shape " + found.to_string() + " in the file, but " + e.owner + " declares " +
-                 e.shape.to_string());
-        }
-        const json& offsets = entry["data_offsets"];
-        if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
-            !offsets[1].is_number_unsigned()) {
-            fail(what + ": data_offsets: expected [begin, end] (non-negative integers), found " + json_text(offsets));
-        }
-        StoredTensor t{e.name, offsets[0].get<uint64_t>(), offsets[1].get<uint64_t>()};
-        const uint64_t needed = f32_bytes(e.shape);
-        if (t.end < t.begin || t.end - t.begin != needed) {
-            fail(what + ": data_offsets " + json_text(offsets) + " span " +
-                 (t.end < t.begin ? "a negative range" : std::to_string(t.end - t.begin) + " bytes") + ", but shape " +
-                 found.to_string() + " of F32 takes " + std::to_string(needed));
-        }
-        stored.push_back(std::move(t));
+        known.insert(e.name);
+        views.push_back(std::string_view(data_).substr(t.begin, t.end - t.begin));
     }
     auto list = [](const std::vector<std::string>& names) {
         std::string text;
@@ -180,41 +236,18 @@ std::vector<std::string_view> SafetensorsFile::tensors(const std::vector<Expecte
         return text;
     };
     if (!missing.empty()) fail("missing tensors " + list(missing) + " (the model declares them)");
-    std::unordered_set<std::string> known{"__metadata__"};
-    for (const StoredTensor& t : stored) known.insert(t.name);
     std::vector<std::string> extra;
-    for (const auto& [key, value] : header_.items())
-        if (!known.contains(key)) extra.push_back(key);
+    for (const auto& [name, tensor] : stored_)
+        if (!known.contains(name)) extra.push_back(name);
     if (!extra.empty()) fail("unexpected tensors " + list(extra) + " (the model declares none of them)");
 
-    // The tensors must tile the data section: no overlap, no gap, nothing missing at the end.
-    std::vector<StoredTensor> sorted = stored;
-    std::ranges::sort(sorted, {}, [](const StoredTensor& t) { return std::pair(t.begin, t.end); });
-    uint64_t expected_begin = 0;
-    for (size_t i = 0; i < sorted.size(); ++i) {
-        const StoredTensor& t = sorted[i];
-        auto range = [](const StoredTensor& s) {
-            return "'" + s.name + "' [" + std::to_string(s.begin) + ", " + std::to_string(s.end) + ")";
-        };
-        if (t.begin < expected_begin)
-            fail("tensors " + range(sorted[i - 1]) + " and " + range(t) + " overlap in the data section");
-        if (t.begin > expected_begin) {
-            fail("tensor " + range(t) + " leaves a gap of " + std::to_string(t.begin - expected_begin) +
-                 " bytes before it in the data section");
-        }
-        expected_begin = t.end;
+    // Every byte of the data section belongs to one of the expected tensors.
+    uint64_t data_end = 0;
+    for (const auto& [name, tensor] : stored_) data_end = std::max(data_end, tensor.end);
+    if (data_.size() > data_end) {
+        fail(std::to_string(data_.size() - data_end) + " bytes after the last tensor; expected " +
+             std::to_string(data_end) + " bytes of tensor data, found " + std::to_string(data_.size()));
     }
-    const uint64_t size = data_.size();
-    if (size < expected_begin) {
-        fail("truncated: expected " + std::to_string(expected_begin) + " bytes of tensor data, found " +
-             std::to_string(size));
-    }
-    if (size > expected_begin) {
-        fail(std::to_string(size - expected_begin) + " bytes after the last tensor; expected " +
-             std::to_string(expected_begin) + " bytes of tensor data, found " + std::to_string(size));
-    }
-    std::vector<std::string_view> views;
-    for (const StoredTensor& t : stored) views.push_back(data_.substr(t.begin, t.end - t.begin));
     return views;
 }
 

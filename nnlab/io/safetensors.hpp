@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,7 +45,10 @@ struct ExpectedTensor {
     std::string owner;
 };
 
-// A safetensors file, read whole and its header parsed. Every problem is an nnlab::Error "<file>: <problem>".
+// A safetensors file, its header parsed and checked before the data is read: the header length against the file's
+// size and the 100 MB cap, its JSON nesting against max_json_depth, every tensor's dtype, shape and data_offsets
+// against each other and the file's size. Only then is the data section read, so a corrupt header costs no more
+// memory than the file holds. Every problem is an nnlab::Error "<file>: <problem>".
 class SafetensorsFile {
 public:
     explicit SafetensorsFile(std::filesystem::path path);
@@ -57,15 +61,27 @@ public:
 
     // Helpers for reading the metadata, with the file's name in every message.
     [[noreturn]] void fail(const std::string& problem) const;
+    // JSON nested at most max_json_depth deep: deeper trees would overflow the stack of the recursive code that
+    // copies, compares and prints them (nnlab's own files nest a few levels).
     nlohmann::json parse_json(std::string_view text, const std::string& what) const;
     // An array of sizes from `smallest` to 2^40 (a bound that keeps sizes and their products sane).
     Shape shape(const nlohmann::json& value, const std::string& what, uint64_t smallest) const;
 
+    static constexpr int max_json_depth = 64;
+
 private:
+    // A tensor of the header, checked against the data section.
+    struct StoredTensor {
+        Shape shape;
+        uint64_t begin = 0, end = 0;
+    };
+
+    void check_tensors(uint64_t data_bytes);
+
     std::filesystem::path path_;
-    std::string bytes_;
     nlohmann::json header_;
-    std::string_view data_;
+    std::map<std::string, StoredTensor> stored_;  // every header key but __metadata__
+    std::string data_;                            // the data section
 };
 
 // 4 · numel, saturating instead of overflowing: shapes come from files that may be corrupt.

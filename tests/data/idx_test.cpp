@@ -231,6 +231,45 @@ TEST(Idx, SplitsWithDifferentImageSizesAreAnError) {
 }
 
 // The real data, when Debian's dataset-fashion-mnist package is installed.
+TEST(Idx, GzipHeaderClaimingMoreThanTheStreamCouldHoldIsRefusedBeforeAnyAllocation) {
+    TempDir dir;
+    std::string header;  // 2^24 · 16 · 8 = 2 GiB, under the 4 GiB sanity bound
+    put_u32(header, 0x00000803);
+    put_u32(header, 1u << 24);
+    put_u32(header, 16);
+    put_u32(header, 8);
+    write_gzip(dir / "images.gz", header + std::string(64, '\0'));
+    const std::string message = error_message([&] { read_idx(dir / "images.gz", 3); });
+    EXPECT_THAT(message, HasSubstr("its header claims 16777216×16×8 = 2,147,483,664 bytes with the header"));
+    EXPECT_THAT(message, HasSubstr("bytes gzip'd hold at most"));
+}
+
+TEST(Idx, HeaderClaimingATerabyteIsAnError) {
+    TempDir dir;
+    std::string header;
+    put_u32(header, 0x00000803);
+    for (int d = 0; d < 3; ++d) put_u32(header, 1u << 14);  // 2^42 bytes, a terabyte
+    const fs::path path = write_file(dir / "images", header);
+    EXPECT_THAT(error_message([&] { read_idx(path, 3); }), HasSubstr("has a corrupt header: its dimensions "
+                                                                     "describe more than 4,294,967,296 bytes"));
+}
+
+TEST(Idx, ImagesOfNoPixelsOrNoImagesAreAnError) {
+    TempDir dir;
+    SmallIdx idx;
+    idx.train_images = idx_images(12, 0, 28, 0);
+    idx.write(dir / "zero", false);
+    EXPECT_THAT(error_message([&] { load_idx_dataset(dir / "zero", digits); }),
+                HasSubstr("train-images-idx3-ubyte holds 12 images of 0×28 pixels; expected at least one image of "
+                          "at least 1×1 pixels"));
+    idx = SmallIdx{};
+    idx.test_images = idx_images(0, 28, 28, 0);
+    idx.test_labels = idx_labels(0, 0);
+    idx.write(dir / "empty", false);
+    EXPECT_THAT(error_message([&] { load_idx_dataset(dir / "empty", digits); }),
+                HasSubstr("t10k-images-idx3-ubyte holds 0 images of 28×28 pixels"));
+}
+
 TEST(IdxRealData, FashionMnistFromTheDebianPackage) {
     const fs::path folder = "/usr/share/datasets/fashion-mnist";
     if (!fs::is_regular_file(folder / "train-images-idx3-ubyte.gz")) {

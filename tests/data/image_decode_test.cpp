@@ -8,13 +8,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <png.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/resource_usage.hpp"
 #include "tests/support/error_message.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -184,6 +187,132 @@ TEST(DecodeImage, OtherFilesAndMissingFilesAreErrors) {
                 HasSubstr((dir / "none.png").string()));
 }
 
+std::string read_bytes(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void put_big_endian(std::string& bytes, size_t at, uint32_t value, int width) {
+    for (int i = 0; i < width; ++i) bytes[at + i] = static_cast<char>((value >> (8 * (width - 1 - i))) & 0xFF);
+}
+
+// A small real PNG whose IHDR claims width × height (its CRC recomputed, so only the size is wrong).
+std::string png_claiming(const TempDir& dir, uint32_t width, uint32_t height) {
+    write_png(dir / "small.png", 4, 4, 3, gradient(4, 4, 3));
+    std::string bytes = read_bytes(dir / "small.png");
+    put_big_endian(bytes, 16, width, 4);  // signature (8), length (4), "IHDR" (4), then width and height
+    put_big_endian(bytes, 20, height, 4);
+    const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + 12), 17);  // "IHDR" and its 13 bytes
+    put_big_endian(bytes, 29, static_cast<uint32_t>(crc), 4);
+    return bytes;
+}
+
+// A small real baseline JPEG whose SOF0 claims width × height.
+std::string jpeg_claiming(const TempDir& dir, uint16_t width, uint16_t height) {
+    write_jpeg(dir / "small.jpg", 8, 8, 3, gradient(8, 8, 3));
+    std::string bytes = read_bytes(dir / "small.jpg");
+    const size_t sof = bytes.find("\xFF\xC0");
+    EXPECT_NE(sof, std::string::npos);
+    put_big_endian(bytes, sof + 5, height, 2);  // marker (2), length (2), precision (1), then height and width
+    put_big_endian(bytes, sof + 7, width, 2);
+    return bytes;
+}
+
+TEST(DecodeImage, FileLargerThanAnyImageIsRefusedWithoutReadingIt) {
+    TempDir dir;
+    const fs::path big = dir.write("big.png", png_claiming(dir, 4, 4));
+    fs::resize_file(big, uint64_t{2} << 30);  // a hole: no disk used
+    const double peak_before = peak_rss_mb();
+    EXPECT_THAT(any_error_message([&] { decode_image(big, ColorMode::rgb); }),
+                HasSubstr("cannot read image " + big.string() + ": it is 2147483648 bytes, more than the 1073741824"));
+    EXPECT_LT(peak_rss_mb() - peak_before, 100.0) << "the file's 2 GB were read";
+}
+
+TEST(DecodeImage, PngClaimingMoreThanThePixelLimitIsRefusedBeforeAnyAllocation) {
+    TempDir dir;
+    const fs::path huge = dir.write("huge.png", png_claiming(dir, 65500, 65500));
+    const std::string message = any_error_message([&] { decode_image(huge, ColorMode::rgb); });
+    EXPECT_THAT(message, HasSubstr("cannot decode PNG " + huge.string()));
+    EXPECT_THAT(message, HasSubstr("claims 65500×65500 (width×height) pixels, more than the 89478485"));
+}
+
+TEST(DecodeImage, PngTooSmallForThePixelsItClaimsIsRefusedBeforeAnyAllocation) {
+    TempDir dir;
+    const fs::path claims = dir.write("claims.png", png_claiming(dir, 9000, 9000));  // under the limit
+    const std::string message = any_error_message([&] { decode_image(claims, ColorMode::rgb); });
+    EXPECT_THAT(message, HasSubstr("cannot decode PNG " + claims.string()));
+    EXPECT_THAT(message, HasSubstr("claims 9000×9000 (width×height) pixels, at least 10134000 bytes uncompressed"));
+    EXPECT_THAT(message, HasSubstr("cannot hold; the file is corrupt or truncated"));
+}
+
+TEST(DecodeImage, JpegClaimingMoreThanThePixelLimitIsRefusedBeforeAnyAllocation) {
+    TempDir dir;
+    const fs::path huge = dir.write("huge.jpg", jpeg_claiming(dir, 65500, 65500));
+    const std::string message = any_error_message([&] { decode_image(huge, ColorMode::rgb); });
+    EXPECT_THAT(message, HasSubstr("cannot decode JPEG " + huge.string()));
+    EXPECT_THAT(message, HasSubstr("claims 65500×65500 (width×height) pixels, more than the 89478485"));
+}
+
+// libjpeg fills what its data does not reach with grey and only warns; such an image must not be classified.
+TEST(DecodeImage, JpegWhoseDataEndsBeforeItsPixelsIsAnErrorNotAGreyImage) {
+    TempDir dir;
+    const fs::path larger = dir.write("larger.jpg", jpeg_claiming(dir, 64, 64));  // data for 8×8, then EOI
+    EXPECT_THAT(any_error_message([&] { decode_image(larger, ColorMode::rgb); }),
+                HasSubstr("cannot decode JPEG " + larger.string() +
+                          ": Corrupt JPEG data: premature end of data "
+                          "segment; the file is corrupt or truncated"));
+    write_jpeg(dir / "cut.jpg", 32, 32, 3, gradient(32, 32, 3));
+    std::string bytes = read_bytes(dir / "cut.jpg");
+    const fs::path cut = dir.write("cut_closed.jpg", bytes.substr(0, bytes.size() * 2 / 3) + "\xFF\xD9");
+    EXPECT_THAT(any_error_message([&] { decode_image(cut, ColorMode::grayscale); }),
+                HasSubstr("cannot decode JPEG " + cut.string()));
+}
+
+// A progressive RGB JPEG of 384 valid scans: for each channel, the DC coefficient and then each of the 63 AC ones
+// in a scan of its own, each scan sent in two halves (successive approximation). Every scan is a pass over the
+// whole image, which is what makes thousands of them a way to stall a decoder.
+std::string jpeg_of_384_scans(const TempDir& dir) {
+    std::vector<jpeg_scan_info> scans;
+    for (int c = 0; c < 3; ++c) {
+        for (int k = 0; k < 64; ++k) {
+            for (const auto& [ah, al] : {std::pair{0, 1}, std::pair{1, 0}}) {
+                scans.push_back({.comps_in_scan = 1, .component_index = {c}, .Ss = k, .Se = k, .Ah = ah, .Al = al});
+            }
+        }
+    }
+    const fs::path path = dir / "scans.jpg";
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    jpeg_compress_struct info;
+    jpeg_error_mgr errors;
+    info.err = jpeg_std_error(&errors);
+    jpeg_create_compress(&info);
+    jpeg_stdio_dest(&info, file);
+    info.image_width = 8;
+    info.image_height = 8;
+    info.input_components = 3;
+    info.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&info);
+    info.scan_info = scans.data();
+    info.num_scans = static_cast<int>(scans.size());
+    jpeg_start_compress(&info, TRUE);
+    const std::vector<uint8_t> pixels = gradient(8, 8, 3);
+    while (info.next_scanline < info.image_height) {
+        JSAMPROW row = const_cast<uint8_t*>(pixels.data()) + info.next_scanline * 24;
+        jpeg_write_scanlines(&info, &row, 1);
+    }
+    jpeg_finish_compress(&info);
+    jpeg_destroy_compress(&info);
+    std::fclose(file);
+    return read_bytes(path);
+}
+
+TEST(DecodeImage, JpegOfMoreThan256ScansIsAnError) {
+    TempDir dir;
+    const fs::path scans = dir.write("many_scans.jpg", jpeg_of_384_scans(dir));
+    EXPECT_THAT(any_error_message([&] { decode_image(scans, ColorMode::rgb); }),
+                HasSubstr("cannot decode JPEG " + scans.string() + ": more than 256 scans"));
+}
+
 Image grey_image(int64_t height, int64_t width, std::vector<uint8_t> pixels) {
     return Image{.height = height, .width = width, .channels = 1, .pixels = std::move(pixels)};
 }
@@ -211,6 +340,13 @@ TEST(ResizeBilinear, HalvingAveragesPairsAndSameSizeIsIdentity) {
 
 TEST(ResizeBilinear, NonPositiveSizeIsAnError) {
     EXPECT_THAT(any_error_message([] { resize_bilinear(grey_image(1, 1, {0}), 0, 3); }), HasSubstr("(0, 3)"));
+}
+
+TEST(ResizeBilinear, SizeOverThePixelLimitOrAnEmptyImageIsAnError) {
+    EXPECT_THAT(any_error_message([] { resize_bilinear(grey_image(1, 1, {0}), 1 << 20, 1 << 20); }),
+                HasSubstr("image_size (1048576, 1048576) is more than the 89478485 pixels nnlab decodes"));
+    EXPECT_THAT(any_error_message([] { resize_bilinear(grey_image(0, 0, {}), 2, 2); }),
+                HasSubstr("cannot resize an empty or inconsistent image"));
 }
 
 }  // namespace

@@ -108,6 +108,7 @@ TEST(ImageFolder, TrainAndTestWithDifferentClassesIsAnError) {
     TempDir dir;
     write_small_folder(dir / "root" / "train");
     write_png(dir / "root" / "test" / "a_cat" / "t.png", 4, 6, 1);
+    write_png(dir / "root" / "test" / "z_fox" / "t.png", 4, 6, 2);
     EXPECT_THAT(error_message([&] { load_image_folder(dir / "root"); }), HasSubstr("differ"));
 }
 
@@ -136,8 +137,20 @@ TEST(ImageFolder, NoClassFoldersIsAnError) {
     write_png(dir / "flat" / "a.png", 4, 6, 1);
     const std::string message = error_message([&] { image_dataset_from_directory(dir / "flat"); });
     EXPECT_THAT(message, HasSubstr((dir / "flat").string()));
-    EXPECT_THAT(message, HasSubstr("no class folders"));
+    EXPECT_THAT(message, HasSubstr("no class folders (it holds 1 image itself)"));
     EXPECT_THAT(error_message([&] { image_dataset_from_directory(dir / "nowhere"); }), HasSubstr("does not exist"));
+    fs::create_directories(dir / "empty");
+    EXPECT_THAT(error_message([&] { image_dataset_from_directory(dir / "empty"); }),
+                HasSubstr("image folder " + (dir / "empty").string() + " has no class folders; expected the layout"));
+}
+
+TEST(ImageFolder, OneClassFolderIsAnError) {
+    TempDir dir;
+    write_png(dir / "one" / "cat" / "a.png", 4, 6, 1);
+    write_png(dir / "one" / "cat" / "b.png", 4, 6, 2);
+    EXPECT_THAT(error_message([&] { load_image_folder(dir / "one"); }),
+                HasSubstr("image folder " + (dir / "one").string() +
+                          " has one class folder (cat); a classifier needs at least two classes"));
 }
 
 TEST(ImageFolder, InconsistentSizesNameBothFilesAndSizes) {

@@ -403,6 +403,7 @@ TEST_F(ModelFile, MissingTensorIsAnError) {
 
 TEST_F(ModelFile, ExtraTensorIsAnError) {
     save_small_model();
+    write_bytes(path_, read_bytes(path_) + std::string(4, '\0'));  // the extra tensor's bytes are there
     edit_header([](json& header) {
         header["dense_9/kernel"] = {{"dtype", "F32"}, {"shape", {1}}, {"data_offsets", {92, 96}}};
     });
@@ -481,6 +482,27 @@ TEST_F(ModelFile, ClassNamesThatDoNotMatchTheOutputsAreAnError) {
     edit_metadata("class_names", [](json& names) { names.push_back("maybe"); });
     EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.class_names: 3 class names for a model "
                                                                 "that outputs (None, 2)")));
+}
+
+TEST_F(ModelFile, LayerCountIsCheckedBeforeAnyLayerIsBuilt) {
+    save_small_model();
+    edit_metadata("model", [](json& model) {
+        model["layers"] = json::array();
+        for (int i = 0; i < 20'000; ++i) model["layers"].push_back({{"type", "Flatten"}});
+    });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model describes 20000 layers (nested "
+                                                                "ones counted); expected at most 10000")));
+}
+
+TEST_F(ModelFile, SampleShapesAreBoundedBeforeUse) {
+    save_small_model();
+    edit_metadata("training", [](json& training) { training["image_shape"] = {1 << 20, 1 << 20, 3}; });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.training.image_shape (1048576, "
+                                                                "1048576, 3) is too large for one sample")));
+    save_small_model();
+    edit_metadata("training", [](json& training) { training["image_shape"] = {32, 0, 3}; });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.training.image_shape: expected an "
+                                                                "array of positive integer sizes, found [32,0,3]")));
 }
 
 TEST_F(ModelFile, UnknownOptimizerInCompileIsAnError) {

@@ -4,7 +4,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <system_error>
@@ -30,6 +32,7 @@ public:
         if (!fs::is_regular_file(path, error)) throw_missing(name);
         const uintmax_t bytes = fs::file_size(path, error);
         if (error) throw Error("cannot read the size of " + path.string() + ": " + error.message());
+        check_size(name, bytes);
         return bytes;
     }
 
@@ -101,7 +104,9 @@ private:
     void read_entries() {
         std::unique_ptr<archive, ArchiveFree> reader(archive_read_new());
         archive* a = reader.get();
-        archive_read_support_filter_all(a);  // .tar.gz, and a .tar a browser already unpacked
+        // .tar.gz, and a .tar a browser already unpacked; no other filter, since libarchive would run an outside
+        // program for some of them (lrzip, grzip) on whatever bytes the file starts with.
+        archive_read_support_filter_gzip(a);
         archive_read_support_format_tar(a);
         if (archive_read_open_filename(a, archive_.c_str(), 1 << 20) != ARCHIVE_OK) throw_archive(a, "open");
         archive_entry* header = nullptr;
@@ -109,20 +114,34 @@ private:
             const int status = archive_read_next_header(a, &header);
             if (status == ARCHIVE_EOF) break;
             if (status < ARCHIVE_WARN) throw_archive(a, "entry header");
-            const std::string name = wanted_name(archive_entry_pathname(header));
+            const std::string name = wanted_name(entry_path(header));
             if (name.empty() || archive_entry_filetype(header) != AE_IFREG || entries_.contains(name)) continue;
-            entries_[name] = read_entry(a, header);
+            entries_[name] = read_entry(a, header, name);
         }
     }
 
-    std::vector<uint8_t> read_entry(archive* a, archive_entry* header) const {
+    // libarchive gives no path for an entry whose name it cannot convert; such an entry is no file we want.
+    static std::string entry_path(archive_entry* header) {
+        const char* path = archive_entry_pathname(header);
+        return path == nullptr ? std::string() : std::string(path);
+    }
+
+    // Read in chunks, checked against the size bound as they come: the size an entry's header claims is not trusted
+    // for an allocation.
+    std::vector<uint8_t> read_entry(archive* a, archive_entry* header, const std::string& name) const {
+        const std::string path = entry_path(header);
+        if (archive_entry_size_is_set(header)) {
+            const la_int64_t claimed = archive_entry_size(header);
+            if (claimed < 0) throw_archive(a, "entry " + path + " claims a negative size");
+            check_size(name, static_cast<uintmax_t>(claimed));
+        }
         std::vector<uint8_t> bytes;
-        if (archive_entry_size_is_set(header)) bytes.reserve(static_cast<size_t>(archive_entry_size(header)));
         std::array<uint8_t, 1 << 16> chunk;
         while (true) {
             const la_ssize_t got = archive_read_data(a, chunk.data(), chunk.size());
-            if (got < 0) throw_archive(a, std::string("entry ") + archive_entry_pathname(header));
+            if (got < 0) throw_archive(a, "entry " + path);
             if (got == 0) break;
+            check_size(name, bytes.size() + static_cast<size_t>(got));
             bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + got);
         }
         return bytes;
@@ -154,6 +173,14 @@ std::unique_ptr<DatasetFiles> DatasetFiles::open(const fs::path& location, Datas
     if (fs::is_regular_file(location, error)) return open_archive(location, std::move(spec));
     throw Error(spec.dataset + " not found at " + location.string() + ": expected the " + spec.folder_name +
                 " folder or the " + archive_name + " archive");
+}
+
+void DatasetFiles::check_size(const std::string& name, uintmax_t bytes) const {
+    if (bytes <= spec_.max_file_bytes) return;
+    throw Error(spec_.dataset + " file " + name + " in " + where() + " is " +
+                with_thousands(static_cast<int64_t>(std::min<uintmax_t>(bytes, INT64_MAX))) + " bytes, more than the " +
+                with_thousands(static_cast<int64_t>(spec_.max_file_bytes)) + " of the largest file of the official " +
+                spec_.dataset + "; it is damaged or not from the " + spec_.dataset + " binary archive; " + spec_.hint);
 }
 
 void DatasetFiles::throw_missing(const std::string& name) const {

@@ -17,6 +17,9 @@ struct DatasetFilesSpec {
     std::string folder_name;         // "cifar-10-batches-bin": archive entries match <folder_name>/<name> or <name>
     std::vector<std::string> names;  // every file the loader will ask for
     std::string hint;                // how to get a good copy, ends every error message
+    // The size of the largest official file: anything larger is not the dataset's, and is refused before it is
+    // read, whatever size an archive entry's header claims.
+    uintmax_t max_file_bytes = 0;  // 0 refuses every file: each dataset must say
 };
 
 // The files of one copy. read() returns bytes that stay valid until the next read() or release(); an archive
@@ -35,7 +38,8 @@ public:
 
     // "folder /data/cifar-10-batches-bin" or "archive /data/cifar-10-binary.tar.gz", for messages.
     virtual std::string where() const = 0;
-    // Throws nnlab::Error "<dataset> file <name> is missing from <where>; …" when the file is not there.
+    // Throws nnlab::Error "<dataset> file <name> is missing from <where>; …" when the file is not there, and
+    // naming the file when it is larger than spec().max_file_bytes.
     virtual uintmax_t size(const std::string& name) = 0;
     virtual std::span<const uint8_t> read(const std::string& name) = 0;
     virtual void release(const std::string& name) = 0;
@@ -45,6 +49,8 @@ public:
 protected:
     explicit DatasetFiles(DatasetFilesSpec spec) : spec_(std::move(spec)) {}
     [[noreturn]] void throw_missing(const std::string& name) const;
+    // Throws naming the file unless `bytes` is at most spec().max_file_bytes.
+    void check_size(const std::string& name, uintmax_t bytes) const;
 
 private:
     DatasetFilesSpec spec_;

@@ -35,7 +35,11 @@ DatasetFilesSpec files_spec() {
     std::vector<std::string> names(train_names.begin(), train_names.end());
     names.push_back(test_name);
     names.push_back(meta_name);
-    return {.dataset = "CIFAR-10", .folder_name = folder_name, .names = names, .hint = download_hint};
+    return {.dataset = "CIFAR-10",
+            .folder_name = folder_name,
+            .names = names,
+            .hint = download_hint,
+            .max_file_bytes = official_records * record_bytes};
 }
 
 int64_t record_count(DatasetFiles& files, const std::string& name) {

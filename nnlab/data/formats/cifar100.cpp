@@ -36,7 +36,8 @@ DatasetFilesSpec files_spec() {
     return {.dataset = "CIFAR-100",
             .folder_name = folder_name,
             .names = {train_name, test_name, fine_names, coarse_names},
-            .hint = download_hint};
+            .hint = download_hint,
+            .max_file_bytes = official_train * record_bytes};
 }
 
 int64_t record_count(DatasetFiles& files, const std::string& name, int64_t official) {

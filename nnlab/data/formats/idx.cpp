@@ -19,7 +19,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint8_t ubyte_type = 0x08;
-constexpr int64_t max_bytes = int64_t{1} << 36;  // 64 GiB: anything larger is a corrupt header, not a dataset
+// 4 GiB, seven times the largest IDX dataset published (EMNIST ByClass, 547 MB of training images): anything larger
+// is a corrupt header, not a dataset.
+constexpr int64_t max_bytes = int64_t{1} << 32;
+// Deflate stores at most 1032 bytes in one (a run of zeros, each 258-byte match in a one-bit code), so a gzip'd
+// file of n bytes holds at most 1032 n bytes of data.
+constexpr int64_t max_deflate_ratio = 1032;
 
 struct GzClose {
     void operator()(gzFile_s* file) const { gzclose(file); }
@@ -65,6 +70,24 @@ int64_t read_up_to(gzFile_s* file, uint8_t* out, int64_t bytes, std::string& gz_
                 "; download it again");
 }
 
+// A header claiming more data than the file could hold is refused before anything is allocated for it.
+void check_file_can_hold(gzFile_s* file, const fs::path& path, const std::vector<int64_t>& dims, int64_t needed) {
+    std::error_code error;
+    const uintmax_t file_bytes = fs::file_size(path, error);
+    if (error) throw Error("cannot read the size of IDX file " + path.string() + ": " + error.message());
+    const auto held = static_cast<int64_t>(std::min(file_bytes, static_cast<uintmax_t>(max_bytes)));
+    if (gzdirect(file) == 1) {  // a plain file
+        if (needed > held) throw_truncated(path, "data", needed, held, "");
+        return;
+    }
+    if (needed <= held * max_deflate_ratio) return;
+    std::string shape;
+    for (const int64_t d : dims) shape += (shape.empty() ? "" : "×") + std::to_string(d);
+    throw Error("IDX file " + path.string() + " is truncated or corrupt: its header claims " + shape + " = " +
+                with_thousands(needed) + " bytes with the header, but its " + with_thousands(held) +
+                " bytes gzip'd hold at most " + with_thousands(held * max_deflate_ratio) + "; download it again");
+}
+
 uint32_t big_endian(const uint8_t* bytes) {
     return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3];
 }
@@ -91,6 +114,12 @@ Dataset load_split(const fs::path& images_path, const fs::path& labels_path,
                     " do not match: the first holds " + with_thousands(static_cast<int64_t>(images.dims[0])) +
                     " images, the second " + with_thousands(static_cast<int64_t>(labels.dims[0])) +
                     " labels; expected one label per image (are they from the same download?)");
+    }
+    if (images.dims[0] == 0 || images.dims[1] == 0 || images.dims[2] == 0) {
+        throw Error("IDX file " + images_path.string() + " holds " +
+                    with_thousands(static_cast<int64_t>(images.dims[0])) + " images of " +
+                    std::to_string(images.dims[1]) + "×" + std::to_string(images.dims[2]) +
+                    " pixels; expected at least one image of at least 1×1 pixels");
     }
     Dataset data;
     data.image_shape = Shape{images.dims[1], images.dims[2], 1};
@@ -145,8 +174,9 @@ IdxArray read_idx(const fs::path& path, int expected_rank) {
         }
         bytes *= array.dims.back();
     }
-    // Grown as data arrives, so a corrupt header cannot make us allocate what the file does not hold.
     const int64_t header = 4 + 4 * int64_t{expected_rank};
+    check_file_can_hold(file.get(), path, array.dims, header + bytes);
+    // Grown as data arrives, so that even a gzip stream that ends early costs no more than it holds.
     constexpr int64_t step = int64_t{1} << 24;
     while (static_cast<int64_t>(array.data.size()) < bytes) {
         const int64_t have = static_cast<int64_t>(array.data.size());

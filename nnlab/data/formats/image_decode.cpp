@@ -27,6 +27,19 @@ bool starts_with(std::span<const uint8_t> bytes, std::span<const uint8_t> prefix
     return bytes.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin());
 }
 
+std::string pixels_text(uint64_t width, uint64_t height) {
+    return std::to_string(width) + "×" + std::to_string(height) + " (width×height)";
+}
+
+// Checked on the header's dimensions, before any pixel buffer is allocated.
+void check_pixel_count(uint64_t width, uint64_t height, const std::string& format, const std::string& name) {
+    if (width * height > static_cast<uint64_t>(max_image_pixels)) {  // each is below 2^32: no overflow
+        throw Error("cannot decode " + format + " " + name + ": its header claims " + pixels_text(width, height) +
+                    " pixels, more than the " + std::to_string(max_image_pixels) +
+                    " nnlab decodes (PIL's MAX_IMAGE_PIXELS); the file is corrupt, or resize the image");
+    }
+}
+
 // libjpeg reports errors by calling error_exit, which must not return; we jump back to decode_jpeg_into with the
 // message. The jump only crosses libjpeg's C frames, so no C++ destructor is skipped.
 struct JpegErrors {
@@ -35,23 +48,52 @@ struct JpegErrors {
     std::array<char, JMSG_LENGTH_MAX> message;
 };
 
-void jpeg_fail(j_common_ptr info) {
+[[noreturn]] void jpeg_fail(j_common_ptr info) {
     auto* errors = reinterpret_cast<JpegErrors*>(info->err);
     (*info->err->format_message)(info, errors->message.data());
     std::longjmp(errors->jump, 1);
 }
 
-// Warnings are ignored as TensorFlow ignores them, except a premature end of data: libjpeg would pad the image
-// with grey, TensorFlow refuses the file, and so do we. Nothing is printed (library code never prints).
+// Warnings that mean pixels are missing are errors: libjpeg would fill the rest of the image with grey, and a
+// partial image must not be classified as if it were whole (TensorFlow refuses a truncated file too). The others
+// (an unknown JFIF revision, stray bytes between markers) are ignored. Nothing is printed (library code never
+// prints).
 void jpeg_message(j_common_ptr info, int level) {
-    if (level == -1 && info->err->msg_code == JWRN_JPEG_EOF) jpeg_fail(info);
+    if (level != -1) return;
+    switch (info->err->msg_code) {
+        case JWRN_JPEG_EOF:       // the file ends early
+        case JWRN_HIT_MARKER:     // the compressed data ends early
+        case JWRN_HUFF_BAD_CODE:  // or is corrupt
+        case JWRN_ARITH_BAD_CODE:
+        case JWRN_MUST_RESYNC:  // a restart interval is lost
+        case JWRN_BOGUS_PROGRESSION:
+            jpeg_fail(info);
+        default:
+            return;
+    }
 }
 
 void jpeg_silent(j_common_ptr) {}
 
-// Returns false with the message in `message` when libjpeg reports an error.
-bool decode_jpeg_into(std::span<const uint8_t> bytes, ColorMode mode, Image* out, JpegErrors* errors) {
+// A real progressive JPEG has about ten scans; each scan is a pass over the whole image, so a file of thousands of
+// tiny scans would take minutes to decode.
+constexpr long max_jpeg_scans = 256;
+
+void jpeg_count_scans(j_common_ptr info) {
+    const auto* decompress = reinterpret_cast<j_decompress_ptr>(info);
+    if (decompress->input_scan_number > max_jpeg_scans) {
+        auto* errors = reinterpret_cast<JpegErrors*>(info->err);
+        std::snprintf(errors->message.data(), errors->message.size(), "more than %ld scans", max_jpeg_scans);
+        std::longjmp(errors->jump, 1);
+    }
+}
+
+// Returns false with the message in `errors->message` when libjpeg reports an error, or the header's dimensions in
+// `*width`, `*height` when they are over the limit.
+bool decode_jpeg_into(std::span<const uint8_t> bytes, ColorMode mode, Image* out, JpegErrors* errors, uint64_t* width,
+                      uint64_t* height) {
     jpeg_decompress_struct info;
+    jpeg_progress_mgr progress{};
     info.err = jpeg_std_error(&errors->base);
     errors->base.error_exit = jpeg_fail;
     errors->base.emit_message = jpeg_message;
@@ -61,8 +103,16 @@ bool decode_jpeg_into(std::span<const uint8_t> bytes, ColorMode mode, Image* out
         return false;
     }
     jpeg_create_decompress(&info);
+    progress.progress_monitor = jpeg_count_scans;
+    info.progress = &progress;
     jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
     jpeg_read_header(&info, TRUE);
+    *width = info.image_width;
+    *height = info.image_height;
+    if (*width * *height > static_cast<uint64_t>(max_image_pixels)) {
+        jpeg_destroy_decompress(&info);
+        return true;  // the caller reports the size
+    }
     // Grey straight from libjpeg is the luma the encoder stored, as tf.io.decode_jpeg(channels=1) gives.
     info.out_color_space = mode == ColorMode::grayscale ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&info);
@@ -83,11 +133,26 @@ bool decode_jpeg_into(std::span<const uint8_t> bytes, ColorMode mode, Image* out
 Image decode_jpeg(std::span<const uint8_t> bytes, const std::string& name, ColorMode mode) {
     Image image;
     JpegErrors errors{};
-    if (!decode_jpeg_into(bytes, mode, &image, &errors)) {
+    uint64_t width = 0, height = 0;
+    if (!decode_jpeg_into(bytes, mode, &image, &errors, &width, &height)) {
         throw Error("cannot decode JPEG " + name + ": " + errors.message.data() +
                     "; the file is corrupt or truncated — replace or remove it");
     }
+    check_pixel_count(width, height, "JPEG", name);
     return image;
+}
+
+// Deflate stores at most 1032 bytes in one (a run of zeros, each 258-byte match in a one-bit code), so a file
+// whose header claims more pixels than its bytes could hold, even at one bit per pixel, is truncated or corrupt.
+void check_png_can_hold(const png_image& png, size_t file_bytes, const std::string& name) {
+    constexpr uint64_t deflate_ratio = 1032;
+    const uint64_t least_bytes = uint64_t{png.height} * (1 + (uint64_t{png.width} + 7) / 8);  // a filter byte a row
+    if (least_bytes > deflate_ratio * file_bytes) {
+        throw Error("cannot decode PNG " + name + ": its header claims " + pixels_text(png.width, png.height) +
+                    " pixels, at least " + std::to_string(least_bytes) + " bytes uncompressed, which its " +
+                    std::to_string(file_bytes) +
+                    " bytes cannot hold; the file is corrupt or truncated — replace or remove it");
+    }
 }
 
 // libpng's simplified API reports errors through its return value, so no jump is needed. Files are read as
@@ -102,6 +167,13 @@ Image decode_png(std::span<const uint8_t> bytes, const std::string& name, ColorM
                     "; the file is corrupt or truncated — replace or remove it");
     };
     if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size())) fail("header");
+    try {
+        check_pixel_count(png.width, png.height, "PNG", name);
+        check_png_can_hold(png, bytes.size(), name);
+    } catch (const Error&) {
+        png_image_free(&png);
+        throw;
+    }
     png.format = PNG_FORMAT_RGBA;
     std::vector<uint8_t> rgba(PNG_IMAGE_SIZE(png));
     if (!png_image_finish_read(&png, nullptr, rgba.data(), 0, nullptr)) fail("pixels");
@@ -138,6 +210,14 @@ Image decode_image(const std::filesystem::path& file, ColorMode mode) {
     std::error_code error;
     if (std::filesystem::is_directory(file, error))
         throw Error("cannot read image " + file.string() + ": it is a folder, not a PNG or JPEG file");
+    // Even stored uncompressed as 16-bit RGBA, an image of max_image_pixels takes 716 MB; a larger file is not one
+    // nnlab would decode, and is refused before it is read.
+    constexpr uintmax_t max_file_bytes = uintmax_t{1} << 30;
+    if (const uintmax_t bytes = std::filesystem::file_size(file, error); !error && bytes > max_file_bytes) {
+        throw Error("cannot read image " + file.string() + ": it is " + std::to_string(bytes) +
+                    " bytes, more than the " + std::to_string(max_file_bytes) + " any image of at most " +
+                    std::to_string(max_image_pixels) + " pixels takes; the file is corrupt or not an image");
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw Error("cannot open image " + file.string() + " for reading; check that it exists and its permissions");
@@ -150,6 +230,16 @@ Image resize_bilinear(const Image& image, int64_t height, int64_t width) {
     if (height <= 0 || width <= 0) {
         throw Error("image_size must be positive, found (" + std::to_string(height) + ", " + std::to_string(width) +
                     ")");
+    }
+    if (height > max_image_pixels / width) {
+        throw Error("image_size (" + std::to_string(height) + ", " + std::to_string(width) + ") is more than the " +
+                    std::to_string(max_image_pixels) + " pixels nnlab decodes; choose a smaller size");
+    }
+    if (image.height <= 0 || image.width <= 0 || image.channels <= 0 ||
+        image.pixels.size() != static_cast<size_t>(image.height * image.width * image.channels)) {
+        throw Error("cannot resize an empty or inconsistent image (" + std::to_string(image.height) + "×" +
+                    std::to_string(image.width) + "×" + std::to_string(image.channels) + ", " +
+                    std::to_string(image.pixels.size()) + " bytes)");
     }
     // Source coordinate of every output row or column: half-pixel centres, float arithmetic as TensorFlow's
     // CPU kernel, so results match it up to the final rounding.

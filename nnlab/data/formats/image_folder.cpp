@@ -30,6 +30,11 @@ bool is_image_name(const fs::path& file) {
     return extension == ".jpg" || extension == ".jpeg" || extension == ".png";
 }
 
+bool is_image_file(const fs::directory_entry& entry) {
+    std::error_code ignored;
+    return !entry.is_directory(ignored) && is_image_name(entry.path());
+}
+
 // Names of the entries of `folder` that pass `keep`, sorted bytewise as Python's sorted() sorts them.
 template <typename Keep>
 std::vector<std::string> sorted_entries(const fs::path& folder, Keep keep) {
@@ -52,7 +57,19 @@ std::vector<std::string> class_folders(const fs::path& directory) {
         std::error_code ignored;
         return entry.is_directory(ignored) && !entry.path().filename().string().starts_with(".");
     });
-    if (classes.empty()) throw Error("image folder " + directory.string() + " has no class folders; " + layout_hint);
+    if (classes.empty()) {
+        const size_t images = sorted_entries(directory, is_image_file).size();
+        throw Error("image folder " + directory.string() + " has no class folders" +
+                    (images == 0
+                         ? ""
+                         : " (it holds " + std::to_string(images) + (images == 1 ? " image" : " images") + " itself)") +
+                    "; " + layout_hint);
+    }
+    // Keras would train on one class, with a model whose every answer is right; that is never what was meant.
+    if (classes.size() == 1) {
+        throw Error("image folder " + directory.string() + " has one class folder (" + classes.front() +
+                    "); a classifier needs at least two classes, one subfolder each; " + layout_hint);
+    }
     return classes;
 }
 
@@ -75,10 +92,7 @@ Dataset image_dataset_from_directory(const fs::path& directory, const ImageFolde
     Image first;
     for (size_t label = 0; label < data.class_names.size(); ++label) {
         const fs::path folder = directory / data.class_names[label];
-        const std::vector<std::string> files = sorted_entries(folder, [](const fs::directory_entry& entry) {
-            std::error_code ignored;
-            return !entry.is_directory(ignored) && is_image_name(entry.path());
-        });
+        const std::vector<std::string> files = sorted_entries(folder, is_image_file);
         if (files.empty()) {
             throw Error("class folder " + folder.string() +
                         " holds no .jpg, .jpeg or .png images; add images or remove the folder");

@@ -20,8 +20,8 @@ struct ImageFolderOptions {
 
 // `directory`/<class>/*.jpg|*.jpeg|*.png (extensions in any case; other files are skipped): classes are the
 // subfolder names sorted (hidden ones, starting with '.', skipped), label i for the i-th; examples come class by
-// class, files sorted by name. Throws nnlab::Error naming the folder when there is no class folder or one holds
-// no image, and naming the file when an image is corrupt or its size differs from the first one's.
+// class, files sorted by name. Throws nnlab::Error naming the folder when there are fewer than two class folders
+// or one holds no image, and naming the file when an image is corrupt or its size differs from the first one's.
 Dataset image_dataset_from_directory(const std::filesystem::path& directory, const ImageFolderOptions& options = {});
 
 // A root with both train/ and test/ subfolders gives both splits (their classes must be the same); any other
