@@ -167,6 +167,22 @@ Shape sample_shape(const SafetensorsFile& file, const json& value, const std::st
     return shape;
 }
 
+// A layer just added: its weights must fit in the file's data section, or they cannot be in the file, and what it
+// outputs must be a sane sample, so that the next layer's arithmetic on that shape cannot overflow.
+void check_sizes(const SafetensorsFile& file, Layer& layer, const Shape& output, const std::string& where) {
+    for (const Param* p : layer.params()) {
+        if (f32_bytes(p->shape) > file.data_bytes()) {
+            file.fail(where + " (" + layer.name() + "): its " + p->name + " " + p->shape.to_string() + " takes " +
+                      std::to_string(f32_bytes(p->shape)) + " bytes, more than the file's " +
+                      std::to_string(file.data_bytes()) + " bytes of tensor data");
+        }
+    }
+    if (f32_bytes(output) > max_sample_bytes) {
+        file.fail(where + " (" + layer.name() + ") outputs " + output.to_string() + " per sample, more than " +
+                  std::to_string(max_sample_bytes) + " bytes of float32");
+    }
+}
+
 // Adds the layers the file describes; their parameters are declared but not yet allocated, so a
 // corrupt description cannot ask for more memory than the file's data section holds.
 std::unique_ptr<Sequential> rebuild_layers(const SafetensorsFile& file, const json& metadata) {
@@ -188,11 +204,13 @@ std::unique_ptr<Sequential> rebuild_layers(const SafetensorsFile& file, const js
     auto model = std::make_unique<Sequential>(name.get<std::string>());
     model->add(Input{input});
     for (size_t i = 0; i < layers.size(); ++i) {
+        const std::string where = "__metadata__.model, layer " + std::to_string(i + 1);
         try {
             model->add(make_layer(layers[i]));
         } catch (const Error& e) {
-            file.fail("__metadata__.model, layer " + std::to_string(i + 1) + ": " + e.what());
+            file.fail(where + ": " + e.what());
         }
+        check_sizes(file, *model->layers().back(), model->output_shape().without_batch(), where);
     }
     return model;
 }

@@ -494,6 +494,29 @@ TEST_F(ModelFile, LayerCountIsCheckedBeforeAnyLayerIsBuilt) {
                                                                 "ones counted); expected at most 1000")));
 }
 
+// Found while fuzzing, by reading what the model-file target reaches: a Conv2D of 2^40 filters made (2^20, 2^10,
+// 2^40) outputs, and Flatten multiplied them past int64. A layer whose weights outgrow the file's data, or whose
+// outputs are no sane sample, stops the rebuild.
+TEST_F(ModelFile, LayerSizesAreCheckedAsEachLayerIsAdded) {
+    save_small_model();
+    edit_metadata("model", [](json& model) {
+        model["input_shape"] = {1 << 20, 1 << 10, 1};
+        model["layers"] = {{{"type", "Conv2D"}, {"filters", int64_t{1} << 40}, {"kernel_size", 1}},
+                           {{"type", "Flatten"}}};
+    });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model, layer 1 (conv2d): its kernel (1, "
+                                                                "1, 1, 1099511627776) takes 4398046511104 bytes, "
+                                                                "more than the file's 92 bytes of tensor data")));
+    save_small_model();
+    edit_metadata("model", [](json& model) {
+        model["input_shape"] = {1 << 20, 1 << 10, 1};
+        model["layers"] = {{{"type", "ZeroPadding2D"}, {"padding", 1 << 20}}, {{"type", "Flatten"}}};
+    });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model, layer 1 (zero_padding2d) outputs "
+                                                                "(3145728, 2098176, 1) per sample, more than "
+                                                                "4294967296 bytes of float32")));
+}
+
 TEST_F(ModelFile, SampleShapesAreBoundedBeforeUse) {
     save_small_model();
     edit_metadata("training", [](json& training) { training["image_shape"] = {1 << 20, 1 << 20, 3}; });
