@@ -76,10 +76,11 @@ std::vector<NamedTensor> preprocessing_tensors(const FittedStatistics& s, const 
     return tensors;
 }
 
-void check_class_names(const std::string& where, const Shape& output, const std::vector<std::string>& names) {
-    if (names.empty() || output.rank() != 2 || output[1] == static_cast<int64_t>(names.size())) return;
-    throw Error(where + ": " + std::to_string(names.size()) + " class names for a model that outputs " +
-                output.to_string() + "; expected one name per output");
+// `count` class names (0: none given) for a model of `output` shape.
+void check_class_count(const std::string& where, const Shape& output, size_t count) {
+    if (count == 0 || output.rank() != 2 || output[1] == static_cast<int64_t>(count)) return;
+    throw Error(where + ": " + std::to_string(count) + " class names for a model that outputs " + output.to_string() +
+                "; expected one name per output");
 }
 
 }  // namespace
@@ -105,7 +106,7 @@ std::optional<bool> trained_with_horizontal_flips(const ModelMetadata& metadata)
 void save_model(const Sequential& model, const std::filesystem::path& path, const ModelMetadata& meta) {
     const std::string where = "save_model " + path.string();
     if (!model.is_built()) throw Error(where + ": model " + model.name() + " is not built; call compile() first");
-    check_class_names(where, model.output_shape(), meta.class_names);
+    check_class_count(where, model.output_shape(), meta.class_names.size());
     const Shape image_shape = model.input_shape().without_batch();
     if (meta.augment) {  // the statistics must be what this augmentation fits on these images
         try {
@@ -155,8 +156,8 @@ size_t count_tables(const json& value) {
     return count;
 }
 
-// The shape of one image (height, width, channels), each at least 1, small enough that any product of its
-// dimensions a layer makes cannot overflow.
+// The shape of one sample ((height, width, channels) for images), each size at least 1, small enough that the
+// products of its sizes layers make cannot overflow.
 Shape sample_shape(const SafetensorsFile& file, const json& value, const std::string& what) {
     const Shape shape = file.shape(value, what, 1);
     if (shape.rank() == 0) file.fail(what + " is empty; expected the shape of one sample");
@@ -240,9 +241,10 @@ std::vector<std::string> read_class_names(const SafetensorsFile& file, const jso
     const bool all_strings =
         names.is_array() && std::ranges::all_of(names, [](const json& n) { return n.is_string(); });
     if (!all_strings) file.fail("__metadata__.class_names: expected an array of strings, found " + json_text(names));
-    if (!names.empty() && (output.rank() != 2 || output[1] != static_cast<int64_t>(names.size()))) {
-        file.fail("__metadata__.class_names: " + std::to_string(names.size()) + " class names for a model that " +
-                  "outputs " + output.to_string() + "; expected one name per output");
+    try {
+        check_class_count("__metadata__.class_names", output, names.size());  // before they are copied
+    } catch (const Error& e) {
+        file.fail(e.what());
     }
     return names.get<std::vector<std::string>>();
 }
