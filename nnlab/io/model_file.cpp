@@ -26,8 +26,9 @@ constexpr std::string_view format_name = "nnlab";
 constexpr std::string_view format_version = "2";
 constexpr std::string_view first_format_version = "1";  // still read: the loss is a name, there is no "training"
 // Bounds on what a file may ask for before its tensors are checked against its data: far above any model nnlab
-// trains (ResNet-110 has a few hundred layers; CIFAR's images are 12 KB), far below what would exhaust memory.
-constexpr size_t max_layers = 10'000;
+// trains (ResNet-110 has a few hundred layers; CIFAR's images are 12 KB), far below what would exhaust memory or
+// time (naming n unnamed layers takes O(n³): 0.5 s for 1,000, minutes for 10,000).
+constexpr size_t max_layers = 1'000;
 constexpr uint64_t max_sample_bytes = uint64_t{1} << 32;
 
 // Invalid UTF-8 (a class name from a Latin-1 folder) is replaced rather than thrown as a json error.
@@ -75,10 +76,11 @@ std::vector<NamedTensor> preprocessing_tensors(const FittedStatistics& s, const 
     return tensors;
 }
 
-void check_class_names(const std::string& where, const Shape& output, const std::vector<std::string>& names) {
-    if (names.empty() || output.rank() != 2 || output[1] == static_cast<int64_t>(names.size())) return;
-    throw Error(where + ": " + std::to_string(names.size()) + " class names for a model that outputs " +
-                output.to_string() + "; expected one name per output");
+// `count` class names (0: none given) for a model of `output` shape.
+void check_class_count(const std::string& where, const Shape& output, size_t count) {
+    if (count == 0 || output.rank() != 2 || output[1] == static_cast<int64_t>(count)) return;
+    throw Error(where + ": " + std::to_string(count) + " class names for a model that outputs " + output.to_string() +
+                "; expected one name per output");
 }
 
 }  // namespace
@@ -104,7 +106,7 @@ std::optional<bool> trained_with_horizontal_flips(const ModelMetadata& metadata)
 void save_model(const Sequential& model, const std::filesystem::path& path, const ModelMetadata& meta) {
     const std::string where = "save_model " + path.string();
     if (!model.is_built()) throw Error(where + ": model " + model.name() + " is not built; call compile() first");
-    check_class_names(where, model.output_shape(), meta.class_names);
+    check_class_count(where, model.output_shape(), meta.class_names.size());
     const Shape image_shape = model.input_shape().without_batch();
     if (meta.augment) {  // the statistics must be what this augmentation fits on these images
         try {
@@ -154,8 +156,8 @@ size_t count_tables(const json& value) {
     return count;
 }
 
-// The shape of one image (height, width, channels), each at least 1, small enough that any product of its
-// dimensions a layer makes cannot overflow.
+// The shape of one sample ((height, width, channels) for images), each size at least 1, small enough that the
+// products of its sizes layers make cannot overflow.
 Shape sample_shape(const SafetensorsFile& file, const json& value, const std::string& what) {
     const Shape shape = file.shape(value, what, 1);
     if (shape.rank() == 0) file.fail(what + " is empty; expected the shape of one sample");
@@ -164,6 +166,22 @@ Shape sample_shape(const SafetensorsFile& file, const json& value, const std::st
                   std::to_string(max_sample_bytes) + " bytes of float32");
     }
     return shape;
+}
+
+// A layer just added: its weights must fit in the file's data section, or they cannot be in the file, and what it
+// outputs must be a sane sample, so that the next layer's arithmetic on that shape cannot overflow.
+void check_sizes(const SafetensorsFile& file, Layer& layer, const Shape& output, const std::string& where) {
+    for (const Param* p : layer.params()) {
+        if (f32_bytes(p->shape) > file.data_bytes()) {
+            file.fail(where + " (" + layer.name() + "): its " + p->name + " " + p->shape.to_string() + " takes " +
+                      std::to_string(f32_bytes(p->shape)) + " bytes, more than the file's " +
+                      std::to_string(file.data_bytes()) + " bytes of tensor data");
+        }
+    }
+    if (f32_bytes(output) > max_sample_bytes) {
+        file.fail(where + " (" + layer.name() + ") outputs " + output.to_string() + " per sample, more than " +
+                  std::to_string(max_sample_bytes) + " bytes of float32");
+    }
 }
 
 // Adds the layers the file describes; their parameters are declared but not yet allocated, so a
@@ -187,11 +205,13 @@ std::unique_ptr<Sequential> rebuild_layers(const SafetensorsFile& file, const js
     auto model = std::make_unique<Sequential>(name.get<std::string>());
     model->add(Input{input});
     for (size_t i = 0; i < layers.size(); ++i) {
+        const std::string where = "__metadata__.model, layer " + std::to_string(i + 1);
         try {
             model->add(make_layer(layers[i]));
         } catch (const Error& e) {
-            file.fail("__metadata__.model, layer " + std::to_string(i + 1) + ": " + e.what());
+            file.fail(where + ": " + e.what());
         }
+        check_sizes(file, *model->layers().back(), model->output_shape().without_batch(), where);
     }
     return model;
 }
@@ -221,9 +241,10 @@ std::vector<std::string> read_class_names(const SafetensorsFile& file, const jso
     const bool all_strings =
         names.is_array() && std::ranges::all_of(names, [](const json& n) { return n.is_string(); });
     if (!all_strings) file.fail("__metadata__.class_names: expected an array of strings, found " + json_text(names));
-    if (!names.empty() && (output.rank() != 2 || output[1] != static_cast<int64_t>(names.size()))) {
-        file.fail("__metadata__.class_names: " + std::to_string(names.size()) + " class names for a model that " +
-                  "outputs " + output.to_string() + "; expected one name per output");
+    try {
+        check_class_count("__metadata__.class_names", output, names.size());  // before they are copied
+    } catch (const Error& e) {
+        file.fail(e.what());
     }
     return names.get<std::vector<std::string>>();
 }

@@ -109,14 +109,13 @@ SafetensorsFile::SafetensorsFile(std::filesystem::path path) : path_(std::move(p
     read_exactly(*this, in.get(), header.data(), header.size(), "header");
     header_ = parse_json(header, "the header");
     if (!header_.is_object()) fail("the header is not a JSON object");
-    check_tensors(file_bytes - 8 - n);
-    if (file_bytes - 8 - n > max_data_bytes) {
-        fail(std::to_string(file_bytes - 8 - n) + " bytes of tensor data, more than the " +
-             std::to_string(max_data_bytes) +
-             " (a billion float32 values) nnlab reads; the file is corrupt or "
-             "not an nnlab model");
+    const uint64_t data_bytes = file_bytes - 8 - n;
+    check_tensors(data_bytes);
+    if (data_bytes > max_data_bytes) {
+        fail(std::to_string(data_bytes) + " bytes of tensor data, more than the " + std::to_string(max_data_bytes) +
+             " (a billion float32 values) nnlab reads; the file is corrupt or not an nnlab model");
     }
-    data_.resize(file_bytes - 8 - n);
+    data_.resize(data_bytes);
     read_exactly(*this, in.get(), data_.data(), data_.size(), "tensor data");
 }
 

@@ -59,6 +59,9 @@ public:
     // tensors (F32, of these shapes) and their data to tile the data section.
     std::vector<std::string_view> tensors(const std::vector<ExpectedTensor>& expected) const;
 
+    // The size of the data section, read and checked.
+    uint64_t data_bytes() const { return data_.size(); }
+
     // Helpers for reading the metadata, with the file's name in every message.
     [[noreturn]] void fail(const std::string& problem) const;
     // JSON nested at most max_json_depth deep: deeper trees would overflow the stack of the recursive code that

@@ -488,10 +488,33 @@ TEST_F(ModelFile, LayerCountIsCheckedBeforeAnyLayerIsBuilt) {
     save_small_model();
     edit_metadata("model", [](json& model) {
         model["layers"] = json::array();
-        for (int i = 0; i < 20'000; ++i) model["layers"].push_back({{"type", "Flatten"}});
+        for (int i = 0; i < 2'000; ++i) model["layers"].push_back({{"type", "Flatten"}});
     });
-    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model describes 20000 layers (nested "
-                                                                "ones counted); expected at most 10000")));
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model describes 2000 layers (nested "
+                                                                "ones counted); expected at most 1000")));
+}
+
+// Found while fuzzing, by reading what the model-file target reaches: a Conv2D of 2^40 filters made (2^20, 2^10,
+// 2^40) outputs, and Flatten multiplied them past int64. A layer whose weights outgrow the file's data, or whose
+// outputs are no sane sample, stops the rebuild.
+TEST_F(ModelFile, LayerSizesAreCheckedAsEachLayerIsAdded) {
+    save_small_model();
+    edit_metadata("model", [](json& model) {
+        model["input_shape"] = {1 << 20, 1 << 10, 1};
+        model["layers"] = {{{"type", "Conv2D"}, {"filters", int64_t{1} << 40}, {"kernel_size", 1}},
+                           {{"type", "Flatten"}}};
+    });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model, layer 1 (conv2d): its kernel (1, "
+                                                                "1, 1, 1099511627776) takes 4398046511104 bytes, "
+                                                                "more than the file's 92 bytes of tensor data")));
+    save_small_model();
+    edit_metadata("model", [](json& model) {
+        model["input_shape"] = {1 << 20, 1 << 10, 1};
+        model["layers"] = {{{"type", "ZeroPadding2D"}, {"padding", 1 << 20}}, {{"type", "Flatten"}}};
+    });
+    EXPECT_THAT(load_error(), AllOf(names_the_file(), HasSubstr("__metadata__.model, layer 1 (zero_padding2d) outputs "
+                                                                "(3145728, 2098176, 1) per sample, more than "
+                                                                "4294967296 bytes of float32")));
 }
 
 TEST_F(ModelFile, SampleShapesAreBoundedBeforeUse) {
