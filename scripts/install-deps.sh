@@ -19,6 +19,7 @@ packages=(
   libgtest-dev libgmock-dev           # tests
   libbenchmark-dev                    # bench/
   clang-format                        # the format check
+  clang libclang-rt-14-dev            # fuzzing: clang 14 with libFuzzer (scripts/fuzz.sh)
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All tests: installs what nnlab needs, checks the format, builds and runs the unit tests under
 # AddressSanitizer + UndefinedBehaviorSanitizer, then builds the release and runs every test
-# (end-to-end ones on real CIFAR-10 when NNLAB_DATA has it). Ends with ctest's summary line.
+# (end-to-end ones on real CIFAR-10 when NNLAB_DATA has it), with a short libFuzzer run of every reader in between.
+# Ends with ctest's summary line.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
@@ -18,6 +19,9 @@ echo "== unit tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan_suppressions.txt:print_suppressions=0" \
   ctest --test-dir "$root/build-asan" -L unit --output-on-failure -j 2
+
+echo "== fuzzing, 20 s per target (scripts/fuzz.sh; longer campaigns by hand, docs/fuzzing.md)"
+"$root/scripts/fuzz.sh" 20
 
 echo "== all tests, release build"
 "$root/scripts/build.sh" release
