@@ -82,6 +82,10 @@ void read_model(const Reader& model, Experiment& e) {
     model.require("layers", "expected an array of layer tables");
     const std::vector<Reader> layers = model.tables("layers");
     if (layers.empty()) model.fail("layers", "expected at least one layer, found an empty array");
+    if (const size_t tables = count_layer_tables(model.value()["layers"]); tables > max_model_layers) {
+        model.fail("layers", "describes " + std::to_string(tables) +
+                                 " layers (nested ones counted); expected at most " + std::to_string(max_model_layers));
+    }
     for (const Reader& layer : layers) e.layers.push_back(layer_description(*layer_from(layer)));
 }
 

@@ -25,10 +25,8 @@ using json = nlohmann::json;
 constexpr std::string_view format_name = "nnlab";
 constexpr std::string_view format_version = "2";
 constexpr std::string_view first_format_version = "1";  // still read: the loss is a name, there is no "training"
-// Bounds on what a file may ask for before its tensors are checked against its data: far above any model nnlab
-// trains (ResNet-110 has a few hundred layers; CIFAR's images are 12 KB), far below what would exhaust memory or
-// time (naming n unnamed layers takes O(n³): 0.5 s for 1,000, minutes for 10,000).
-constexpr size_t max_layers = 1'000;
+// The most one sample may take (float32) before the tensors are checked against the file's data: far above any
+// image nnlab trains on (CIFAR's take 12 KB), far below what would exhaust memory.
 constexpr uint64_t max_sample_bytes = uint64_t{1} << 32;
 
 // Invalid UTF-8 (a class name from a Latin-1 folder) is replaced rather than thrown as a json error.
@@ -147,15 +145,6 @@ const json& check_metadata(const SafetensorsFile& file) {
     return *it;
 }
 
-// The tables of a description, nested ones included: an upper bound on the layers it would build, known before
-// any is built. Depth is bounded by SafetensorsFile::parse_json.
-size_t count_tables(const json& value) {
-    size_t count = value.is_object() ? 1 : 0;
-    if (value.is_structured())
-        for (const json& item : value) count += count_tables(item);
-    return count;
-}
-
 // The shape of one sample ((height, width, channels) for images), each size at least 1, small enough that the
 // products of its sizes layers make cannot overflow.
 Shape sample_shape(const SafetensorsFile& file, const json& value, const std::string& what) {
@@ -198,9 +187,10 @@ std::unique_ptr<Sequential> rebuild_layers(const SafetensorsFile& file, const js
     if (!name.is_string()) file.fail("__metadata__.model.name: expected a string, found " + json_text(name));
     const json& layers = description["layers"];
     if (layers.empty()) file.fail("__metadata__.model has no layers");
-    if (const size_t tables = count_tables(layers); tables > max_layers) {
+    // An upper bound on the layers it would build, known before any is built (depth is bounded by parse_json).
+    if (const size_t tables = count_layer_tables(layers); tables > max_model_layers) {
         file.fail("__metadata__.model describes " + std::to_string(tables) + " layers (nested ones counted); " +
-                  "expected at most " + std::to_string(max_layers));
+                  "expected at most " + std::to_string(max_model_layers));
     }
     auto model = std::make_unique<Sequential>(name.get<std::string>());
     model->add(Input{input});

@@ -3,6 +3,7 @@
 #include "nnlab/layers/registry.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -272,6 +273,13 @@ config::Description layer_description(const Layer& layer) {
     description["type"] = layer.type();
     if (!layer.name().empty()) description["name"] = layer.name();
     return description;
+}
+
+size_t count_layer_tables(const config::Description& layers) {
+    size_t count = layers.is_object() ? 1 : 0;
+    if (layers.is_structured())
+        for (const config::Description& item : layers) count += count_layer_tables(item);
+    return count;
 }
 
 }  // namespace nnlab

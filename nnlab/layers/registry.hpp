@@ -2,6 +2,7 @@
 // register_keras_serializable for a program's own layers).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,5 +37,12 @@ std::unique_ptr<Layer> make_layer(const config::Description& description);
 // {"type", "name"} merged with layer.config() (the name is left out while the layer has none), so that
 // make_layer(layer_description(layer)) rebuilds the same layer.
 config::Description layer_description(const Layer& layer);
+
+// The most layers a model may describe, nested ones (and the tables inside layers) counted: what an experiment
+// file may ask for and a model file may hold, so that every run's model file loads back.
+inline constexpr size_t max_model_layers = 10'000;
+
+// The tables in a list of layer descriptions, nested ones counted (what max_model_layers bounds).
+size_t count_layer_tables(const config::Description& layers);
 
 }  // namespace nnlab
