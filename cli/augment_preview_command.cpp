@@ -24,10 +24,6 @@ struct PreviewArguments {
 int run_preview(const PreviewArguments& args) {
     const Experiment experiment = load_experiment(args.config);
     if (!experiment.augment) throw Error(args.config + ": has no [augment] table; nothing to preview");
-    if (args.rows < 1 || args.rows > 64) throw Error("--rows: expected 1 to 64, found " + std::to_string(args.rows));
-    if (args.augmented < 1 || args.augmented > 32) {
-        throw Error("--augmented: expected 1 to 32, found " + std::to_string(args.augmented));
-    }
     if (std::filesystem::is_directory(args.out))
         throw Error("--out: " + args.out + " is a folder; expected the PNG file to write");
     // Only the training images are shown: a folder without a test split is fine here.

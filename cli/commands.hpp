@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -32,6 +33,20 @@ void apply_omp_wait_policy(char** argv);
 
 // Throws nnlab::Error naming `option` unless `folder` is absent or a folder (a run writes into it).
 void check_out_folder(const std::filesystem::path& folder, const std::string& option);
+
+// From now on, SIGINT and SIGTERM set the flag returned (training stops after its current step, saving its
+// state); a second signal exits at once with exit_interrupted.
+const std::atomic<bool>& catch_interrupts();
+// run.run() with the terminal's progress, stopping at Ctrl-C or SIGTERM: then an nnlab::Error (exit 130) saying
+// that the state of `what` is saved and that `resume_command` continues it.
+RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what, const std::string& resume_command);
+
+// Throws nnlab::Error naming `option` when `folder` already holds files, so that no earlier result is written
+// over: unless `overwrite`, in which case a folder nnlab wrote (a run, a --repeat or compare folder) is emptied
+// first, and any other is still refused.
+void prepare_new_out_folder(const std::filesystem::path& folder, const std::string& option, bool overwrite);
+// Removes everything in `folder` (after prepare_new_out_folder allowed --overwrite, once every check has passed).
+void empty_out_folder(const std::filesystem::path& folder);
 
 // Progress on stdout: a live bar cut to the terminal's width when stdout is a terminal, else plain lines.
 RunOptions terminal_progress();

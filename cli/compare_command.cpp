@@ -11,6 +11,7 @@
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/experiment/comparison.hpp"
+#include "nnlab/experiment/resume.hpp"
 #include "nnlab/experiment/run.hpp"
 #include "nnlab/experiment/sweep.hpp"
 
@@ -22,6 +23,8 @@ struct CompareArguments {
     std::optional<int> epochs;
     std::optional<std::string> data;
     std::optional<std::string> out;
+    std::optional<std::string> resume;
+    bool overwrite = false;
 };
 
 // A folder name from a label: letters, digits, '.', '-' and '_' kept, the rest '_'.
@@ -40,7 +43,9 @@ std::string data_key(const Experiment& e) {
 
 int run_compare(const CompareArguments& args, const CommonOptions& common) {
     // Every variant is checked, and every dataset loaded, before the first one trains.
-    if (args.out) check_out_folder(*args.out, "--out");
+    if (args.resume && (args.out || args.overwrite))
+        throw Error(
+            "--resume continues the comparison in its own folder; --out and --overwrite cannot be given with it");
     Sweep sweep = load_sweep(args.config);
     if (args.epochs)
         for (SweepVariant& v : sweep.variants) v.experiment.epochs = *args.epochs;
@@ -54,20 +59,43 @@ int run_compare(const CompareArguments& args, const CommonOptions& common) {
         if (!datasets.contains(key)) datasets.emplace(key, load_experiment_data(v.experiment, root));
         check_experiment_data(v.experiment, datasets.at(key));
     }
-    const std::filesystem::path folder =
-        args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(sweep.name + "-compare");
-    std::filesystem::create_directories(folder);
+    const std::filesystem::path folder = args.resume ? std::filesystem::path(*args.resume)
+                                         : args.out  ? std::filesystem::path(*args.out)
+                                                     : timestamped_run_folder(sweep.name + "-compare");
+    // A variant whose folder holds a training state continues from it (a finished one only writes its results
+    // again); the others start.
+    auto run_folder_of = [&](size_t i) {
+        return folder / (std::to_string(i + 1) + "-" + slug(sweep.variants[i].label));
+    };
+    std::vector<bool> continued(sweep.variants.size(), false);
+    if (args.resume) {
+        if (!std::filesystem::is_directory(*args.resume))
+            throw Error("--resume: " + *args.resume + " is not a folder; expected the comparison's folder");
+        for (size_t i = 0; i < sweep.variants.size(); ++i) {
+            if (!std::filesystem::exists(run_folder_of(i) / "state")) continue;
+            Experiment& experiment = sweep.variants[i].experiment;
+            const int threads = experiment.threads;
+            experiment = experiment_to_resume(run_folder_of(i), experiment);
+            if (threads > 0) experiment.threads = threads;
+            continued[i] = true;
+        }
+    } else {
+        prepare_new_out_folder(folder, args.out ? "--out" : "the comparison folder", args.overwrite);
+    }
 
     Comparison comparison{.name = sweep.name, .file = args.config, .keys = sweep.keys, .variants = {}};
     for (size_t i = 0; i < sweep.variants.size(); ++i) {
         const SweepVariant& variant = sweep.variants[i];
         std::printf("\n=== Variant %zu/%zu: %s ===\n", i + 1, sweep.variants.size(), variant.label.c_str());
-        const std::filesystem::path run_folder = folder / (std::to_string(i + 1) + "-" + slug(variant.label));
-        ExperimentRun run(variant.experiment, datasets.at(data_key(variant.experiment)), run_folder);
+        const std::filesystem::path run_folder = run_folder_of(i);
+        ExperimentRun run(variant.experiment, datasets.at(data_key(variant.experiment)), run_folder, continued[i]);
+        if (i == 0 && args.overwrite) empty_out_folder(folder);  // every check has passed
         for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
         std::printf("%s", run.model().summary().c_str());
         std::fflush(stdout);
-        const RunOutcome outcome = run.run(terminal_progress());
+        const RunOutcome outcome =
+            run_interruptibly(run, "variant " + std::to_string(i + 1) + " (" + variant.label + ")",
+                              "nnlab compare " + args.config + " --resume " + folder.string());
         for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
         comparison.variants.push_back(variant_result(variant.label, run_folder, outcome));
     }
@@ -93,6 +121,10 @@ void add_compare_command(CLI::App& app, int& exit_code, const CommonOptions& com
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
     command->add_option("--out", args->out, "Folder to write (default runs/<name>-compare-<date>-<time>)");
+    command->add_option("--resume", args->resume,
+                        "Continue the comparison in this folder: finished variants are kept, the interrupted one "
+                        "continues from its saved state, the rest are trained");
+    command->add_flag("--overwrite", args->overwrite, "Replace the --out folder when it holds an earlier result");
     command->callback([args, &exit_code, &common] { exit_code = run_compare(*args, common); });
 }
 

@@ -93,6 +93,10 @@ int main(int argc, char** argv) {
                   << "Run 'nnlab --help' for usage.\n";
         return exit_bad_input;
     } catch (const nnlab::Error& error) {
+        if (error.kind() == nnlab::ErrorKind::interrupted) {
+            std::cerr << "nnlab: interrupted: " << error.what() << "\n";
+            return exit_interrupted;
+        }
         std::cerr << "nnlab: error: " << error.what() << "\n";
         return error.kind() == nnlab::ErrorKind::bad_input ? exit_bad_input : exit_failure;
     } catch (const std::exception& error) {

@@ -12,6 +12,7 @@
 #include "nnlab/core/resource_usage.hpp"
 #include "nnlab/experiment/experiment.hpp"
 #include "nnlab/experiment/repeat_summary.hpp"
+#include "nnlab/experiment/resume.hpp"
 #include "nnlab/experiment/run.hpp"
 #include "nnlab/metrics/classification_report.hpp"
 
@@ -19,27 +20,48 @@ namespace nnlab::cli {
 namespace {
 
 struct TrainArguments {
-    std::string config;
+    std::optional<std::string> config;
     std::optional<int> epochs;
     std::optional<std::string> data;
     std::optional<std::string> out;
     std::optional<uint64_t> seed;
     int repeat = 1;
+    std::optional<std::string> resume;
+    bool overwrite = false;
 };
 
+// How a run treats its folder: a new one (empty or absent), one replaced (--overwrite), one continued (--resume).
+enum class FolderUse { fresh, replace, resume };
+
 // One run into `folder`, with what a person reads before and after it.
-RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, const std::filesystem::path& folder) {
-    ExperimentRun run(experiment, data, folder);
+// `resume_command` is what continues it after an interrupt (default: nnlab train --resume <folder>).
+RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, const std::filesystem::path& folder,
+                     FolderUse use, const std::string& resume_command = "") {
+    ExperimentRun run(experiment, data, folder, use == FolderUse::resume);
+    // Every check has passed: only now is an earlier result removed.
+    if (use == FolderUse::replace) empty_out_folder(folder);
     for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
     std::printf("%s", run.model().summary().c_str());
+    if (const auto& at = run.resumes_at()) {
+        if (at->step == 0)
+            std::printf("Continuing %s after epoch %d\n", folder.c_str(), at->epoch);
+        else
+            std::printf("Continuing %s in epoch %d after step %lld\n", folder.c_str(), at->epoch + 1,
+                        static_cast<long long>(at->step));
+    }
     std::fflush(stdout);
-    const RunOutcome outcome = run.run(terminal_progress());
+    const RunOutcome outcome = run_interruptibly(
+        run, folder.string(), resume_command.empty() ? "nnlab train --resume " + folder.string() : resume_command);
     for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
     std::printf(
         "\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; "
         "peak memory %.0f MB\n",
         outcome.history.size(), outcome.seconds, outcome.median_epoch_seconds,
         static_cast<double>(data.train.size()) / outcome.median_epoch_seconds, peak_rss_mb());
+    if (outcome.state_saves > 0) {
+        std::printf("Training state saved %d times in %s/state: training waited %.0f ms for each on average\n",
+                    outcome.state_saves, folder.c_str(), 1000.0 * outcome.state_save_seconds / outcome.state_saves);
+    }
     const ClassifierEvaluation& test = outcome.evaluation;
     std::printf("\nOn the %s: loss %.4f\n%s\n%s", test.split.c_str(), test.summary.loss,
                 format_metrics_summary(test.metrics).c_str(),
@@ -52,17 +74,36 @@ RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, co
 }
 
 // --repeat N: run i (from 1) trains with seed + i − 1 into <parent>/<i>-seed<seed>. The first run's checks come
-// before the parent folder is made (its run makes it).
+// before the parent folder is made (its run makes it). Resuming, a run whose folder holds a training state
+// continues from it (a finished one only writes its results again) and the others start.
 void train_repeated(const Experiment& experiment, const DatasetSplits& data, int repeat,
-                    const std::filesystem::path& parent) {
+                    const std::filesystem::path& parent, bool resume) {
     RepeatSummary summary{.experiment = experiment.name, .runs = {}};
-    for (int i = 0; i < repeat; ++i) {
+    auto seeded_run = [&](int i) {
         Experiment seeded = experiment;
         seeded.seed = experiment.seed + static_cast<uint64_t>(i);
-        const std::filesystem::path folder = parent / (std::to_string(i + 1) + "-seed" + std::to_string(seeded.seed));
+        return seeded;
+    };
+    auto folder_of = [&](const Experiment& seeded, int i) {
+        return parent / (std::to_string(i + 1) + "-seed" + std::to_string(seeded.seed));
+    };
+    // Every continued run is checked against the experiment before any trains.
+    std::vector<bool> continued(static_cast<size_t>(repeat), false);
+    for (int i = 0; resume && i < repeat; ++i) {
+        const Experiment seeded = seeded_run(i);
+        if (!std::filesystem::exists(folder_of(seeded, i) / "state")) continue;
+        experiment_to_resume(folder_of(seeded, i), seeded);
+        continued[static_cast<size_t>(i)] = true;
+    }
+    for (int i = 0; i < repeat; ++i) {
+        const Experiment seeded = seeded_run(i);
+        const std::filesystem::path folder = folder_of(seeded, i);
         std::printf("\n=== Run %d/%d: seed %llu ===\n", i + 1, repeat, static_cast<unsigned long long>(seeded.seed));
         std::fflush(stdout);
-        const RunOutcome run = train_one(seeded, data, folder);
+        const RunOutcome run =
+            train_one(seeded, data, folder, continued[static_cast<size_t>(i)] ? FolderUse::resume : FolderUse::fresh,
+                      "nnlab train " + experiment.file.string() + " --repeat " + std::to_string(repeat) + " --resume " +
+                          parent.string());
         summary.runs.push_back({.seed = seeded.seed,
                                 .test_accuracy = run.evaluation.metrics.accuracy,
                                 .seconds = run.seconds,
@@ -77,10 +118,48 @@ void train_repeated(const Experiment& experiment, const DatasetSplits& data, int
         static_cast<unsigned long long>(summary.runs.back().seed), summary.table().c_str(), parent.c_str());
 }
 
+// --resume RUN: the run folder's experiment, checked against CONFIG when that is given too.
+Experiment experiment_for_resume(const TrainArguments& args) {
+    if (args.seed) throw Error("--resume: the run keeps its seed; --seed cannot be given with it");
+    if (args.out) throw Error("--resume: the run continues in its own folder; --out cannot be given with it");
+    if (args.overwrite) throw Error("--resume and --overwrite: choose one (continue the run, or replace it)");
+    std::optional<Experiment> given;
+    if (args.config) given = load_experiment(*args.config);
+    if (given && args.epochs) given->epochs = *args.epochs;
+    Experiment experiment = experiment_to_resume(*args.resume, given);
+    if (args.epochs) experiment.epochs = *args.epochs;
+    return experiment;
+}
+
 int run_train(const TrainArguments& args, const CommonOptions& common) {
     // Everything that can be wrong with the input is checked before anything is written.
     if (args.repeat <= 0) throw Error("--repeat: expected a positive integer, found " + std::to_string(args.repeat));
-    Experiment experiment = load_experiment(args.config);
+    if (args.resume && args.repeat > 1) {
+        if (!args.config) throw Error("--resume with --repeat: give the experiment file too (CONFIG)");
+        if (args.out || args.overwrite || args.seed)
+            throw Error(
+                "--resume continues the runs in their own folder; --out, --overwrite and --seed cannot be "
+                "given with it");
+        if (!std::filesystem::is_directory(*args.resume))
+            throw Error("--resume: " + *args.resume + " is not a folder; expected the --repeat folder");
+        Experiment experiment = load_experiment(*args.config);
+        if (args.epochs) experiment.epochs = *args.epochs;
+        if (common.threads > 0) experiment.threads = common.threads;
+        const DatasetSplits data = load_experiment_data(
+            experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+        train_repeated(experiment, data, args.repeat, *args.resume, true);
+        return exit_ok;
+    }
+    if (args.resume) {
+        Experiment experiment = experiment_for_resume(args);
+        if (common.threads > 0) experiment.threads = common.threads;
+        const DatasetSplits data = load_experiment_data(
+            experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+        train_one(experiment, data, *args.resume, FolderUse::resume);
+        return exit_ok;
+    }
+    if (!args.config) throw Error("train: expected an experiment file (CONFIG), or --resume RUN_FOLDER");
+    Experiment experiment = load_experiment(*args.config);
     if (args.epochs) experiment.epochs = *args.epochs;
     if (args.seed) experiment.seed = *args.seed;
     // Every run's seed is written to its config.toml, which must read back.
@@ -90,16 +169,17 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
                     (args.repeat > 1 ? " + " + std::to_string(args.repeat - 1) + " for --repeat" : ""));
     }
     if (common.threads > 0) experiment.threads = common.threads;
-    if (args.out) check_out_folder(*args.out, "--out");
+    const std::filesystem::path out =
+        args.out ? std::filesystem::path(*args.out)
+                 : timestamped_run_folder(args.repeat == 1 ? experiment.name : experiment.name + "-repeat");
+    prepare_new_out_folder(out, args.out ? "--out" : "the run folder", args.overwrite);
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
     if (args.repeat == 1) {
-        train_one(experiment, data,
-                  args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name));
+        train_one(experiment, data, out, args.overwrite ? FolderUse::replace : FolderUse::fresh);
     } else {
-        train_repeated(
-            experiment, data, args.repeat,
-            args.out ? std::filesystem::path(*args.out) : timestamped_run_folder(experiment.name + "-repeat"));
+        if (args.overwrite) empty_out_folder(out);
+        train_repeated(experiment, data, args.repeat, out, false);
     }
     return exit_ok;
 }
@@ -110,7 +190,8 @@ void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& commo
     auto args = std::make_shared<TrainArguments>();
     CLI::App* command =
         app.add_subcommand("train", "Train the model an experiment file describes and write a run folder");
-    command->add_option("config", args->config, "Experiment file (TOML), e.g. examples/seed_mlp.toml")->required();
+    command->add_option("config", args->config,
+                        "Experiment file (TOML), e.g. examples/seed_mlp.toml; with --resume, checked to be the run's");
     command->add_option("--epochs", args->epochs, "Override [train] epochs")->check(whole_number(1, max_epochs));
     command->add_option("--data", args->data,
                         "Folder holding the datasets (else $NNLAB_DATA, else ~/.cache/nnlab/datasets)");
@@ -125,6 +206,11 @@ void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& commo
                      "accuracy (mean ± sample std) in repeat_summary.csv/.json")
         ->capture_default_str()
         ->check(whole_number(1, max_repeats));
+    command->add_option("--resume", args->resume,
+                        "Continue the run in this folder from its saved training state (after Ctrl-C, a kill or a "
+                        "crash), bit for bit as if never stopped; with --epochs, train a finished run further");
+    command->add_flag("--overwrite", args->overwrite,
+                      "Replace the run folder given by --out when it holds an earlier run (else that is refused)");
     command->callback([args, &exit_code, &common] { exit_code = run_train(*args, common); });
 }
 

@@ -48,6 +48,7 @@
 #include "nnlab/optim/schedules.hpp"
 #include "nnlab/optim/sgd.hpp"
 #include "nnlab/report/run_report.hpp"
+#include "nnlab/train/callbacks/backup_and_restore.hpp"
 #include "nnlab/train/callbacks/callback_registry.hpp"
 #include "nnlab/train/callbacks/csv_logger.hpp"
 #include "nnlab/train/callbacks/early_stopping.hpp"
@@ -63,3 +64,4 @@
 #include "nnlab/train/metric_tracker.hpp"
 #include "nnlab/train/sequential.hpp"
 #include "nnlab/train/test_time_augmentation.hpp"
+#include "nnlab/train/training_state.hpp"

@@ -20,8 +20,8 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan_suppressions.txt:print_suppressions=0" \
   ctest --test-dir "$root/build-asan" -L unit --output-on-failure -j 2
 
-echo "== fuzzing, 20 s per target (scripts/fuzz.sh; longer campaigns by hand, docs/fuzzing.md)"
-"$root/scripts/fuzz.sh" 20
+echo "== fuzzing, 12 s per target (scripts/fuzz.sh; longer campaigns by hand, docs/fuzzing.md)"
+"$root/scripts/fuzz.sh" 12
 
 echo "== all tests, release build"
 "$root/scripts/build.sh" release

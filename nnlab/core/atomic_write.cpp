@@ -2,8 +2,10 @@
 #include "nnlab/core/atomic_write.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -60,6 +62,11 @@ void sync_directory(const std::filesystem::path& path) {
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+    write_file_atomically(path, bytes, {});
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
+                           const std::filesystem::path& previous) {
     std::filesystem::path temp;
     const int fd = create_temp_file(path, temp);
     std::string step;  // what failed; empty while everything succeeds
@@ -74,6 +81,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
         error = errno;
         step = "closing " + temp.string();
     }
+    if (step.empty() && !previous.empty() && ::rename(path.c_str(), previous.c_str()) != 0 && errno != ENOENT) {
+        error = errno;
+        step = "renaming it to " + previous.string();
+    }
     if (step.empty() && ::rename(temp.c_str(), path.c_str()) != 0) {
         error = errno;
         step = "renaming " + temp.string() + " over it";
@@ -83,6 +94,32 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
         fail(path, step, error);
     }
     sync_directory(path);
+}
+
+int remove_stale_temporary_files(const std::filesystem::path& folder) {
+    std::error_code error;
+    int removed = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+        const std::string name = entry.path().filename().string();
+        const size_t mark = name.rfind(".tmp-");
+        if (mark == std::string::npos || !entry.is_regular_file(error)) continue;
+        // "<pid>-<n>": both whole numbers, else the file is not one of ours.
+        const std::string tail = name.substr(mark + 5);
+        const size_t dash = tail.find('-');
+        const auto digits = [](std::string_view text) {
+            return !text.empty() && text.size() <= 18 &&
+                   std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        };
+        if (dash == std::string::npos || !digits(std::string_view(tail).substr(0, dash)) ||
+            !digits(std::string_view(tail).substr(dash + 1)))
+            continue;
+        const long long pid = std::stoll(tail.substr(0, dash));
+        // kill(pid, 0) succeeds (or fails with EPERM) while that process lives: it may still be writing.
+        const bool alive = pid == ::getpid() ||
+                           (pid > 0 && pid <= INT32_MAX && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM));
+        if (!alive && std::filesystem::remove(entry.path(), error)) ++removed;
+    }
+    return removed;
 }
 
 }  // namespace nnlab

@@ -12,4 +12,13 @@ namespace nnlab {
 // nnlab::Error (ErrorKind::failure) is thrown naming `path` and the system's reason.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
+// The same, keeping the file it replaces: once the new file is complete on disk, the old one (if any) is renamed
+// to `previous` and the new one to `path`. A crash leaves `path` whole, or `previous` whole.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
+                           const std::filesystem::path& previous);
+
+// Removes the temporary files (<name>.tmp-<pid>-<n>) that a killed process left in `folder` (not below it); those
+// of a process still running are left alone. Returns how many were removed; errors are ignored.
+int remove_stale_temporary_files(const std::filesystem::path& folder);
+
 }  // namespace nnlab

@@ -8,8 +8,9 @@
 namespace nnlab {
 
 // Bad input (a config, a file, an argument the user can fix) is told apart from other failures
-// so the command can exit with 2 for the first and 1 for the second.
-enum class ErrorKind { bad_input, failure };
+// so the command can exit with 2 for the first and 1 for the second; an interrupted run (Ctrl-C, its state
+// saved) exits with 130, as a shell reports SIGINT.
+enum class ErrorKind { bad_input, failure, interrupted };
 
 class Error : public std::runtime_error {
 public:

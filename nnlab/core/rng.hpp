@@ -1,6 +1,7 @@
 // Rng — a small, seeded, portable random generator (xoshiro256**), passed explicitly.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -23,8 +24,13 @@ public:
     // Standard normal (Box–Muller; one value per call, no hidden cache).
     double normal();
 
+    // The generator's whole state, for saving a run and continuing it later with the same numbers.
+    using State = std::array<uint64_t, 4>;
+    State state() const { return state_; }
+    void set_state(const State& state) { state_ = state; }
+
 private:
-    uint64_t state_[4];
+    State state_;
 };
 
 }  // namespace nnlab

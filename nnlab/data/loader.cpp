@@ -65,16 +65,27 @@ void Loader::stop_workers() {
     workers_.clear();
 }
 
-void Loader::start_epoch(int epoch) {
+void Loader::start_epoch(int epoch, int64_t first_step) {
+    if (epoch < 0 || (options_.shuffle && epoch + 1 < shuffled_epochs_)) {
+        throw Error("Loader::start_epoch(" + std::to_string(epoch) + ") after epoch " + std::to_string(epoch_) +
+                        ": epochs go forward",
+                    ErrorKind::failure);
+    }
+    if (first_step < 0 || first_step > steps_) {
+        throw Error("Loader::start_epoch: step " + std::to_string(first_step) + " is outside the epoch's " +
+                        std::to_string(steps_) + " batches",
+                    ErrorKind::failure);
+    }
     stop_workers();
     epoch_ = epoch;
-    if (options_.shuffle) {
+    while (options_.shuffle && shuffled_epochs_ <= epoch) {
         for (int64_t i = data_.size() - 1; i > 0; --i) {
             std::swap(order_[static_cast<size_t>(i)], order_[shuffle_rng_.below(static_cast<uint64_t>(i + 1))]);
         }
+        ++shuffled_epochs_;
     }
-    next_to_build_ = 0;
-    next_to_return_ = 0;
+    next_to_build_ = first_step;
+    next_to_return_ = first_step;
     stopping_ = false;
     for (Slot& slot : slots_) {
         slot.index = -1;

@@ -42,8 +42,11 @@ public:
     Loader& operator=(const Loader&) = delete;
 
     int64_t steps_per_epoch() const { return steps_; }
-    // Starts an epoch: a new permutation when shuffling; workers start building its batches.
-    void start_epoch(int epoch);
+    // Starts an epoch: its permutation when shuffling; workers start building its batches from `first_step` (a
+    // resumed epoch skips the batches already trained on). Epoch e's order is the e + 1-th shuffle of the data,
+    // so starting at a later epoch (Keras's initial_epoch, a resumed fit) replays the shuffles before it and sees
+    // the batches the uninterrupted run saw. Epochs go forward: an earlier one than the last is an error.
+    void start_epoch(int epoch, int64_t first_step = 0);
     // The next batch of the epoch, or nullptr after the last. The same seed gives the same batches
     // whatever the number of workers: every image draws from its own stream (seed, epoch, position).
     const Batch* next();
@@ -65,6 +68,7 @@ private:
     LoaderOptions options_;
     int64_t steps_;
     int epoch_ = -1;
+    int shuffled_epochs_ = 0;  // shuffles of order_ so far
     Rng shuffle_rng_;
     std::vector<int64_t> order_;
     std::vector<Slot> slots_;

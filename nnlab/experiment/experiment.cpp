@@ -95,7 +95,8 @@ void read_train(const Reader& train, Experiment& e) {
                    "is a setting of the loss: loss = { type = \"categorical_crossentropy\", label_smoothing = " +
                        config::describe(train.value()["label_smoothing"]) + " }");
     }
-    train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle", "metrics", "precision"});
+    train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle", "metrics", "precision",
+                          "state_every_steps", "state_every_minutes"});
     if (const auto precision = train.string("precision"))
         e.precision = train.located([&] { return precision_from_name(*precision); });
     if (const auto loss = train.child("loss")) e.loss = loss_description(*loss_from(*loss));
@@ -103,6 +104,12 @@ void read_train(const Reader& train, Experiment& e) {
     e.epochs = static_cast<int>(train.integer("epochs", 1, max_epochs).value_or(e.epochs));
     e.verbose = static_cast<int>(train.integer("verbose", 0, 2).value_or(e.verbose));
     e.shuffle = train.boolean("shuffle").value_or(e.shuffle);
+    e.state_every_steps = train.integer("state_every_steps", 0, int64_t{1} << 40).value_or(e.state_every_steps);
+    e.state_every_minutes =
+        train
+            .number(
+                "state_every_minutes", [](double v) { return v >= 0.0 && v <= 1e6; }, "0 to 1e6 minutes")
+            .value_or(e.state_every_minutes);
     e.metrics = train.strings("metrics").value_or(e.metrics);
     train.located([&] { MetricTracker{e.metrics}; });
 }
@@ -224,6 +231,8 @@ Description Experiment::description() const {
                        {"epochs", epochs},
                        {"verbose", verbose},
                        {"shuffle", shuffle},
+                       {"state_every_steps", state_every_steps},
+                       {"state_every_minutes", state_every_minutes},
                        {"metrics", metrics},
                        {"precision", precision_name(precision)}}},
                      {"optimizer", optimizer}};

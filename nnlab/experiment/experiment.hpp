@@ -61,6 +61,11 @@ struct Experiment {
     int epochs = 1;
     int verbose = 1;
     bool shuffle = true;
+    // The training state (run folder's state/) is saved at every epoch end, and within an epoch every
+    // state_every_steps steps (0: not by steps) and once state_every_minutes have passed since the last save (0:
+    // not by time).
+    int64_t state_every_steps = 0;
+    double state_every_minutes = 5.0;
     std::vector<std::string> metrics = {"accuracy"};  // tracked each epoch (Keras: compile(metrics=...))
     Precision precision = Precision::float32;         // "bfloat16": GEMMs and convolutions in bfloat16
 

@@ -59,8 +59,12 @@ std::filesystem::path timestamped_run_folder(const std::string& name) {
     return std::filesystem::path("runs") / (name + "-" + stamp);
 }
 
-ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, std::filesystem::path folder)
-    : experiment_(std::move(experiment)), data_(data), folder_(std::move(folder)) {
+ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, std::filesystem::path folder,
+                             bool continue_saved_state)
+    : experiment_(std::move(experiment)),
+      data_(data),
+      folder_(std::move(folder)),
+      continue_saved_state_(continue_saved_state) {
     // Before the model is built: oneDNN splits its work when a primitive is created.
     if (experiment_.threads > 0) set_thread_count(experiment_.threads);
     experiment_.threads = thread_count();
@@ -88,6 +92,24 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
                       .logs = &logs,
                       .schedule = experiment_.schedule ? (*experiment_.schedule)["type"].get<std::string>() : "",
                       .reserved_files = run_files()});
+    backup_ = std::make_unique<BackupAndRestore>(
+        state_folder(), BackupAndRestoreOptions{.save_steps = experiment_.state_every_steps,
+                                                .save_minutes = experiment_.state_every_minutes,
+                                                .delete_checkpoint = false});
+    std::optional<std::string> fallback;
+    if (!continue_saved_state_) return;
+    if (const std::optional<TrainingState> state = read_backup(state_folder(), &fallback)) {
+        try {
+            const nlohmann::json& position = state->value("position");
+            resumes_at_ = FitPosition{position.at("epoch").get<int>(), position.at("step").get<int64_t>()};
+        } catch (const nlohmann::json::exception& error) {
+            state->fail(std::string("malformed: ") + error.what());
+        }
+        if (fallback)
+            notices_.push_back("the latest training state cannot be read (" + *fallback +
+                               "); continuing "
+                               "from the one before it");
+    }
 }
 
 ExperimentRun::~ExperimentRun() = default;
@@ -96,6 +118,8 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
     const Augmenter* augmenter = augmenter_ ? &*augmenter_ : nullptr;
     const DatasetSplits& data = data_;
     std::filesystem::create_directories(folder_);
+    remove_stale_temporary_files(folder_);  // a killed run's half-written files
+    if (!continue_saved_state_) std::filesystem::remove_all(state_folder());
     const std::string config = experiment_.to_toml();
     write_file_atomically(folder_ / "config.toml", config);
 
@@ -108,7 +132,8 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
                    .shuffle = experiment_.shuffle,
                    .augmenter = augmenter,
                    .workers = experiment_.workers,
-                   .callbacks = {}};
+                   .callbacks = {backup_.get()},
+                   .interrupt = options.interrupt};
     for (auto& callback : callbacks_) fit.callbacks.push_back(callback.get());
     fit.callbacks.push_back(&recorder);
     if (options.progress != nullptr) {
@@ -118,11 +143,15 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
         fit.callbacks.push_back(&*progress);
     }
 
-    const auto start = std::chrono::steady_clock::now();
-    model_->fit(data.train, fit);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const ModelMetadata metadata =
         training_metadata(data.train, experiment_.dataset, experiment_.batch_size, augmenter);
+    try {
+        model_->fit(data.train, fit);
+    } catch (const Interrupted&) {
+        save_model(*model_, folder_ / "model.safetensors", metadata);  // the model so far; the state is saved
+        throw;
+    }
+    const double seconds = model_->trained_seconds();
     save_model(*model_, folder_ / "model.safetensors", metadata);
 
     // The seed's evaluation: the trained model on the test split, every prediction counted, its inputs
@@ -132,7 +161,9 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
                        .seconds = seconds,
                        .median_epoch_seconds = median(recorder.epoch_seconds()),
                        .evaluation = evaluate_classifier(*model_, data.test, split, experiment_.batch_size, augmenter),
-                       .events = experiment_.verbose > 0 ? callback_events(callbacks_) : std::vector<std::string>{}};
+                       .events = experiment_.verbose > 0 ? callback_events(callbacks_) : std::vector<std::string>{},
+                       .state_saves = backup_->saves(),
+                       .state_save_seconds = backup_->save_seconds()};
     write_evaluation_files(folder_, outcome.evaluation);
 
     const int threads = experiment_.threads;

@@ -19,4 +19,12 @@ void RunRecorder::on_epoch_end(int, const Logs&) {
     write_training_curves(folder_, history);
 }
 
+void RunRecorder::save_state(TrainingState& state, const std::string& key) const {
+    state.values()["callbacks"][key] = {{"epoch_seconds", epoch_seconds_}};
+}
+
+void RunRecorder::load_state(const TrainingState& state, const std::string& key) {
+    epoch_seconds_ = state.value("callbacks").at(key).at("epoch_seconds").get<std::vector<double>>();
+}
+
 }  // namespace nnlab

@@ -17,6 +17,9 @@ public:
     void on_epoch_begin(int epoch) override;
     // Writes the model's history (fit() appends the epoch before the callbacks run).
     void on_epoch_end(int epoch, const Logs& logs) override;
+    // The epoch times so far, so that a resumed run's summary counts every epoch.
+    void save_state(TrainingState& state, const std::string& key) const override;
+    void load_state(const TrainingState& state, const std::string& key) override;
 
     const std::vector<double>& epoch_seconds() const { return epoch_seconds_; }
 

@@ -211,6 +211,12 @@ const json& SafetensorsFile::metadata(const std::string& what) const {
     return *it;
 }
 
+std::vector<ExpectedTensor> SafetensorsFile::stored_tensors(const std::string& owner) const {
+    std::vector<ExpectedTensor> tensors;
+    for (const auto& [name, tensor] : stored_) tensors.push_back({name, tensor.shape, owner});
+    return tensors;
+}
+
 std::vector<std::string_view> SafetensorsFile::tensors(const std::vector<ExpectedTensor>& expected) const {
     std::vector<std::string_view> views;
     std::vector<std::string> missing;

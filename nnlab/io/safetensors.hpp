@@ -59,6 +59,10 @@ public:
     // tensors (F32, of these shapes) and their data to tile the data section.
     std::vector<std::string_view> tensors(const std::vector<ExpectedTensor>& expected) const;
 
+    // Every tensor the header names, in name order, owned by `owner` (for tensors() when the file itself says
+    // what it holds).
+    std::vector<ExpectedTensor> stored_tensors(const std::string& owner) const;
+
     // The size of the data section, read and checked.
     uint64_t data_bytes() const { return data_.size(); }
 

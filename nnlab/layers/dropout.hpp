@@ -22,6 +22,7 @@ public:
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
     void seed_randomness(uint64_t run_seed) override;
+    std::vector<Rng*> random_streams() override { return {&rng_}; }
     nlohmann::json config() const override;  // rate, and seed when given
 
     double rate() const { return rate_; }

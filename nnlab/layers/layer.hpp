@@ -50,6 +50,9 @@ public:
     // Layers that draw random numbers in training (Dropout) derive their own stream from the run's seed
     // here; Sequential::build calls it once per layer.
     virtual void seed_randomness(uint64_t /*run_seed*/) {}
+    // The random streams the layer draws from while training (Dropout's masks), in a fixed order, so that a saved
+    // training state can hold where each stands.
+    virtual std::vector<Rng*> random_streams() { return {}; }
     // Keras get_config(): the keys that rebuild this layer (the name and type are added by the caller).
     virtual nlohmann::json config() const { return nlohmann::json::object(); }
 

@@ -133,6 +133,14 @@ void Residual::seed_randomness(uint64_t run_seed) {
         for (auto& layer : *list) layer->seed_randomness(block_seed);
 }
 
+std::vector<Rng*> Residual::random_streams() {
+    std::vector<Rng*> streams;
+    for (LayerList* list : {&main_, &shortcut_})
+        for (auto& layer : *list)
+            for (Rng* stream : layer->random_streams()) streams.push_back(stream);
+    return streams;
+}
+
 void Residual::set_precision(Precision precision) {
     Layer::set_precision(precision);
     for (LayerList* list : {&main_, &shortcut_})

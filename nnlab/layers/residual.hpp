@@ -27,6 +27,7 @@ public:
     void backward(const Tensor& dy, Tensor& dx) override;
     std::vector<Param*> params() override;
     void seed_randomness(uint64_t run_seed) override;
+    std::vector<Rng*> random_streams() override;
     void set_precision(Precision precision) override;
     // {"layers": [specs], "shortcut": [specs] (when not the identity), "activation"}
     nlohmann::json config() const override;

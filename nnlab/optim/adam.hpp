@@ -22,6 +22,9 @@ public:
     std::string name() const override { return "adam"; }
     void build(int64_t size) override;
     int state_copies() const override { return 2 + (options_.amsgrad ? 1 : 0) + clipping_copies(); }
+    std::vector<std::pair<std::string, Tensor*>> state_tensors() override {
+        return {{"momentum", &momentum_}, {"velocity", &velocity_}, {"velocity_hat", &velocity_hat_}};
+    }
 
 protected:
     nlohmann::json hyperparameters() const override;

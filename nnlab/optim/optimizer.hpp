@@ -74,6 +74,11 @@ public:
     // True while a per-step schedule decides the rate (set_learning_rate then has no effect).
     bool has_schedule() const { return static_cast<bool>(schedule_); }
     int64_t iterations() const { return iterations_; }
+    // For a resumed fit: the step count the saved optimizer had reached.
+    void set_iterations(int64_t iterations) { iterations_ = iterations; }
+    // The arrays kept from one step to the next (Adam's moments, …) by name, for a saved training state. An
+    // optimizer that keeps state and does not list it here resumes from zeros: not the run it continues.
+    virtual std::vector<std::pair<std::string, Tensor*>> state_tensors() { return {}; }
 
 protected:
     int clipping_copies() const;

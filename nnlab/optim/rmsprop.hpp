@@ -24,6 +24,9 @@ public:
     int state_copies() const override {
         return 1 + (options_.momentum > 0.0 ? 1 : 0) + (options_.centered ? 1 : 0) + clipping_copies();
     }
+    std::vector<std::pair<std::string, Tensor*>> state_tensors() override {
+        return {{"velocity", &velocity_}, {"momentum", &momentum_}, {"average_gradient", &average_gradient_}};
+    }
 
 protected:
     nlohmann::json hyperparameters() const override;

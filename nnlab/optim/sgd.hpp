@@ -20,6 +20,7 @@ public:
     std::string name() const override { return "sgd"; }
     void build(int64_t size) override;
     int state_copies() const override { return (options_.momentum > 0.0 ? 1 : 0) + clipping_copies(); }
+    std::vector<std::pair<std::string, Tensor*>> state_tensors() override { return {{"velocity", &velocity_}}; }
 
 protected:
     nlohmann::json hyperparameters() const override;

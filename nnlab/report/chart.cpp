@@ -185,7 +185,8 @@ void draw_legend(cairo_t* cr, const LineChart& chart, const Axis& x_axis, const 
     const auto pixels = covered_pixels(chart, x_axis, y_axis);
     size_t best = 0, best_count = SIZE_MAX;
     for (size_t c = 0; c < corners.size(); ++c) {
-        const auto [cx, cy] = corners[c];
+        // Plain locals: clang 14 cannot capture structured bindings in a lambda.
+        const double cx = corners[c].first, cy = corners[c].second;
         const auto count = static_cast<size_t>(std::count_if(pixels.begin(), pixels.end(), [&](const auto& p) {
             return p.first >= cx && p.first <= cx + width && p.second >= cy && p.second <= cy + height;
         }));

@@ -6,10 +6,20 @@
 
 #include "nnlab/config/reader.hpp"
 #include "nnlab/train/logs.hpp"
+#include "nnlab/train/training_state.hpp"
 
 namespace nnlab {
 
 class Sequential;
+
+// A point a fit can continue from: every callback has seen the end of batch `position.step - 1` (or of the epoch,
+// when epoch_end), so saving the training state here and restoring it later repeats the run bit for bit.
+struct ResumePoint {
+    FitPosition position;  // what is done: `step` batches of `epoch` (epoch_end: epoch + 1, step 0)
+    int64_t steps_per_epoch = 0;
+    bool epoch_end = false;
+    bool interrupted = false;  // fit stops here (an interrupt was requested): save now, whatever the schedule
+};
 
 // What fit() is about to do (Keras: callback.params).
 struct TrainPlan {
@@ -36,6 +46,14 @@ public:
     virtual void on_epoch_end(int, const Logs&) {}
     // Logs hold the running means of the epoch so far.
     virtual void on_batch_end(int64_t, const Logs&) {}
+    // After every callback's on_batch_end or on_epoch_end (BackupAndRestore saves the state here).
+    virtual void on_resume_point(const ResumePoint&) {}
+
+    // What this callback has learnt during fit that a resumed fit needs (EarlyStopping's best value, wait and best
+    // weights, …): JSON under state.values()["callbacks"][key], tensors named key + "/…". load_state puts it back
+    // after on_train_begin. Callbacks without such state save nothing.
+    virtual void save_state(TrainingState& /*state*/, const std::string& /*key*/) const {}
+    virtual void load_state(const TrainingState& /*state*/, const std::string& /*key*/) {}
 
 protected:
     Sequential* model_ = nullptr;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/train/training_state.hpp"
 
 namespace nnlab {
 
@@ -61,6 +62,30 @@ std::string History::to_json() const {
         }
     }
     return json.dump(2) + "\n";
+}
+
+nlohmann::json History::state() const {
+    nlohmann::json values = nlohmann::json::object();
+    for (const std::string& key : keys_) {
+        nlohmann::json column = nlohmann::json::array();
+        for (double v : values_.at(key)) column.push_back(exact_number(v));
+        values[key] = column;
+    }
+    return {{"epochs", epochs_}, {"keys", keys_}, {"values", values}};
+}
+
+History History::from_state(const nlohmann::json& state, const std::string& what) {
+    History history;
+    history.epochs_ = state.at("epochs").get<std::vector<int>>();
+    history.keys_ = state.at("keys").get<std::vector<std::string>>();
+    for (const std::string& key : history.keys_) {
+        const nlohmann::json& column = state.at("values").at(key);
+        if (!column.is_array() || column.size() != history.epochs_.size())
+            throw Error(what + ": history." + key + ": expected one value per epoch");
+        std::vector<double>& values = history.values_[key];
+        for (const nlohmann::json& v : column) values.push_back(exact_number(v, what + ": history." + key));
+    }
+    return history;
 }
 
 }  // namespace nnlab

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "nnlab/train/logs.hpp"
 
 namespace nnlab {
@@ -23,6 +25,11 @@ public:
     std::string to_csv() const;
     // {"epoch": [1, 2, …], "loss": [...], …}
     std::string to_json() const;
+
+    // Every value as it is (exact_number), for a saved training state, and back; the second throws nnlab::Error
+    // naming `what` when the JSON is not such a history.
+    nlohmann::json state() const;
+    static History from_state(const nlohmann::json& state, const std::string& what);
 
 private:
     std::vector<int> epochs_;

@@ -91,4 +91,18 @@ std::vector<std::pair<std::string, double>> MetricTracker::results() const {
     return out;
 }
 
+nlohmann::json MetricTracker::state() const {
+    return {{"correct", correct_}, {"seen", seen_}};
+}
+
+void MetricTracker::restore_state(const nlohmann::json& state) {
+    std::vector<int64_t> correct = state.at("correct").get<std::vector<int64_t>>();
+    if (correct.size() != correct_.size()) {
+        throw Error("the saved metric counts are for " + std::to_string(correct.size()) +
+                    " metrics, but the model has " + std::to_string(correct_.size()));
+    }
+    correct_ = std::move(correct);
+    seen_ = state.at("seen").get<int64_t>();
+}
+
 }  // namespace nnlab

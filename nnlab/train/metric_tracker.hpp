@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -32,6 +34,10 @@ public:
     double result(int index) const;
     // (name, value) in the order given.
     std::vector<std::pair<std::string, double>> results() const;
+
+    // The counts so far, {"correct": [...], "seen": n}, and back (a resumed epoch continues its running means).
+    nlohmann::json state() const;
+    void restore_state(const nlohmann::json& state);
 
 private:
     std::vector<std::string> names_;

@@ -1,4 +1,5 @@
-// Sequential — a stack of layers trained end to end (Keras: keras.Sequential).
+// Sequential — a stack of layers trained end to end (Keras: keras.Sequential): building, compiling, one step.
+// The loops over a dataset (fit, evaluate, predict) are in sequential_fit.cpp.
 #include "nnlab/train/sequential.hpp"
 
 #include <algorithm>
@@ -13,25 +14,6 @@
 #include "nnlab/train/memory_estimate.hpp"
 
 namespace nnlab {
-namespace {
-
-// One logged value: the loss (metric < 0) or the compiled metric at that index, under its log key.
-struct LogKey {
-    std::string key;
-    int metric;
-};
-
-// The loss and the metrics under prefix + name, in alphabetical order as Keras 3 logs them ("accuracy", "loss",
-// "top_k_accuracy"); worked out once per fit, so the step only stores numbers.
-std::vector<LogKey> log_keys(const std::string& prefix, const std::vector<std::string>& metrics) {
-    std::vector<LogKey> keys{{prefix + "loss", -1}};
-    for (size_t i = 0; i < metrics.size(); ++i) keys.push_back({prefix + metrics[i], static_cast<int>(i)});
-    std::sort(keys.begin(), keys.end(), [](const LogKey& a, const LogKey& b) { return a.key < b.key; });
-    return keys;
-}
-
-}  // namespace
-
 void Sequential::check_fits(const Dataset& data, const std::string& what) const {
     const Shape out = output_shape();
     if (out.rank() != 2 || out[1] != data.num_classes()) {
@@ -264,161 +246,6 @@ double Sequential::add_regularization_gradients() {
         p->regularizer.add_gradient(p->value, p->grad);
     }
     return penalty;
-}
-
-double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, MetricTracker& metrics, int64_t& correct,
-                                  ConfusionMatrix* confusion) {
-    const Tensor y_pred = forward(x, Mode::inference);
-    // Accuracy and the confusion matrix count the same predictions: argmax_rows' one rule (numpy's, NaN first).
-    std::vector<int32_t> labels(static_cast<size_t>(y.rows())), predicted(static_cast<size_t>(y.rows()));
-    argmax_rows(y, labels.data());
-    argmax_rows(y_pred, predicted.data());
-    for (size_t r = 0; r < labels.size(); ++r) correct += predicted[r] == labels[r];
-    metrics.add_batch(y_pred, y);
-    if (confusion != nullptr) confusion->add_batch(y_pred, labels.data());
-    return loss_->compute(y_pred, y, nullptr);
-}
-
-const History& Sequential::fit(const Dataset& dataset, const FitOptions& options) {
-    if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
-    // batch_size is checked by the Loader, with the same message.
-    if (options.epochs <= 0) {
-        throw KeyError("epochs", "epochs: expected a positive integer, found " + std::to_string(options.epochs));
-    }
-    if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {  // nan too
-        throw KeyError("validation_split", "validation_split: expected a fraction in [0, 1), found " +
-                                               std::to_string(options.validation_split));
-    }
-    // Keras takes the validation split from the end of the data, before any shuffling.
-    Dataset split_train, split_validation;
-    const Dataset* train = &dataset;
-    const Dataset* validation = options.validation_data;
-    if (options.validation_split > 0.0 && validation == nullptr) {
-        const auto held_out = static_cast<int64_t>(static_cast<double>(dataset.size()) * options.validation_split);
-        split_train = dataset.slice(0, dataset.size() - held_out);
-        split_validation = dataset.slice(dataset.size() - held_out, held_out);
-        train = &split_train;
-        validation = held_out > 0 ? &split_validation : nullptr;
-    }
-    if (train->size() == 0) throw Error("fit: the training set is empty");
-    check_fits(*train, "fit");
-    if (options.batch_size > 0)
-        check_training_memory(*this, std::min(options.batch_size, train->size()), optimizer_->state_copies());
-    if (validation != nullptr) check_fits(*validation, "fit (validation data)");
-
-    Loader loader(*train, output_shape()[1],
-                  {.batch_size = options.batch_size,
-                   .shuffle = options.shuffle,
-                   .seed = seed_,
-                   .augmenter = options.augmenter,
-                   .random_transforms = true,
-                   .workers = options.workers});
-    const int64_t steps = loader.steps_per_epoch();
-    MetricTracker metrics(metrics_);
-    const std::vector<LogKey> train_keys = log_keys("", metrics_), validation_keys = log_keys("val_", metrics_);
-    history_ = History();
-    stop_training = false;
-    for (Callback* c : options.callbacks) c->set_model(this);
-    for (Callback* c : options.callbacks) c->on_train_begin({options.epochs, steps});
-    Logs logs;
-    for (int epoch = 0; epoch < options.epochs && !stop_training; ++epoch) {
-        for (Callback* c : options.callbacks) c->on_epoch_begin(epoch);
-        loader.start_epoch(epoch);
-        double loss_sum = 0.0;
-        int64_t seen = 0;
-        metrics.reset();
-        logs = Logs();
-        for (int64_t step = 0; const Batch* batch = loader.next(); ++step) {
-            const int64_t rows = batch->x.rows();
-            const double loss = train_step(batch->x, batch->y, &metrics);
-            // Running means over the epoch so far, weighted by batch size, as Keras reports them.
-            loss_sum += loss * static_cast<double>(rows);
-            seen += rows;
-            for (const LogKey& k : train_keys) {
-                logs.set(k.key, k.metric < 0 ? loss_sum / static_cast<double>(seen) : metrics.result(k.metric));
-            }
-            for (Callback* c : options.callbacks) c->on_batch_end(step, logs);
-            // A callback may end training here (Keras checks stop_training after every batch); a loss gone
-            // non-finite that no callback handled (TerminateOnNaN) is an error rather than wasted epochs.
-            if (stop_training) break;
-            if (!std::isfinite(loss)) {
-                throw Error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +
-                                ": loss is " + (std::isnan(loss) ? "nan" : "inf") +
-                                "; training stopped (try a lower learning rate)",
-                            ErrorKind::failure);
-            }
-        }
-        if (validation != nullptr) {
-            const Evaluation val = evaluate(*validation, options.batch_size, options.augmenter);
-            for (const LogKey& k : validation_keys) {
-                logs.set(k.key, k.metric < 0 ? val.loss : val.metrics[static_cast<size_t>(k.metric)].second);
-            }
-        }
-        logs.set("learning_rate", optimizer_->learning_rate());
-        history_.append(epoch, logs);
-        for (Callback* c : options.callbacks) c->on_epoch_end(epoch, logs);
-    }
-    for (Callback* c : options.callbacks) c->on_train_end(logs);
-    return history_;
-}
-
-Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const Augmenter* augmenter,
-                                ConfusionMatrix* confusion) {
-    if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
-    if (data.size() == 0) throw Error("evaluate: the dataset is empty");
-    check_fits(data, "evaluate");
-    if (confusion != nullptr && confusion->num_classes() != output_shape()[1]) {
-        throw Error("evaluate: the confusion matrix has " + std::to_string(confusion->num_classes()) +
-                    " classes but the model outputs " + std::to_string(output_shape()[1]));
-    }
-    Loader loader(data, output_shape()[1],
-                  {.batch_size = batch_size,
-                   .shuffle = false,
-                   .seed = seed_,
-                   .augmenter = augmenter,
-                   .random_transforms = false,
-                   .workers = 0});
-    loader.start_epoch(0);
-    double loss_sum = 0.0;
-    int64_t correct = 0;
-    MetricTracker metrics(metrics_);
-    while (const Batch* batch = loader.next()) {
-        loss_sum +=
-            evaluate_batch(batch->x, batch->y, metrics, correct, confusion) * static_cast<double>(batch->x.rows());
-    }
-    const auto n = static_cast<double>(data.size());
-    // Keras adds the weight penalties to every batch's loss, so the mean carries them once.
-    return {loss_sum / n + regularization_penalty(), static_cast<double>(correct) / n, metrics.results()};
-}
-
-Tensor Sequential::predict(const Tensor& x, int64_t batch_size) {
-    if (batch_size <= 0)
-        throw KeyError("batch_size", "batch_size: expected a positive integer, found " + std::to_string(batch_size));
-    const int64_t n = x.rows();
-    Tensor result(output_shape().with_batch(n));
-    for (int64_t begin = 0; begin < n; begin += batch_size) {
-        const int64_t rows = std::min(batch_size, n - begin);
-        const Tensor xb = Tensor::view_of(const_cast<float*>(x.data()) + begin * x.cols(), x.shape().with_batch(rows));
-        const Tensor out = forward(xb, Mode::inference);
-        std::copy_n(out.data(), out.numel(), result.data() + begin * result.cols());
-    }
-    return result;
-}
-
-Tensor Sequential::predict(const Dataset& data, int64_t batch_size) {
-    if (data.size() == 0) throw Error("predict: the dataset is empty");
-    Tensor result(output_shape().with_batch(data.size()));
-    // Labels are not used; y is sized for them only so that the loader can fill it.
-    Loader loader(data, std::max<int64_t>(data.num_classes(), 1),
-                  {.batch_size = batch_size, .shuffle = false, .seed = seed_, .workers = 0});
-    loader.start_epoch(0);
-    int64_t begin = 0;
-    while (const Batch* batch = loader.next()) {
-        const Tensor out = forward(batch->x, Mode::inference);
-        std::copy_n(out.data(), out.numel(), result.data() + begin * result.cols());
-        begin += batch->x.rows();
-    }
-    return result;
 }
 
 }  // namespace nnlab

@@ -1,6 +1,8 @@
 // Sequential — a stack of layers trained end to end (Keras: keras.Sequential).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <memory>
@@ -21,6 +23,7 @@
 #include "nnlab/train/history.hpp"
 #include "nnlab/train/memory_estimate.hpp"
 #include "nnlab/train/metric_tracker.hpp"
+#include "nnlab/train/training_state.hpp"
 
 namespace nnlab {
 
@@ -55,6 +58,9 @@ struct CompileOptions {
 struct FitOptions {
     int64_t batch_size = 32;  // Keras default
     int epochs = 1;
+    // The epoch to start at (Keras: initial_epoch), counted from 0: the epochs before it are taken as done (their
+    // shuffles replayed, so epoch e sees the batches it would have seen), the history starts there.
+    int initial_epoch = 0;
     const Dataset* validation_data = nullptr;  // evaluated at the end of every epoch
     double validation_split = 0.0;             // else hold out this last fraction of train (Keras: before shuffling)
     bool shuffle = true;                       // a new seeded permutation every epoch
@@ -62,6 +68,19 @@ struct FitOptions {
     int workers = 0;                           // threads building batches ahead (0: in the training thread,
                                                // over the OpenMP team: faster on 2 cores, see README)
     std::vector<Callback*> callbacks;          // not owned; called in this order
+    // Checked after every step: once true, fit() tells the callbacks (ResumePoint::interrupted, so that
+    // BackupAndRestore saves the state) and throws Interrupted. A signal handler may set it.
+    const std::atomic<bool>* interrupt = nullptr;
+};
+
+// fit() stopped because FitOptions::interrupt was set; the callbacks saw the point it stopped at.
+class Interrupted : public Error {
+public:
+    Interrupted(FitPosition position, int64_t steps_per_epoch);
+    const FitPosition& position() const { return position_; }
+
+private:
+    FitPosition position_;
 };
 
 struct Evaluation {
@@ -135,11 +154,39 @@ public:
     uint64_t seed() const { return seed_; }
     // Every epoch's logs of the last fit(), appended before the callbacks' on_epoch_end (Keras: model.history).
     const History& history() const { return history_; }
+    // Seconds the last fit() trained, with those before it resumed (a resumed run counts all of them).
+    double trained_seconds() const { return trained_seconds_; }
 
     // A callback sets this to end fit() after the current epoch (Keras: model.stop_training).
     bool stop_training = false;
 
+    // While fit() runs (a callback asks): everything needed to continue this fit later bit for bit (weights,
+    // optimizer state, random streams, position and running sums of the epoch, callbacks' state, history).
+    TrainingState training_state() const;
+    // The next fit() continues from `state` rather than from its start: after the callbacks' on_train_begin (so
+    // theirs is not reset) everything training_state() saved is put back. Checked there against the fit (steps
+    // per epoch, data and batch size, parameters); an error names the state's file.
+    void resume_from(TrainingState state) { pending_resume_ = std::move(state); }
+
 private:
+    // What training_state() reads while fit() runs.
+    struct FitProgress {
+        const std::vector<Callback*>* callbacks = nullptr;
+        MetricTracker* metrics = nullptr;
+        FitPosition position;
+        int64_t steps_per_epoch = 0;
+        int64_t train_size = 0;
+        int64_t batch_size = 0;
+        double loss_sum = 0.0;        // Σ batch loss · rows over the epoch so far
+        int64_t seen = 0;             // rows of the epoch so far
+        double elapsed_before = 0.0;  // seconds of training before this fit() resumed
+        std::chrono::steady_clock::time_point started;
+    };
+    // Puts back what training_state() saved (the callbacks' part after their on_train_begin); returns the position.
+    void restore_training_state(const TrainingState& state, FitProgress& progress);
+    // The position `state` continues from, once its run is checked to be this fit.
+    FitPosition check_resumable(const TrainingState& state, const FitProgress& progress, int epochs) const;
+
     Tensor forward(const Tensor& x, Mode mode);
     void ensure_buffers(int64_t batch);
     // The front of the arenas the optimizer updates (every trainable parameter).
@@ -180,6 +227,9 @@ private:
     std::vector<Tensor> output_grads_;
     Tensor loss_grad_;
     History history_;
+    std::optional<FitProgress> fit_progress_;
+    double trained_seconds_ = 0.0;
+    std::optional<TrainingState> pending_resume_;
 };
 
 }  // namespace nnlab

@@ -236,7 +236,7 @@ TEST(HostileInput, MessagesNameTheirPlace) {
               "missing_folder.toml:2: data.dataset: unknown dataset './no_such_folder'"},
              {"typo", fashion(flatten_dense, "batch = 3\n"),
               "typo.toml:14: train.batch: unknown key; expected one of loss, batch_size, epochs, verbose, shuffle, "
-              "metrics, precision (did you mean 'batch_size'?)"},
+              "metrics, precision, state_every_steps, state_every_minutes (did you mean 'batch_size'?)"},
          }) {
         expect_refused(c);
     }

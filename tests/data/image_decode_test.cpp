@@ -7,7 +7,6 @@
 // clang-format on
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <png.h>
 #include <zlib.h>
 
 #include <cstdlib>
@@ -19,6 +18,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/resource_usage.hpp"
 #include "tests/support/error_message.hpp"
+#include "tests/support/image_files.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace nnlab {
@@ -27,6 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using nnlab::testing::any_error_message;
 using nnlab::testing::TempDir;
+using nnlab::testing::write_png;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -42,16 +43,6 @@ std::vector<uint8_t> gradient(int height, int width, int channels) {
         }
     }
     return pixels;
-}
-
-// PNG_FORMAT_GRAY, _RGB or _RGBA by channel count.
-void write_png(const fs::path& path, int height, int width, int channels, const std::vector<uint8_t>& pixels) {
-    png_image png{};
-    png.version = PNG_IMAGE_VERSION;
-    png.width = static_cast<png_uint_32>(width);
-    png.height = static_cast<png_uint_32>(height);
-    png.format = channels == 1 ? PNG_FORMAT_GRAY : channels == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_RGBA;
-    ASSERT_TRUE(png_image_write_to_file(&png, path.c_str(), 0, pixels.data(), 0, nullptr)) << png.message;
 }
 
 void write_jpeg(const fs::path& path, int height, int width, int channels, const std::vector<uint8_t>& pixels) {

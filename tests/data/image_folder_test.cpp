@@ -4,7 +4,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +15,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "tests/support/error_message.hpp"
+#include "tests/support/image_files.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace nnlab {
@@ -24,21 +24,9 @@ namespace {
 namespace fs = std::filesystem;
 using nnlab::testing::error_message;
 using nnlab::testing::TempDir;
+using nnlab::testing::write_png;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-// A height×width RGB PNG filled with one colour (value, value + 1, value + 2), so every image is recognisable.
-void write_png(const fs::path& path, int height, int width, uint8_t value) {
-    fs::create_directories(path.parent_path());
-    std::vector<uint8_t> pixels(static_cast<size_t>(height * width * 3));
-    for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(value + i % 3);
-    png_image png{};
-    png.version = PNG_IMAGE_VERSION;
-    png.width = static_cast<png_uint_32>(width);
-    png.height = static_cast<png_uint_32>(height);
-    png.format = PNG_FORMAT_RGB;
-    ASSERT_TRUE(png_image_write_to_file(&png, path.c_str(), 0, pixels.data(), 0, nullptr)) << png.message;
-}
 
 // Classes "b_dog" (files z, a, M), "a_cat" (2 files) and "C_bird" (1 file), 4×6 each, plus files to skip.
 fs::path write_small_folder(const fs::path& root) {

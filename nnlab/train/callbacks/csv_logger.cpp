@@ -86,4 +86,14 @@ config::Description CSVLogger::config() const {
     return {{"filename", filename_.string()}, {"separator", separator_}, {"append", append_}};
 }
 
+void CSVLogger::save_state(TrainingState& state, const std::string& key) const {
+    state.values()["callbacks"][key] = {{"text", text_}, {"keys", keys_}};
+}
+
+void CSVLogger::load_state(const TrainingState& state, const std::string& key) {
+    const nlohmann::json& saved = state.value("callbacks").at(key);
+    text_ = saved.at("text").get<std::string>();
+    keys_ = saved.at("keys").get<std::vector<std::string>>();
+}
+
 }  // namespace nnlab

@@ -79,6 +79,28 @@ void EarlyStopping::on_train_end(const Logs&) {
     restored_ = true;
 }
 
+void EarlyStopping::save_state(TrainingState& state, const std::string& key) const {
+    state.values()["callbacks"][key] = {{"best", exact_number(best_)},
+                                        {"wait", wait_},
+                                        {"best_epoch", best_epoch_},
+                                        {"stopped_epoch", stopped_epoch_},
+                                        {"has_best_weights", !best_weights_.empty()}};
+    if (!best_weights_.empty()) state.set_tensor(key + "/best_weights", best_weights_);
+}
+
+void EarlyStopping::load_state(const TrainingState& state, const std::string& key) {
+    const nlohmann::json& saved = state.value("callbacks").at(key);
+    best_ = exact_number(saved.at("best"), "early_stopping.best");
+    wait_ = saved.at("wait").get<int>();
+    best_epoch_ = saved.at("best_epoch").get<int>();
+    stopped_epoch_ = saved.at("stopped_epoch").get<int>();
+    best_weights_ = Tensor();
+    if (saved.at("has_best_weights").get<bool>()) {
+        best_weights_ = Tensor(model_->weights().block().shape());
+        state.copy_tensor(key + "/best_weights", best_weights_);
+    }
+}
+
 config::Description EarlyStopping::config() const {
     config::Description c{{"monitor", options_.monitor},
                           {"min_delta", options_.min_delta},

@@ -31,6 +31,8 @@ public:
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
     void on_train_end(const Logs& logs) override;
+    void save_state(TrainingState& state, const std::string& key) const override;
+    void load_state(const TrainingState& state, const std::string& key) override;
 
     // Epochs count from 0, as Keras's. best_epoch(): the epoch of the best value (0 before any);
     // stopped_epoch(): the epoch at whose end training was stopped, 0 when it was not.

@@ -69,4 +69,20 @@ config::Description ModelCheckpoint::config() const {
     return c;
 }
 
+void ModelCheckpoint::save_state(TrainingState& state, const std::string& key) const {
+    nlohmann::json saved = {
+        {"best", exact_number(best_)}, {"batches_since_save", batches_since_save_}, {"saves", saves_}};
+    if (last_saved_) saved["last_saved"] = last_saved_->string();
+    state.values()["callbacks"][key] = saved;
+}
+
+void ModelCheckpoint::load_state(const TrainingState& state, const std::string& key) {
+    const nlohmann::json& saved = state.value("callbacks").at(key);
+    best_ = exact_number(saved.at("best"), "model_checkpoint.best");
+    batches_since_save_ = saved.at("batches_since_save").get<int64_t>();
+    saves_ = saved.at("saves").get<int>();
+    last_saved_.reset();
+    if (saved.contains("last_saved")) last_saved_ = saved.at("last_saved").get<std::string>();
+}
+
 }  // namespace nnlab

@@ -38,6 +38,8 @@ public:
     void on_epoch_begin(int epoch) override { epoch_ = epoch; }
     void on_batch_end(int64_t batch, const Logs& logs) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
+    void save_state(TrainingState& state, const std::string& key) const override;
+    void load_state(const TrainingState& state, const std::string& key) override;
 
     // The file written last in this fit(), if any.
     const std::optional<std::filesystem::path>& last_saved() const { return last_saved_; }

@@ -75,4 +75,19 @@ config::Description ReduceLROnPlateau::config() const {
             {"min_lr", options_.min_lr}};
 }
 
+void ReduceLROnPlateau::save_state(TrainingState& state, const std::string& key) const {
+    state.values()["callbacks"][key] = {{"best", exact_number(best_)},
+                                        {"wait", wait_},
+                                        {"cooldown_counter", cooldown_counter_},
+                                        {"reductions", reductions_}};
+}
+
+void ReduceLROnPlateau::load_state(const TrainingState& state, const std::string& key) {
+    const nlohmann::json& saved = state.value("callbacks").at(key);
+    best_ = exact_number(saved.at("best"), "reduce_lr_on_plateau.best");
+    wait_ = saved.at("wait").get<int>();
+    cooldown_counter_ = saved.at("cooldown_counter").get<int>();
+    reductions_ = saved.at("reductions").get<int>();
+}
+
 }  // namespace nnlab

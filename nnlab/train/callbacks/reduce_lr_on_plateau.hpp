@@ -34,6 +34,8 @@ public:
     config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
+    void save_state(TrainingState& state, const std::string& key) const override;
+    void load_state(const TrainingState& state, const std::string& key) override;
 
     // How many times the rate was lowered in the last fit().
     int reductions() const { return reductions_; }

@@ -1,0 +1,51 @@
+// Ctrl-C and SIGTERM during training: the first asks the run to stop after the current step (its state and model
+// saved), a second one ends the process at once.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "nnlab/core/error.hpp"
+
+namespace nnlab::cli {
+namespace {
+
+std::atomic<bool> interrupt_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+void on_signal(int) {
+    if (interrupt_requested.exchange(true)) ::_exit(exit_interrupted);
+    constexpr const char message[] =
+        "\nnlab: interrupted: finishing the current step and saving the training state (again to stop at once)\n";
+    // write() is async-signal-safe; its result is of no use here.
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message, sizeof message - 1);
+}
+
+}  // namespace
+
+const std::atomic<bool>& catch_interrupts() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    return interrupt_requested;
+}
+
+RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what, const std::string& resume_command) {
+    RunOptions options = terminal_progress();
+    options.interrupt = &catch_interrupts();
+    try {
+        return run.run(options);
+    } catch (const Interrupted& interrupted) {
+        throw Error(std::string(interrupted.what()) + "; the training state and the model so far of " + what +
+                        " are saved. Continue with: " + resume_command,
+                    ErrorKind::interrupted);
+    }
+}
+
+}  // namespace nnlab::cli
