@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -25,11 +26,20 @@ CLI::Validator whole_number(int64_t min, int64_t max, const std::string& source 
 constexpr int64_t max_repeats = 10'000;
 constexpr int64_t max_samples_option = int64_t{1} << 40;
 
-// The OMP_WAIT_POLICY the command runs with unless the environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT.
-inline constexpr const char* omp_wait_policy_default = "passive";
-// Sets it and starts the command again (libgomp reads it only as it loads); returns only when the environment
-// already chose, or when the command cannot be started again.
+// How OpenMP's threads wait, unless the environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT: train and compare on
+// a machine where other programs use less than busy_neighbour_cores spin (GOMP_SPINCOUNT=spin_count_alone: as fast
+// as libgomp's default alone), everything else sleeps (OMP_WAIT_POLICY=passive). Sets the variables and starts the
+// command again (libgomp reads them only as it loads); returns only when the environment already chose, or when the
+// command cannot be started again.
 void apply_omp_wait_policy(char** argv);
+inline constexpr double busy_neighbour_cores = 0.5;
+inline constexpr const char* spin_count_alone = "10000";
+// The cores' worth of CPU other processes use, measured over `window`.
+double cores_used_by_others_now(std::chrono::milliseconds window);
+// Whether the threads spin because apply_omp_wait_policy chose it (not the user): then a run may switch.
+bool spinning_by_choice();
+// Starts `nnlab arguments…` again in this process under OMP_WAIT_POLICY=passive; returns only if it cannot.
+void continue_passive(const std::vector<std::string>& arguments);
 
 // Throws nnlab::Error naming `option` unless `folder` is absent or a folder (a run writes into it).
 void check_out_folder(const std::filesystem::path& folder, const std::string& option);
@@ -38,8 +48,11 @@ void check_out_folder(const std::filesystem::path& folder, const std::string& op
 // state); a second signal exits at once with exit_interrupted.
 const std::atomic<bool>& catch_interrupts();
 // run.run() with the terminal's progress, stopping at Ctrl-C or SIGTERM: then an nnlab::Error (exit 130) saying
-// that the state of `what` is saved and that `resume_command` continues it.
-RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what, const std::string& resume_command);
+// that the state of `what` is saved and that `nnlab resume_arguments…` continues it. When other programs start
+// computing beside a run that spins (NeighbourWatch), it stops too and continues at once under passive waiting, by
+// starting `nnlab resume_arguments…` in this process.
+RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what,
+                             const std::vector<std::string>& resume_arguments);
 
 // Throws nnlab::Error naming `option` when `folder` already holds files, so that no earlier result is written
 // over: unless `overwrite`, in which case a folder nnlab wrote (a run, a --repeat or compare folder) is emptied

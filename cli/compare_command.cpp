@@ -72,7 +72,7 @@ int run_compare(const CompareArguments& args, const CommonOptions& common) {
         if (!std::filesystem::is_directory(*args.resume))
             throw Error("--resume: " + *args.resume + " is not a folder; expected the comparison's folder");
         for (size_t i = 0; i < sweep.variants.size(); ++i) {
-            if (!std::filesystem::exists(run_folder_of(i) / "state")) continue;
+            if (!has_backup(run_folder_of(i) / "state")) continue;
             Experiment& experiment = sweep.variants[i].experiment;
             const int threads = experiment.threads;
             experiment = experiment_to_resume(run_folder_of(i), experiment);
@@ -83,6 +83,11 @@ int run_compare(const CompareArguments& args, const CommonOptions& common) {
         prepare_new_out_folder(folder, args.out ? "--out" : "the comparison folder", args.overwrite);
     }
 
+    std::vector<std::string> resume_arguments{"compare", args.config, "--resume", folder.string()};
+    if (common.threads > 0)
+        resume_arguments.insert(resume_arguments.end(), {"--threads", std::to_string(common.threads)});
+    if (args.epochs) resume_arguments.insert(resume_arguments.end(), {"--epochs", std::to_string(*args.epochs)});
+    if (args.data) resume_arguments.insert(resume_arguments.end(), {"--data", *args.data});
     Comparison comparison{.name = sweep.name, .file = args.config, .keys = sweep.keys, .variants = {}};
     for (size_t i = 0; i < sweep.variants.size(); ++i) {
         const SweepVariant& variant = sweep.variants[i];
@@ -94,8 +99,7 @@ int run_compare(const CompareArguments& args, const CommonOptions& common) {
         std::printf("%s", run.model().summary().c_str());
         std::fflush(stdout);
         const RunOutcome outcome =
-            run_interruptibly(run, "variant " + std::to_string(i + 1) + " (" + variant.label + ")",
-                              "nnlab compare " + args.config + " --resume " + folder.string());
+            run_interruptibly(run, "variant " + std::to_string(i + 1) + " (" + variant.label + ")", resume_arguments);
         for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
         comparison.variants.push_back(variant_result(variant.label, run_folder, outcome));
     }

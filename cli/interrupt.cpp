@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/neighbour_watch.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/core/text_format.hpp"
 
 namespace nnlab::cli {
 namespace {
@@ -19,7 +22,7 @@ static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler
 void on_signal(int) {
     if (interrupt_requested.exchange(true)) ::_exit(exit_interrupted);
     constexpr const char message[] =
-        "\nnlab: interrupted: finishing the current step and saving the training state (again to stop at once)\n";
+        "\nnnlab: interrupted: finishing the current step and saving the training state (again to stop at once)\n";
     // write() is async-signal-safe; its result is of no use here.
     [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message, sizeof message - 1);
 }
@@ -36,14 +39,25 @@ const std::atomic<bool>& catch_interrupts() {
     return interrupt_requested;
 }
 
-RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what, const std::string& resume_command) {
+RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what,
+                             const std::vector<std::string>& resume_arguments) {
     RunOptions options = terminal_progress();
-    options.interrupt = &catch_interrupts();
+    catch_interrupts();
+    options.interrupt = &interrupt_requested;
+    NeighbourWatch watch(interrupt_requested);
+    options.callbacks.push_back(&watch);
     try {
         return run.run(options);
     } catch (const Interrupted& interrupted) {
+        if (watch.switch_requested()) {
+            std::printf(
+                "\nOther programs are computing beside this run: continuing it with OMP_WAIT_POLICY=passive (threads "
+                "sleep while they wait), from the state just saved\n");
+            std::fflush(stdout);
+            continue_passive(resume_arguments);
+        }
         throw Error(std::string(interrupted.what()) + "; the training state and the model so far of " + what +
-                        " are saved. Continue with: " + resume_command,
+                        " are saved. Continue with: nnlab " + join(resume_arguments, " "),
                     ErrorKind::interrupted);
     }
 }

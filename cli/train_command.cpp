@@ -28,15 +28,16 @@ struct TrainArguments {
     int repeat = 1;
     std::optional<std::string> resume;
     bool overwrite = false;
+    std::optional<std::string> init_from;
 };
 
 // How a run treats its folder: a new one (empty or absent), one replaced (--overwrite), one continued (--resume).
 enum class FolderUse { fresh, replace, resume };
 
 // One run into `folder`, with what a person reads before and after it.
-// `resume_command` is what continues it after an interrupt (default: nnlab train --resume <folder>).
+// `resume_arguments` continue it after an interrupt (nnlab train --resume <folder> …).
 RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, const std::filesystem::path& folder,
-                     FolderUse use, const std::string& resume_command = "") {
+                     FolderUse use, const std::vector<std::string>& resume_arguments) {
     ExperimentRun run(experiment, data, folder, use == FolderUse::resume);
     // Every check has passed: only now is an earlier result removed.
     if (use == FolderUse::replace) empty_out_folder(folder);
@@ -50,8 +51,7 @@ RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, co
                         static_cast<long long>(at->step));
     }
     std::fflush(stdout);
-    const RunOutcome outcome = run_interruptibly(
-        run, folder.string(), resume_command.empty() ? "nnlab train --resume " + folder.string() : resume_command);
+    const RunOutcome outcome = run_interruptibly(run, folder.string(), resume_arguments);
     for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
     std::printf(
         "\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; "
@@ -77,7 +77,10 @@ RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, co
 // before the parent folder is made (its run makes it). Resuming, a run whose folder holds a training state
 // continues from it (a finished one only writes its results again) and the others start.
 void train_repeated(const Experiment& experiment, const DatasetSplits& data, int repeat,
-                    const std::filesystem::path& parent, bool resume) {
+                    const std::filesystem::path& parent, bool resume, const std::vector<std::string>& passed_on) {
+    std::vector<std::string> resume_arguments{"train",    experiment.file.string(), "--repeat", std::to_string(repeat),
+                                              "--resume", parent.string()};
+    resume_arguments.insert(resume_arguments.end(), passed_on.begin(), passed_on.end());
     RepeatSummary summary{.experiment = experiment.name, .runs = {}};
     auto seeded_run = [&](int i) {
         Experiment seeded = experiment;
@@ -91,7 +94,7 @@ void train_repeated(const Experiment& experiment, const DatasetSplits& data, int
     std::vector<bool> continued(static_cast<size_t>(repeat), false);
     for (int i = 0; resume && i < repeat; ++i) {
         const Experiment seeded = seeded_run(i);
-        if (!std::filesystem::exists(folder_of(seeded, i) / "state")) continue;
+        if (!has_backup(folder_of(seeded, i) / "state")) continue;
         experiment_to_resume(folder_of(seeded, i), seeded);
         continued[static_cast<size_t>(i)] = true;
     }
@@ -102,8 +105,7 @@ void train_repeated(const Experiment& experiment, const DatasetSplits& data, int
         std::fflush(stdout);
         const RunOutcome run =
             train_one(seeded, data, folder, continued[static_cast<size_t>(i)] ? FolderUse::resume : FolderUse::fresh,
-                      "nnlab train " + experiment.file.string() + " --repeat " + std::to_string(repeat) + " --resume " +
-                          parent.string());
+                      resume_arguments);
         summary.runs.push_back({.seed = seeded.seed,
                                 .test_accuracy = run.evaluation.metrics.accuracy,
                                 .seconds = run.seconds,
@@ -118,11 +120,31 @@ void train_repeated(const Experiment& experiment, const DatasetSplits& data, int
         static_cast<unsigned long long>(summary.runs.back().seed), summary.table().c_str(), parent.c_str());
 }
 
+// The options a continued run is given again: --threads, --epochs (config.toml has them, but a --repeat resume reads
+// the experiment file) and --data.
+std::vector<std::string> passed_on(const TrainArguments& args, const CommonOptions& common) {
+    std::vector<std::string> options;
+    if (common.threads > 0) options.insert(options.end(), {"--threads", std::to_string(common.threads)});
+    if (args.epochs) options.insert(options.end(), {"--epochs", std::to_string(*args.epochs)});
+    if (args.data) options.insert(options.end(), {"--data", *args.data});
+    return options;
+}
+
+std::vector<std::string> single_resume_arguments(const std::filesystem::path& folder, const TrainArguments& args,
+                                                 const CommonOptions& common) {
+    std::vector<std::string> arguments{"train", "--resume", folder.string()};
+    const std::vector<std::string> options = passed_on(args, common);
+    arguments.insert(arguments.end(), options.begin(), options.end());
+    return arguments;
+}
+
 // --resume RUN: the run folder's experiment, checked against CONFIG when that is given too.
 Experiment experiment_for_resume(const TrainArguments& args) {
     if (args.seed) throw Error("--resume: the run keeps its seed; --seed cannot be given with it");
     if (args.out) throw Error("--resume: the run continues in its own folder; --out cannot be given with it");
     if (args.overwrite) throw Error("--resume and --overwrite: choose one (continue the run, or replace it)");
+    if (args.init_from)
+        throw Error("--init-from starts a new run from saved weights; it cannot be given with --resume");
     std::optional<Experiment> given;
     if (args.config) given = load_experiment(*args.config);
     if (given && args.epochs) given->epochs = *args.epochs;
@@ -147,7 +169,7 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
         if (common.threads > 0) experiment.threads = common.threads;
         const DatasetSplits data = load_experiment_data(
             experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
-        train_repeated(experiment, data, args.repeat, *args.resume, true);
+        train_repeated(experiment, data, args.repeat, *args.resume, true, passed_on(args, common));
         return exit_ok;
     }
     if (args.resume) {
@@ -155,13 +177,20 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
         if (common.threads > 0) experiment.threads = common.threads;
         const DatasetSplits data = load_experiment_data(
             experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
-        train_one(experiment, data, *args.resume, FolderUse::resume);
+        train_one(experiment, data, *args.resume, FolderUse::resume,
+                  single_resume_arguments(*args.resume, args, common));
         return exit_ok;
     }
     if (!args.config) throw Error("train: expected an experiment file (CONFIG), or --resume RUN_FOLDER");
     Experiment experiment = load_experiment(*args.config);
     if (args.epochs) experiment.epochs = *args.epochs;
     if (args.seed) experiment.seed = *args.seed;
+    if (args.init_from) {
+        if (!std::filesystem::is_regular_file(*args.init_from))
+            throw Error("--init-from: expected a model file (.safetensors) to start from, found no file " +
+                        *args.init_from);
+        experiment.init_from = std::filesystem::absolute(*args.init_from);
+    }
     // Every run's seed is written to its config.toml, which must read back.
     if (experiment.seed > max_experiment_seed - static_cast<uint64_t>(args.repeat - 1)) {
         throw Error("--seed: expected seeds up to " + std::to_string(max_experiment_seed) +
@@ -176,10 +205,11 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
     if (args.repeat == 1) {
-        train_one(experiment, data, out, args.overwrite ? FolderUse::replace : FolderUse::fresh);
+        train_one(experiment, data, out, args.overwrite ? FolderUse::replace : FolderUse::fresh,
+                  single_resume_arguments(out, args, common));
     } else {
         if (args.overwrite) empty_out_folder(out);
-        train_repeated(experiment, data, args.repeat, out, false);
+        train_repeated(experiment, data, args.repeat, out, false, passed_on(args, common));
     }
     return exit_ok;
 }
@@ -209,6 +239,9 @@ void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& commo
     command->add_option("--resume", args->resume,
                         "Continue the run in this folder from its saved training state (after Ctrl-C, a kill or a "
                         "crash), bit for bit as if never stopped; with --epochs, train a finished run further");
+    command->add_option("--init-from", args->init_from,
+                        "Start from the weights of this model file (fine-tuning; Keras: model.load_weights), layer by "
+                        "layer; layers with trainable = false keep them");
     command->add_flag("--overwrite", args->overwrite,
                       "Replace the run folder given by --out when it holds an earlier run (else that is refused)");
     command->callback([args, &exit_code, &common] { exit_code = run_train(*args, common); });

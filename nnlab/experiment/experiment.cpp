@@ -77,8 +77,15 @@ void read_data(const Reader& data, Experiment& e) {
 }
 
 void read_model(const Reader& model, Experiment& e) {
-    model.reject_unknown({"input_shape", "layers"});
+    model.reject_unknown({"input_shape", "layers", "init_from"});
     if (const auto dims = model.positive_integers("input_shape")) e.input_shape = Shape(*dims);
+    if (const auto init = model.string("init_from")) {
+        std::error_code error;
+        if (!std::filesystem::is_regular_file(*init, error))
+            model.fail("init_from",
+                       "expected a model file (.safetensors) to start from, found no file \"" + *init + "\"");
+        e.init_from = std::filesystem::absolute(*init);
+    }
     model.require("layers", "expected an array of layer tables");
     const std::vector<Reader> layers = model.tables("layers");
     if (layers.empty()) model.fail("layers", "expected at least one layer, found an empty array");
@@ -221,6 +228,7 @@ Description Experiment::description() const {
     if (known_image_shape(dataset) == std::nullopt) data["color_mode"] = color_mode;
     Description model{{"layers", layers}};
     if (input_shape) model["input_shape"] = input_shape->dims();
+    if (init_from) model["init_from"] = init_from->string();
     Description root{{"name", name},
                      {"seed", seed},
                      {"data", data},

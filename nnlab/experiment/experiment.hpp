@@ -54,6 +54,9 @@ struct Experiment {
     // [model]
     std::optional<Shape> input_shape;         // defaults to the dataset's image shape
     std::vector<config::Description> layers;  // each as make_layer() reads it, every key filled in
+    // Weights to start from (Keras: model.load_weights) instead of the initialisers': a model file whose layers'
+    // weights have the shapes of these, in order. A layer's `trainable = false` then keeps its weights.
+    std::optional<std::filesystem::path> init_from;
 
     // [train]
     config::Description loss;  // as make_loss() reads it: {"type": "categorical_crossentropy", "label_smoothing": 0}

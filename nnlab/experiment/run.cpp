@@ -70,6 +70,13 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
     experiment_.threads = thread_count();
     check_experiment_data(experiment_, data_);
     model_ = build_model(experiment_, data_.train.image_shape);
+    if (experiment_.init_from) {
+        try {
+            load_weights(*model_, *experiment_.init_from);
+        } catch (const Error& error) {
+            experiment_.fail("model.init_from", error.what());
+        }
+    }
     if (experiment_.threads > available_cores()) {
         notices_.push_back(std::to_string(experiment_.threads) + " threads on " + std::to_string(available_cores()) +
                            " cores: every step waits for all of them, so this run is slower than with " +
@@ -136,6 +143,7 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
                    .interrupt = options.interrupt};
     for (auto& callback : callbacks_) fit.callbacks.push_back(callback.get());
     fit.callbacks.push_back(&recorder);
+    for (Callback* callback : options.callbacks) fit.callbacks.push_back(callback);
     if (options.progress != nullptr) {
         progress.emplace(
             *options.progress,

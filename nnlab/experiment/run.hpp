@@ -27,6 +27,8 @@ struct RunOptions {
     // Once true (a signal handler sets it), training stops after the current step: the state and the model so
     // far are saved, and run() throws Interrupted.
     const std::atomic<bool>* interrupt = nullptr;
+    // More callbacks for fit(), after the experiment's own (not owned). A resumed run must be given the same.
+    std::vector<Callback*> callbacks;
 };
 
 struct RunOutcome {

@@ -351,4 +351,29 @@ LoadedModel load_model(const std::filesystem::path& path) {
     return loaded;
 }
 
+void load_weights(Sequential& model, const std::filesystem::path& path) {
+    if (!model.is_built()) throw Error("load_weights: model " + model.name() + " is not built; compile it first");
+    const LoadedModel source = load_model(path);
+    std::vector<std::pair<std::string, Param*>> from, to;
+    for (const auto& layer : source.model->layers())
+        for (Param* p : layer->params()) from.push_back({layer->name() + "/" + p->name, p});
+    for (const auto& layer : model.layers())
+        for (Param* p : layer->params()) to.push_back({layer->name() + "/" + p->name, p});
+    for (size_t i = 0; i < std::min(from.size(), to.size()); ++i) {
+        if (from[i].second->shape != to[i].second->shape) {
+            throw Error(path.string() + ": weight " + std::to_string(i + 1) + " is " + from[i].first + " " +
+                        from[i].second->shape.to_string() + ", but the model's is " + to[i].first + " " +
+                        to[i].second->shape.to_string() + "; the model file holds another architecture");
+        }
+    }
+    if (from.size() != to.size()) {
+        throw Error(path.string() + ": holds " + std::to_string(from.size()) + " weights, but the model has " +
+                    std::to_string(to.size()) + "; the model file holds another architecture");
+    }
+    for (size_t i = 0; i < to.size(); ++i) {
+        const Tensor& value = from[i].second->value;
+        std::copy_n(value.data(), value.numel(), to[i].second->value.data());
+    }
+}
+
 }  // namespace nnlab

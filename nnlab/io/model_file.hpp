@@ -100,4 +100,9 @@ void save_model(const Sequential& model, const std::filesystem::path& path, cons
 // header, shapes that do not match the layers…).
 LoadedModel load_model(const std::filesystem::path& path);
 
+// Copies the weights of the model in `path` into `model` (Keras: model.load_weights), layer by layer in order:
+// every parameter must have the shape of the one at its place (names may differ). Throws nnlab::Error naming the
+// file and the first parameter that does not match.
+void load_weights(Sequential& model, const std::filesystem::path& path);
+
 }  // namespace nnlab

@@ -69,6 +69,8 @@ std::vector<Param*> BatchNormalization::params() {
 }
 
 void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
+    // A frozen batch norm normalises with its moving statistics and leaves them be (Keras, since TF 2.0).
+    if (!trainable()) mode = Mode::inference;
     const auto epsilon = static_cast<float>(options_.epsilon);
     if (mode == Mode::inference) {
         batch_norm_forward_inference(x, scale_values(), shift_values(), moving_mean_.value, moving_variance_.value,
@@ -82,6 +84,15 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
 }
 
 void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {
+    if (!trainable()) {
+        // Through the inference form, a per-channel scale: dx = dy·gamma/√(moving variance + ε), which is that
+        // form applied to dy with a zero mean and shift.
+        if (!dx.empty()) {
+            batch_norm_forward_inference(dy, scale_values(), zeros_, zeros_, moving_variance_.value,
+                                         static_cast<float>(options_.epsilon), dx);
+        }
+        return;
+    }
     if (x_.empty()) throw Error(error_prefix() + "backward needs a training forward first", ErrorKind::failure);
     unused_grad_.fill(0.0f);  // collects what nobody reads; kept from growing without bound
     Tensor& dgamma = options_.scale ? gamma_.grad : unused_grad_;

@@ -25,6 +25,10 @@ public:
     // Keras's layer name ("dense_1"); Sequential assigns one when none was given.
     const std::string& name() const { return name_; }
     void set_name(std::string name) { name_ = std::move(name); }
+    // Keras's layer.trainable: false freezes every weight of the layer (no update; counted as non-trainable) and
+    // runs batch normalization in inference mode. Set before the model is built (Sequential::build reads it).
+    bool trainable() const { return trainable_; }
+    virtual void set_trainable(bool trainable) { trainable_ = trainable; }
 
     // Checks the input shape (batch first, None for the batch) once, declares the parameters and
     // returns the output shape. Throws nnlab::Error naming the layer and both shapes.
@@ -67,6 +71,7 @@ protected:
 
 private:
     std::string name_;
+    bool trainable_ = true;
     Precision precision_ = Precision::float32;
 };
 

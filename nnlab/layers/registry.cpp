@@ -244,7 +244,7 @@ void register_builtin_layers(LayerRegistry& registry) {
 }  // namespace
 
 LayerRegistry& layer_registry() {
-    static LayerRegistry registry("layer", {"name"});
+    static LayerRegistry registry("layer", {"name", "trainable"});
     static const bool registered = (register_builtin_layers(registry), true);
     (void)registered;
     return registry;
@@ -261,6 +261,7 @@ std::unique_ptr<Layer> layer_from(const config::Reader& description) {
             description.wrong_type("name", "a non-empty string");
         layer->set_name(name->value().get<std::string>());
     }
+    if (const auto trainable = description.boolean("trainable")) layer->set_trainable(*trainable);
     return layer;
 }
 
@@ -272,6 +273,7 @@ config::Description layer_description(const Layer& layer) {
     config::Description description = layer.config();
     description["type"] = layer.type();
     if (!layer.name().empty()) description["name"] = layer.name();
+    if (!layer.trainable()) description["trainable"] = false;
     return description;
 }
 

@@ -141,6 +141,12 @@ std::vector<Rng*> Residual::random_streams() {
     return streams;
 }
 
+void Residual::set_trainable(bool trainable) {
+    Layer::set_trainable(trainable);
+    for (LayerList* list : {&main_, &shortcut_})
+        for (auto& layer : *list) layer->set_trainable(trainable);
+}
+
 void Residual::set_precision(Precision precision) {
     Layer::set_precision(precision);
     for (LayerList* list : {&main_, &shortcut_})

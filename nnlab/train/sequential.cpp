@@ -104,6 +104,9 @@ void Sequential::build(uint64_t seed) {
     if (built_) return;
     if (layers_.empty()) throw Error("model " + name_ + ": has no layers");
     seed_ = seed;
+    for (const auto& layer : layers_)
+        if (!layer->trainable())
+            for (Param* p : layer->params()) p->trainable = false;
     // Trainable parameters first, so that the optimizer's update is one loop over the front of the arena and
     // never touches the non-trainable state (moving statistics) behind it.
     std::vector<Param*> ordered;

@@ -112,14 +112,14 @@ TEST(LayerRegistry, LowerCaseTypeGetsASuggestion) {
 TEST(LayerRegistry, MisspeltKeyIsAnErrorNotASilentDefault) {
     expect_key_error(
         {{"type", "Dense"}, {"unit", 3}}, "unit",
-        "unit: unknown key for layer Dense; expected one of type, name, units, activation, "
+        "unit: unknown key for layer Dense; expected one of type, name, trainable, units, activation, "
         "kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, use_bias (did you mean "
         "'units'?)");
     expect_key_error({{"type", "Flatten"}, {"units", 3}}, "units",
-                     "units: unknown key for layer Flatten; expected one of type, name");
+                     "units: unknown key for layer Flatten; expected one of type, name, trainable");
     expect_key_error(
         {{"type", "Activation"}, {"activation", "relu"}, {"activaton", "relu"}}, "activaton",
-        "activaton: unknown key for layer Activation; expected one of type, name, activation (did you mean "
+        "activaton: unknown key for layer Activation; expected one of type, name, trainable, activation (did you mean "
         "'activation'?)");
 }
 

@@ -55,6 +55,13 @@ std::optional<TrainingState> read_backup(const std::filesystem::path& backup_dir
     }
 }
 
+bool has_backup(const std::filesystem::path& backup_dir) {
+    const BackupAndRestore files(backup_dir);
+    std::error_code error;
+    return std::filesystem::exists(files.state_file(), error) ||
+           std::filesystem::exists(files.previous_state_file(), error);
+}
+
 void BackupAndRestore::on_train_begin(const TrainPlan&) {
     if (writer_.joinable()) writer_.join();
     write_error_ = nullptr;

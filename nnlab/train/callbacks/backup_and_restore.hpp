@@ -82,5 +82,7 @@ private:
 // state when the latest cannot be read, saying why in `fallback_reason`. Throws nnlab::Error when neither reads.
 std::optional<TrainingState> read_backup(const std::filesystem::path& backup_dir,
                                          std::optional<std::string>* fallback_reason = nullptr);
+// Whether `backup_dir` holds a state file (the latest or the previous), readable or not.
+bool has_backup(const std::filesystem::path& backup_dir);
 
 }  // namespace nnlab
