@@ -47,6 +47,8 @@ void check_out_folder(const std::filesystem::path& folder, const std::string& op
 // From now on, SIGINT and SIGTERM set the flag returned (training stops after its current step, saving its
 // state); a second signal exits at once with exit_interrupted.
 const std::atomic<bool>& catch_interrupts();
+// "Continuing RUN after epoch 3" (or "in epoch 4 after step 120") when the run continues a saved state.
+void print_resume_point(const ExperimentRun& run, const std::filesystem::path& folder);
 // run.run() with the terminal's progress, stopping at Ctrl-C or SIGTERM: then an nnlab::Error (exit 130) saying
 // that the state of `what` is saved and that `nnlab resume_arguments…` continues it. When other programs start
 // computing beside a run that spins (NeighbourWatch), it stops too and continues at once under passive waiting, by

@@ -97,6 +97,7 @@ int run_compare(const CompareArguments& args, const CommonOptions& common) {
         if (i == 0 && args.overwrite) empty_out_folder(folder);  // every check has passed
         for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
         std::printf("%s", run.model().summary().c_str());
+        print_resume_point(run, run_folder);
         std::fflush(stdout);
         const RunOutcome outcome =
             run_interruptibly(run, "variant " + std::to_string(i + 1) + " (" + variant.label + ")", resume_arguments);

@@ -39,6 +39,16 @@ const std::atomic<bool>& catch_interrupts() {
     return interrupt_requested;
 }
 
+void print_resume_point(const ExperimentRun& run, const std::filesystem::path& folder) {
+    const std::optional<FitPosition>& at = run.resumes_at();
+    if (!at) return;
+    if (at->step == 0)
+        std::printf("Continuing %s after epoch %d\n", folder.c_str(), at->epoch);
+    else
+        std::printf("Continuing %s in epoch %d after step %lld\n", folder.c_str(), at->epoch + 1,
+                    static_cast<long long>(at->step));
+}
+
 RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what,
                              const std::vector<std::string>& resume_arguments) {
     RunOptions options = terminal_progress();

@@ -43,13 +43,7 @@ RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, co
     if (use == FolderUse::replace) empty_out_folder(folder);
     for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
     std::printf("%s", run.model().summary().c_str());
-    if (const auto& at = run.resumes_at()) {
-        if (at->step == 0)
-            std::printf("Continuing %s after epoch %d\n", folder.c_str(), at->epoch);
-        else
-            std::printf("Continuing %s in epoch %d after step %lld\n", folder.c_str(), at->epoch + 1,
-                        static_cast<long long>(at->step));
-    }
+    print_resume_point(run, folder);
     std::fflush(stdout);
     const RunOutcome outcome = run_interruptibly(run, folder.string(), resume_arguments);
     for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());

@@ -9,11 +9,14 @@
 #include <sstream>
 
 #include "nnlab/train/training_state.hpp"
+#include "tests/support/fashion_mnist.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace {
 
+using nnlab::testing::read_file;
 namespace fs = std::filesystem;
 using nnlab::testing::run_command;
 using nnlab::testing::TempDir;
@@ -38,8 +41,7 @@ private:
 
 TEST(DiskFull, StopsWithExit1NamingTheFileAndKeepsTheLastCompleteState) {
     if (::geteuid() != 0) GTEST_SKIP() << "SKIPPED: mounting a small tmpfs to fill needs root (CI runs as root)";
-    if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     TempDir dir;
     // 101,770 parameters: each state holds them three times (weights, Adam's two moments), 1.2 MB; the third
     // save needs a fourth copy's room beside the two kept.

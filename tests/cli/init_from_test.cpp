@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "nnlab/io/model_file.hpp"
+#include "tests/support/fashion_mnist.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -40,8 +41,7 @@ std::vector<float> weight(const fs::path& model_file, size_t layer) {
 }
 
 TEST(InitFrom, StartsFromTheSavedWeightsAndFrozenLayersKeepThem) {
-    if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     TempDir dir;
     const auto base = run_command(
         NNLAB_BINARY, "train " + dir.write("base.toml", experiment("")).string() + " --out " + (dir / "base").string());

@@ -13,27 +13,19 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/fashion_mnist.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace {
 
+using nnlab::testing::read_file;
 namespace fs = std::filesystem;
 using nnlab::testing::start_command;
 using nnlab::testing::TempDir;
 using nnlab::testing::wait_for_command;
 using ::testing::HasSubstr;
-
-std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-bool has_fashion_mnist() {
-    return fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
-}
 
 // A small Fashion-MNIST MLP with dropout (a random stream in a layer), augmentation (per-image streams), shuffling,
 // Adam (moments and a step count) and a state saved every 5 steps, so that kills land in saves too.
@@ -75,7 +67,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 void expect_same_results(const fs::path& run, const fs::path& reference) {
     for (const char* file : {"model.safetensors", "history.json", "history.csv", "metrics.json"}) {
         ASSERT_TRUE(fs::exists(run / file)) << run / file;
-        EXPECT_TRUE(read(run / file) == read(reference / file))
+        EXPECT_TRUE(read_file(run / file) == read_file(reference / file))
             << run / file << " differs from the uninterrupted run's";
     }
     // Nothing half-written is left behind.
@@ -97,7 +89,7 @@ void expect_same_as_uninterrupted(const std::string& experiment, int signal, int
     arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
     const auto start = std::chrono::steady_clock::now();
     ASSERT_EQ(wait_for_command(start_command(NNLAB_BINARY, arguments, dir / "reference.log")), 0)
-        << read(dir / "reference.log");
+        << read_file(dir / "reference.log");
     const double seconds = seconds_since(start);
 
     std::mt19937 draw(seed);
@@ -135,10 +127,10 @@ void expect_same_as_uninterrupted(const std::string& experiment, int signal, int
         // The only ways a start may end early: the signal itself, or exit 130 once SIGINT saved the state.
         ASSERT_TRUE(code == 128 + signal || (signal == SIGINT && code == 130))
             << "start " << round << " ended with " << code << "\n"
-            << read(log);
+            << read_file(log);
         // (A SIGINT before the handler is set, during start-up, ends the process as the signal does: also 130.)
-        if (read(log).find("nnlab: interrupted:") != std::string::npos) {
-            EXPECT_THAT(read(log), HasSubstr("Continue with: nnlab train --resume " + run.string()));
+        if (read_file(log).find("nnlab: interrupted:") != std::string::npos) {
+            EXPECT_THAT(read_file(log), HasSubstr("Continue with: nnlab train --resume " + run.string()));
         }
     }
     EXPECT_GE(sent, kills);
@@ -146,17 +138,17 @@ void expect_same_as_uninterrupted(const std::string& experiment, int signal, int
 }
 
 TEST(KillResume, SigkillAtTwentyMomentsEndsAsTheUninterruptedRun) {
-    if (!has_fashion_mnist()) GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     expect_same_as_uninterrupted(config("", ""), SIGKILL, 20);
 }
 
 TEST(KillResume, SigintSavesAndExits130ThenResumesToTheSameRun) {
-    if (!has_fashion_mnist()) GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     expect_same_as_uninterrupted(config("", ""), SIGINT, 6, {}, 7);
 }
 
 TEST(KillResume, EarlyStoppingWithBestWeightsResumesToTheSameRun) {
-    if (!has_fashion_mnist()) GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     // patience 1 on a noisy monitor: it waits, and may stop; restore_best_weights keeps a copy of the weights.
     expect_same_as_uninterrupted(config("", R"(
 [[callbacks]]
@@ -174,7 +166,7 @@ factor = 0.5
 }
 
 TEST(KillResume, PerStepScheduleResumesToTheSameRun) {
-    if (!has_fashion_mnist()) GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     expect_same_as_uninterrupted(config("", R"(
 [schedule]
 type = "cosine_decay"
@@ -184,7 +176,7 @@ decay_steps = 300
 }
 
 TEST(KillResume, Bfloat16AndALoaderWorkerResumeToTheSameRun) {
-    if (!has_fashion_mnist()) GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     std::string experiment = config("", "");
     experiment.replace(experiment.find("verbose = 0"), 11, "verbose = 0\nprecision = \"bfloat16\"");
     experiment.replace(experiment.find("validation = \"test\""), 19, "validation = \"test\"\nworkers = 1");

@@ -11,21 +11,17 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/fashion_mnist.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace {
 
+using nnlab::testing::read_file;
 namespace fs = std::filesystem;
 using nnlab::testing::TempDir;
 using ::testing::HasSubstr;
-
-std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // Sets an environment variable for the test's lifetime (the nnlab it starts inherits it).
 class ScopedEnvironment {
@@ -50,8 +46,7 @@ private:
 };
 
 TEST(NeighbourSwitch, ASpinningRunContinuesPassiveWhenAnotherProgramComputesAndEndsTheSame) {
-    if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+    SKIP_WITHOUT_FASHION_MNIST();
     TempDir dir;
     const fs::path config = dir.write("switch.toml", R"(name = "switch"
 seed = 4
@@ -88,11 +83,11 @@ verbose = 0
     kill(neighbour, SIGKILL);
     waitpid(neighbour, nullptr, 0);
 
-    ASSERT_EQ(code, 0) << read(log);
-    EXPECT_THAT(read(log), HasSubstr("continuing it with OMP_WAIT_POLICY=passive"));
-    EXPECT_THAT(read(log), HasSubstr("Continuing " + run.string()));
+    ASSERT_EQ(code, 0) << read_file(log);
+    EXPECT_THAT(read_file(log), HasSubstr("continuing it with OMP_WAIT_POLICY=passive"));
+    EXPECT_THAT(read_file(log), HasSubstr("Continuing " + run.string()));
     for (const char* file : {"model.safetensors", "history.json", "metrics.json"})
-        EXPECT_TRUE(read(run / file) == read(dir / "reference" / file)) << file << " differs";
+        EXPECT_TRUE(read_file(run / file) == read_file(dir / "reference" / file)) << file << " differs";
 }
 
 }  // namespace

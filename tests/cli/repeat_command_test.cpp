@@ -8,11 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/fashion_mnist.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace {
 
+using nnlab::testing::read_file;
 using nnlab::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -20,13 +23,6 @@ using Result = nnlab::testing::CommandResult;
 
 Result run(const std::string& arguments) {
     return nnlab::testing::run_command(NNLAB_BINARY, arguments);
-}
-
-std::string read(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 constexpr const char* tiny_config = R"(name = "tiny_fashion"
@@ -44,9 +40,7 @@ verbose = 0
 )";
 
 TEST(RepeatCommand, TrainsOneRunPerSeedAndSummarisesTheirTestAccuracy) {
-    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) {
-        GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
-    }
+    SKIP_WITHOUT_FASHION_MNIST();
     TempDir dir;
     const auto config = dir.write("tiny.toml", tiny_config);
     const auto out = dir / "repeat";
@@ -55,7 +49,7 @@ TEST(RepeatCommand, TrainsOneRunPerSeedAndSummarisesTheirTestAccuracy) {
     EXPECT_THAT(result.output, HasSubstr("=== Run 1/2: seed 5 ==="));
     EXPECT_THAT(result.output, HasSubstr("=== Run 2/2: seed 6 ==="));
 
-    const nlohmann::json summary = nlohmann::json::parse(read(out / "repeat_summary.json"));
+    const nlohmann::json summary = nlohmann::json::parse(read_file(out / "repeat_summary.json"));
     ASSERT_EQ(summary["runs"].size(), 2u);
     std::vector<double> accuracies;
     for (int i = 0; i < 2; ++i) {
@@ -64,10 +58,10 @@ TEST(RepeatCommand, TrainsOneRunPerSeedAndSummarisesTheirTestAccuracy) {
         EXPECT_EQ(row["folder"], folder);
         EXPECT_EQ(row["seed"], 5 + i);
         EXPECT_GT(row["seconds"].get<double>(), 0.0);
-        const nlohmann::json metrics = nlohmann::json::parse(read(out / folder / "metrics.json"));
+        const nlohmann::json metrics = nlohmann::json::parse(read_file(out / folder / "metrics.json"));
         EXPECT_EQ(row["test_accuracy"].get<double>(), metrics["accuracy"].get<double>());
         accuracies.push_back(metrics["accuracy"].get<double>());
-        EXPECT_THAT(read(out / folder / "config.toml"), HasSubstr("seed = " + std::to_string(5 + i)));
+        EXPECT_THAT(read_file(out / folder / "config.toml"), HasSubstr("seed = " + std::to_string(5 + i)));
         EXPECT_TRUE(std::filesystem::exists(out / folder / "model.safetensors"));
     }
     const double mean = (accuracies[0] + accuracies[1]) / 2;
@@ -76,7 +70,7 @@ TEST(RepeatCommand, TrainsOneRunPerSeedAndSummarisesTheirTestAccuracy) {
     EXPECT_NEAR(summary["test_accuracy"]["std"].get<double>(), std, 1e-12);
     EXPECT_EQ(summary["test_accuracy"]["n"], 2);
 
-    std::istringstream csv(read(out / "repeat_summary.csv"));
+    std::istringstream csv(read_file(out / "repeat_summary.csv"));
     std::vector<std::string> lines;
     for (std::string line; std::getline(csv, line);) lines.push_back(line);
     ASSERT_EQ(lines.size(), 5u);

@@ -1,7 +1,8 @@
-// Files a test writes before it runs the code under test: one file, or a folder of them.
+// Files a test writes before it runs the code under test, and reads after.
 #include "tests/support/write_files.hpp"
 
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace nnlab::testing {
@@ -20,6 +21,13 @@ std::filesystem::path write_files(const std::filesystem::path& folder,
     std::filesystem::create_directories(folder);
     for (const auto& [name, bytes] : files) write_file(folder / name, bytes);
     return folder;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
 }
 
 }  // namespace nnlab::testing

@@ -1,4 +1,4 @@
-// Files a test writes before it runs the code under test: one file, or a folder of them.
+// Files a test writes before it runs the code under test (one file, or a folder of them), and reads after.
 #pragma once
 
 #include <filesystem>
@@ -12,5 +12,8 @@ std::filesystem::path write_file(const std::filesystem::path& path, const std::s
 
 // Writes every name -> bytes of `files` into `folder`, creating it; returns `folder`.
 std::filesystem::path write_files(const std::filesystem::path& folder, const std::map<std::string, std::string>& files);
+
+// The bytes of `path`, binary; empty when it cannot be read (the test's own comparison then says so).
+std::string read_file(const std::filesystem::path& path);
 
 }  // namespace nnlab::testing
