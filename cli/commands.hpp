@@ -32,6 +32,9 @@ constexpr int64_t max_samples_option = int64_t{1} << 40;
 // command again (libgomp reads them only as it loads); returns only when the environment already chose, or when the
 // command cannot be started again.
 void apply_omp_wait_policy(char** argv);
+// The first word on the command line (argv ends with a null pointer) that is neither an option nor --threads'
+// value: the command meant; "" when there is none.
+std::string command_word(char** argv);
 inline constexpr double busy_neighbour_cores = 0.5;
 inline constexpr const char* spin_count_alone = "10000";
 // The cores' worth of CPU other processes use, measured over `window`.

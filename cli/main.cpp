@@ -13,13 +13,13 @@
 #include "nnlab/core/threads.hpp"
 #include "nnlab/core/version.hpp"
 
-namespace {
+namespace nnlab::cli {
 
-// The first word on the command line that is neither an option nor --threads' value: the command meant.
-std::string first_word(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
+std::string command_word(char** argv) {
+    for (int i = 1; argv[i] != nullptr; ++i) {
         const std::string word = argv[i];
         if (word == "--threads") {
+            if (argv[i + 1] == nullptr) return "";
             ++i;
         } else if (!word.starts_with("-")) {
             return word;
@@ -27,6 +27,10 @@ std::string first_word(int argc, char** argv) {
     }
     return "";
 }
+
+}  // namespace nnlab::cli
+
+namespace {
 
 // "unknown command 'trian' (did you mean 'train'?); …" when the first word names no command, else "".
 std::string unknown_command(CLI::App& app, const std::string& word) {
@@ -87,7 +91,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         // CLI11 reports --help as a "parse error" with exit code 0; app.exit prints the right help.
         if (error.get_exit_code() == 0) return app.exit(error);
-        const std::string unknown = unknown_command(app, first_word(argc, argv));
+        const std::string unknown = unknown_command(app, nnlab::cli::command_word(argv));
         std::cerr << "nnlab: error: " << (unknown.empty() ? error.what() + option_hint(app, argc, argv) : unknown)
                   << "\n"
                   << "Run 'nnlab --help' for usage.\n";

@@ -21,16 +21,8 @@ constexpr const char* chosen_policy = "NNLAB_WAIT_POLICY_CHOSEN";
 
 // Whether the command trains (train, compare): the only ones long enough for the waiting policy to matter.
 bool trains(char** argv) {
-    for (int i = 1; argv[i] != nullptr; ++i) {
-        const std::string word = argv[i];
-        if (word == "--threads") {
-            if (argv[i + 1] == nullptr) return false;
-            ++i;
-        } else if (!word.starts_with("-")) {
-            return word == "train" || word == "compare";
-        }
-    }
-    return false;
+    const std::string command = command_word(argv);
+    return command == "train" || command == "compare";
 }
 
 }  // namespace

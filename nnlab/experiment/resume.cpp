@@ -55,7 +55,7 @@ Experiment experiment_to_resume(const std::filesystem::path& run_folder, const s
         throw Error("--resume: " + run_folder.string() +
                     " has no config.toml; expected a run folder that nnlab train wrote");
     }
-    if (!read_backup(run_folder / "state")) {
+    if (!has_backup(run_folder / "state")) {
         throw Error("--resume: " + run_folder.string() +
                     " holds no training state (state/training_state.safetensors); " +
                     "it was written before nnlab saved one, or its state was deleted: it cannot be continued");

@@ -91,32 +91,36 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
         augmenter_.emplace(*experiment_.augment, data_.train.image_shape);
         if (experiment_.augment->needs_fit()) augmenter_->fit(data_.train);  // datagen.fit(x_train)
     }
+    metadata_ = training_metadata(data_.train, experiment_.dataset, experiment_.batch_size,
+                                  augmenter_ ? &*augmenter_ : nullptr);
     const LogKeys logs = expected_log_keys(experiment_);
     callbacks_ = make_experiment_callbacks(
         experiment_, {.run_folder = folder_,
-                      .metadata = training_metadata(data_.train, experiment_.dataset, experiment_.batch_size,
-                                                    augmenter_ ? &*augmenter_ : nullptr),
+                      .metadata = metadata_,
                       .logs = &logs,
                       .schedule = experiment_.schedule ? (*experiment_.schedule)["type"].get<std::string>() : "",
                       .reserved_files = run_files()});
     backup_ = std::make_unique<BackupAndRestore>(
         state_folder(), BackupAndRestoreOptions{.save_steps = experiment_.state_every_steps,
                                                 .save_minutes = experiment_.state_every_minutes,
-                                                .delete_checkpoint = false});
+                                                .delete_checkpoint = false,
+                                                .model_file = folder_ / "model.safetensors",
+                                                .model_metadata = metadata_});
     std::optional<std::string> fallback;
     if (!continue_saved_state_) return;
-    if (const std::optional<TrainingState> state = read_backup(state_folder(), &fallback)) {
-        try {
-            const nlohmann::json& position = state->value("position");
-            resumes_at_ = FitPosition{position.at("epoch").get<int>(), position.at("step").get<int64_t>()};
-        } catch (const nlohmann::json::exception& error) {
-            state->fail(std::string("malformed: ") + error.what());
-        }
-        if (fallback)
-            notices_.push_back("the latest training state cannot be read (" + *fallback +
-                               "); continuing "
-                               "from the one before it");
+    std::optional<TrainingState> state = read_backup(state_folder(), &fallback);
+    if (!state) return;
+    try {
+        const nlohmann::json& position = state->value("position");
+        resumes_at_ = FitPosition{position.at("epoch").get<int>(), position.at("step").get<int64_t>()};
+    } catch (const nlohmann::json::exception& error) {
+        state->fail(std::string("malformed: ") + error.what());
     }
+    if (fallback)
+        notices_.push_back("the latest training state cannot be read (" + *fallback +
+                           "); continuing from the one before it");
+    // Read once: fit continues from this copy rather than reading the files again.
+    backup_->continue_from(std::move(*state), std::move(fallback));
 }
 
 ExperimentRun::~ExperimentRun() = default;
@@ -151,16 +155,14 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
         fit.callbacks.push_back(&*progress);
     }
 
-    const ModelMetadata metadata =
-        training_metadata(data.train, experiment_.dataset, experiment_.batch_size, augmenter);
     try {
         model_->fit(data.train, fit);
     } catch (const Interrupted&) {
-        save_model(*model_, folder_ / "model.safetensors", metadata);  // the model so far; the state is saved
+        save_model(*model_, folder_ / "model.safetensors", metadata_);  // the model so far; the state is saved
         throw;
     }
     const double seconds = model_->trained_seconds();
-    save_model(*model_, folder_ / "model.safetensors", metadata);
+    save_model(*model_, folder_ / "model.safetensors", metadata_);
 
     // The seed's evaluation: the trained model on the test split, every prediction counted, its inputs
     // standardised as in training.

@@ -68,7 +68,7 @@ public:
     // Writes `folder`: config.toml first; history.csv/.json and training_curves.png/.svg after every epoch;
     // model.safetensors (with its preprocessing and how it was trained), metrics.json,
     // classification_report.txt, confusion_matrix.csv/.png/.svg and report.html at the end. The training state
-    // in state/ at every epoch end and as [train] state_every_steps / state_every_minutes say. Interrupted
+    // in state/ and the model so far at every epoch end and as [train] state_every_steps / state_every_minutes say. Interrupted
     // (RunOptions::interrupt): the state and the model so far are written, then Interrupted is thrown.
     RunOutcome run(const RunOptions& options = {});
 
@@ -78,6 +78,7 @@ private:
     std::filesystem::path folder_;
     std::unique_ptr<Sequential> model_;
     std::optional<Augmenter> augmenter_;
+    ModelMetadata metadata_;  // written with every model file of the run
     std::vector<std::unique_ptr<Callback>> callbacks_;
     std::unique_ptr<BackupAndRestore> backup_;
     std::optional<FitPosition> resumes_at_;

@@ -102,7 +102,10 @@ std::optional<bool> trained_with_horizontal_flips(const ModelMetadata& metadata)
 }
 
 void save_model(const Sequential& model, const std::filesystem::path& path, const ModelMetadata& meta) {
-    const std::string where = "save_model " + path.string();
+    write_file_atomically(path, encode_model(model, meta, "save_model " + path.string()));
+}
+
+std::string encode_model(const Sequential& model, const ModelMetadata& meta, const std::string& where) {
     if (!model.is_built()) throw Error(where + ": model " + model.name() + " is not built; call compile() first");
     check_class_count(where, model.output_shape(), meta.class_names.size());
     const Shape image_shape = model.input_shape().without_batch();
@@ -121,7 +124,7 @@ void save_model(const Sequential& model, const std::filesystem::path& path, cons
         for (const Param* p : layer->params())
             stored.push_back({layer->name() + "/" + p->name, p->shape, p->value.data()});
     for (const NamedTensor& t : preprocessing_tensors(meta.statistics, image_shape)) stored.push_back(t);
-    write_file_atomically(path, encode_safetensors(stored, metadata_of(model, meta), where));
+    return encode_safetensors(stored, metadata_of(model, meta), where);
 }
 
 namespace {

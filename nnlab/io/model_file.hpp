@@ -93,6 +93,8 @@ ModelMetadata training_metadata(const Dataset& train, const std::string& dataset
 // Writes a built model through write_file_atomically (the folder must exist). Throws nnlab::Error
 // when the model is not built, the class names do not match its outputs or the statistics its augmentation.
 void save_model(const Sequential& model, const std::filesystem::path& path, const ModelMetadata& meta = {});
+// The bytes save_model writes; `where` begins its error messages.
+std::string encode_model(const Sequential& model, const ModelMetadata& meta, const std::string& where);
 
 // Reads and checks the whole file, rebuilds the layers, copies the weights in and, when the file
 // has "compile", compiles the model with a fresh optimizer; rebuilds the standardisation of its

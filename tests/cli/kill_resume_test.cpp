@@ -26,6 +26,7 @@ using nnlab::testing::start_command;
 using nnlab::testing::TempDir;
 using nnlab::testing::wait_for_command;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A small Fashion-MNIST MLP with dropout (a random stream in a layer), augmentation (per-image streams), shuffling,
 // Adam (moments and a step count) and a state saved every 5 steps, so that kills land in saves too.
@@ -181,6 +182,39 @@ TEST(KillResume, Bfloat16AndALoaderWorkerResumeToTheSameRun) {
     experiment.replace(experiment.find("verbose = 0"), 11, "verbose = 0\nprecision = \"bfloat16\"");
     experiment.replace(experiment.find("validation = \"test\""), 19, "validation = \"test\"\nworkers = 1");
     expect_same_as_uninterrupted(experiment, SIGKILL, 6, {}, 17);
+}
+
+TEST(KillResume, ASecondSigintStopsAtOnceWithoutTheSave) {
+    SKIP_WITHOUT_FASHION_MNIST();
+    TempDir dir;
+    // Steps of a tenth of a second or more, so that the second signal comes while the first waits for its step.
+    const fs::path config_file = dir.write("slow.toml", R"(name = "slow"
+[data]
+dataset = "fashion_mnist"
+train_samples = 20000
+test_samples = 500
+[model]
+layers = [{ type = "Flatten" }, { type = "Dense", units = 4096, activation = "relu" },
+          { type = "Dense", units = 10, activation = "softmax" }]
+[train]
+batch_size = 1024
+epochs = 2
+verbose = 0
+state_every_steps = 1
+)");
+    const fs::path run = dir / "run";
+    const pid_t pid = start_command(NNLAB_BINARY, {"train", config_file.string(), "--out", run.string()}, dir / "log");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!fs::exists(run / "state" / "training_state.safetensors") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ::kill(pid, SIGINT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ::kill(pid, SIGINT);
+    EXPECT_EQ(wait_for_command(pid), 130);
+    const std::string log = read_file(dir / "log");
+    EXPECT_THAT(log, HasSubstr("again to stop at once"));
+    EXPECT_THAT(log, Not(HasSubstr("Continue with")));
+    EXPECT_FALSE(fs::exists(run / "model.safetensors")) << "the first signal's save went on: " << log;
 }
 
 }  // namespace

@@ -4,8 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -103,6 +107,24 @@ TEST(Resume, RefusesAChangedExperimentNamingTheKeysAndExtendsAFinishedRun) {
     const Result nothing = run("train --resume " + (dir / "none").string());
     EXPECT_EQ(nothing.exit_code, 2);
     EXPECT_THAT(nothing.output, HasSubstr("is not a folder"));
+}
+
+TEST(Resume, AKilledRunLeavesTheModelOfItsLastFinishedEpoch) {
+    SKIP_WITHOUT_FASHION_MNIST();
+    TempDir dir;
+    // Long enough never to finish: the kill comes as soon as the first epoch's model is there.
+    const fs::path config = dir.write("tiny.toml", tiny(1000)), out = dir / "run";
+    const pid_t pid =
+        nnlab::testing::start_command(NNLAB_BINARY, {"train", config.string(), "--out", out.string()}, dir / "log");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!fs::exists(out / "model.safetensors") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    kill(pid, SIGKILL);
+    EXPECT_EQ(nnlab::testing::wait_for_command(pid), 128 + SIGKILL) << read_file(dir / "log");
+    ASSERT_TRUE(fs::exists(out / "model.safetensors")) << read_file(dir / "log");
+    const Result evaluated = run("evaluate " + (out / "model.safetensors").string() + " --samples 100");
+    EXPECT_EQ(evaluated.exit_code, 0) << evaluated.output;
+    EXPECT_THAT(evaluated.output, HasSubstr("ccuracy"));
 }
 
 TEST(Resume, RepeatAndCompareKeepFinishedRunsAndTrainTheRest) {

@@ -124,6 +124,28 @@ TEST(BackupAndRestore, SavesAtEpochEndsAndEveryNStepsAndDeletesTheStateWhenDone)
     EXPECT_FALSE(backup.resumed());
 }
 
+TEST(BackupAndRestore, WritesTheModelOfEachFinishedEpochWhenAskedTo) {
+    std::vector<float> after_one_epoch;
+    {
+        auto m = model();
+        FitOptions one_epoch = fit_options({});
+        one_epoch.epochs = 1;
+        m->fit(data(), one_epoch);
+        after_one_epoch = weights_of(*m);
+    }
+    TempDir dir;
+    const std::filesystem::path model_file = dir.path() / "model.safetensors";
+    auto m = model();
+    std::atomic<bool> flag{false};
+    BackupAndRestore backup(dir.path() / "state", {.model_file = model_file});
+    InterruptAfter interrupt(8, flag);  // two steps into the second epoch
+    EXPECT_THROW(m->fit(data(), fit_options({&backup, &interrupt}, &flag)), Interrupted);
+    // The interrupted save writes the state only: the model file is the first epoch's.
+    LoadedModel saved = load_model(model_file);
+    EXPECT_EQ(weights_of(*saved.model), after_one_epoch);
+    EXPECT_NE(weights_of(*m), after_one_epoch);
+}
+
 TEST(BackupAndRestore, AFinishedStateKeptContinuesToMoreEpochsAsOneLongerFit) {
     TempDir dir;
     {

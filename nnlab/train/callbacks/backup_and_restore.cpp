@@ -62,6 +62,11 @@ bool has_backup(const std::filesystem::path& backup_dir) {
            std::filesystem::exists(files.previous_state_file(), error);
 }
 
+void BackupAndRestore::continue_from(TrainingState state, std::optional<std::string> fallback_reason) {
+    handed_state_ = std::move(state);
+    handed_fallback_reason_ = std::move(fallback_reason);
+}
+
 void BackupAndRestore::on_train_begin(const TrainPlan&) {
     if (writer_.joinable()) writer_.join();
     write_error_ = nullptr;
@@ -73,7 +78,16 @@ void BackupAndRestore::on_train_begin(const TrainPlan&) {
     write_seconds_ = 0.0;
     std::filesystem::create_directories(backup_dir_);
     remove_stale_temporary_files(backup_dir_);
-    if (std::optional<TrainingState> state = read_backup(backup_dir_, &fallback_reason_)) {
+    std::optional<TrainingState> state;
+    if (handed_state_) {
+        state = std::move(handed_state_);
+        fallback_reason_ = std::move(handed_fallback_reason_);
+        handed_state_.reset();
+        handed_fallback_reason_.reset();
+    } else {
+        state = read_backup(backup_dir_, &fallback_reason_);
+    }
+    if (state) {
         model_->resume_from(std::move(*state));
         resumed_ = true;
     }
@@ -92,7 +106,7 @@ void BackupAndRestore::on_resume_point(const ResumePoint& point) {
                    options_.save_minutes * 60.0);
     }
     // An interrupted fit ends here: its state must be on disk before it does.
-    if (due) save(point.interrupted);
+    if (due) save(point.interrupted, point.epoch_end);
 }
 
 void BackupAndRestore::finish_write() {
@@ -105,14 +119,18 @@ void BackupAndRestore::finish_write() {
     }
 }
 
-void BackupAndRestore::save(bool wait) {
+void BackupAndRestore::save(bool wait, bool epoch_end) {
     const auto start = std::chrono::steady_clock::now();
     finish_write();  // one write at a time, in order
     TrainingState state = model_->training_state();
-    writer_ = std::thread([this, state = std::move(state)] {
+    std::optional<std::string> model_bytes;
+    if (epoch_end && options_.model_file)
+        model_bytes = encode_model(*model_, options_.model_metadata, "save_model " + options_.model_file->string());
+    writer_ = std::thread([this, state = std::move(state), model_bytes = std::move(model_bytes)] {
         const auto write_start = std::chrono::steady_clock::now();
         try {
             write_file_atomically(state_file(), state.encode(), previous_state_file());
+            if (model_bytes) write_file_atomically(*options_.model_file, *model_bytes);
         } catch (...) {
             write_error_ = std::current_exception();
             write_failed_ = true;

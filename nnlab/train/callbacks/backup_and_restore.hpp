@@ -12,7 +12,9 @@
 #include <string>
 #include <thread>
 
+#include "nnlab/io/model_file.hpp"
 #include "nnlab/train/callback.hpp"
+#include "nnlab/train/training_state.hpp"
 
 namespace nnlab {
 
@@ -26,6 +28,11 @@ struct BackupAndRestoreOptions {
     // Keras's default: the state is deleted when fit() completes (a finished run has nothing to resume). nnlab
     // train keeps it, so that --epochs can extend a finished run.
     bool delete_checkpoint = true;
+    // Not a Keras option: also write the model so far (save_model's file, with this metadata) at every epoch end,
+    // in the same background write after the state, so that a run killed in its last epoch still leaves the model
+    // of the epoch before (nnlab train's model.safetensors).
+    std::optional<std::filesystem::path> model_file;
+    ModelMetadata model_metadata;
 };
 
 // A save takes a copy of the state in the training thread (milliseconds) and writes it in a background thread
@@ -49,6 +56,9 @@ public:
     void on_train_begin(const TrainPlan& plan) override;
     void on_resume_point(const ResumePoint& point) override;
     void on_train_end(const Logs& logs) override;
+    // A state the caller has already read from the folder (read_backup): the next on_train_begin continues from
+    // it instead of reading the files again.
+    void continue_from(TrainingState state, std::optional<std::string> fallback_reason = std::nullopt);
 
     // Whether this fit continued from a saved state, and what was wrong with the latest one when it fell back
     // to the previous.
@@ -61,7 +71,7 @@ public:
     double write_seconds() const { return write_seconds_; }
 
 private:
-    void save(bool wait);
+    void save(bool wait, bool epoch_end);
     // Waits for the write in progress, if any; rethrows its error.
     void finish_write();
 
@@ -69,6 +79,8 @@ private:
     BackupAndRestoreOptions options_;
     bool resumed_ = false;
     std::optional<std::string> fallback_reason_;
+    std::optional<TrainingState> handed_state_;
+    std::optional<std::string> handed_fallback_reason_;
     int saves_ = 0;
     double save_seconds_ = 0.0;
     double write_seconds_ = 0.0;  // written by the writer thread, read after joining it
