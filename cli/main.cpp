@@ -13,23 +13,6 @@
 #include "nnlab/core/threads.hpp"
 #include "nnlab/core/version.hpp"
 
-namespace nnlab::cli {
-
-std::string command_word(char** argv) {
-    for (int i = 1; argv[i] != nullptr; ++i) {
-        const std::string word = argv[i];
-        if (word == "--threads") {
-            if (argv[i + 1] == nullptr) return "";
-            ++i;
-        } else if (!word.starts_with("-")) {
-            return word;
-        }
-    }
-    return "";
-}
-
-}  // namespace nnlab::cli
-
 namespace {
 
 // "unknown command 'trian' (did you mean 'train'?); …" when the first word names no command, else "".

@@ -27,6 +27,19 @@ bool trains(char** argv) {
 
 }  // namespace
 
+std::string command_word(char** argv) {
+    for (int i = 1; argv[i] != nullptr; ++i) {
+        const std::string word = argv[i];
+        if (word == "--threads") {
+            if (argv[i + 1] == nullptr) return "";
+            ++i;
+        } else if (!word.starts_with("-")) {
+            return word;
+        }
+    }
+    return "";
+}
+
 double cores_used_by_others_now(std::chrono::milliseconds window) {
     const std::optional<CpuTimes> before = cpu_times();
     std::this_thread::sleep_for(window);

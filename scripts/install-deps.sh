@@ -14,6 +14,7 @@ packages=(
   libcurl4-openssl-dev                # nnlab download (HTTPS, resume)
   libcairo2-dev                       # figures: augment-preview grids (PNG, text)
   liblapacke-dev                      # ZCA whitening: the symmetric eigen-solver (dsyevd)
+  openmpi-bin libopenmpi-dev          # data-parallel training over processes and machines (mpirun)
   chromium                            # the HTML report test opens report.html in a headless browser
   dataset-fashion-mnist               # a second real dataset every machine can have (tests, examples)
   libgtest-dev libgmock-dev           # tests

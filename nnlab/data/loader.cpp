@@ -21,6 +21,11 @@ Loader::Loader(const Dataset& data, int64_t num_classes, LoaderOptions options)
     if (options_.prefetch < 1)
         throw KeyError("prefetch", "prefetch: expected 1 or more, found " + std::to_string(options_.prefetch));
     if (data_.size() == 0) throw Error("the dataset is empty: nothing to make batches of");
+    if (options_.shard_count < 1 || options_.shard_rank < 0 || options_.shard_rank >= options_.shard_count) {
+        throw Error("Loader: shard " + std::to_string(options_.shard_rank) + " of " +
+                        std::to_string(options_.shard_count) + " does not exist",
+                    ErrorKind::failure);
+    }
     for (size_t i = 0; i < data_.labels.size(); ++i) {
         if (data_.labels[i] < 0 || data_.labels[i] >= num_classes) {
             throw Error("label " + std::to_string(data_.labels[i]) + " of example " + std::to_string(i) +
@@ -42,12 +47,13 @@ Loader::Loader(const Dataset& data, int64_t num_classes, LoaderOptions options)
     std::iota(order_.begin(), order_.end(), 0);
     // One slot when building in next(); otherwise the one in use plus `prefetch` ahead.
     const int slots = options_.workers == 0 ? 1 : options_.prefetch + 1;
-    std::vector<int64_t> image_dims{options_.batch_size};
+    const int64_t shard_rows = (options_.batch_size + options_.shard_count - 1) / options_.shard_count;
+    std::vector<int64_t> image_dims{shard_rows};
     for (int64_t d : data_.image_shape.dims()) image_dims.push_back(d);
     slots_.resize(static_cast<size_t>(slots));
     for (Slot& slot : slots_) {
         slot.x_storage = Tensor(Shape(image_dims));
-        slot.y_storage = Tensor(Shape{options_.batch_size, num_classes_});
+        slot.y_storage = Tensor(Shape{shard_rows, num_classes_});
     }
 }
 
@@ -95,9 +101,12 @@ void Loader::start_epoch(int epoch, int64_t first_step) {
 }
 
 void Loader::build(int64_t batch_index, Slot& slot) const {
-    const int64_t begin = batch_index * options_.batch_size;
-    const int64_t rows = std::min(options_.batch_size, data_.size() - begin);
+    const BatchShard shard = shard_of(std::min(options_.batch_size, data_.size() - batch_index * options_.batch_size),
+                                      options_.shard_rank, options_.shard_count);
+    const int64_t begin = batch_index * options_.batch_size + shard.offset;
+    const int64_t rows = shard.rows;
     const int64_t pixels = data_.image_size();
+    slot.batch.shard = shard;
     slot.batch.x = slot.x_storage.first_rows(rows);
     slot.batch.y = slot.y_storage.first_rows(rows);
     slot.batch.y.fill(0.0f);

@@ -13,6 +13,7 @@
 #include "nnlab/core/rng.hpp"
 #include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
+#include "nnlab/dist/batch_shard.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -25,12 +26,19 @@ struct LoaderOptions {
     bool random_transforms = true;         // false: the augmenter only standardises (validation data)
     int workers = 0;                       // threads building batches ahead; 0 builds them in next()
     int prefetch = 2;                      // batches built ahead of the one in use
+    // Data parallelism: this loader builds rank shard_rank's share (shard_of) of every global batch of batch_size,
+    // of shard_count ranks. Steps, shuffles and each image's augmentation stream are the global batch's, so the
+    // images a step trains on do not depend on the number of ranks.
+    int shard_rank = 0;
+    int shard_count = 1;
 };
 
-// One batch: x (rows, H, W, C) and one-hot y (rows, classes); views valid until the next next().
+// One batch: x (rows, H, W, C) and one-hot y (rows, classes); views valid until the next next(). With sharding,
+// the rows are `shard`'s part of the global batch (possibly none).
 struct Batch {
     Tensor x;
     Tensor y;
+    BatchShard shard;
 };
 
 class Loader {

@@ -12,6 +12,7 @@ namespace nnlab {
 
 class RunRecorder final : public Callback {
 public:
+    bool reports_only() const override { return true; }
     explicit RunRecorder(std::filesystem::path folder) : folder_(std::move(folder)) {}
 
     void on_epoch_begin(int epoch) override;

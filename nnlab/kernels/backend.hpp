@@ -100,8 +100,10 @@ namespace nnlab {
            (ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx),                              \
            (kind, x, y, dy, dx), dx)                                                                                           \
     /* mask = 1/(1 − rate) where a value is kept, 0 where dropped: each draw of rng decides four values by 16 bits           \
-       (dropped below rate·2¹⁶) */                                                                                         \
-    KERNEL(void, dropout_mask, (Tensor & mask, double rate, Rng& rng), (mask, rate, rng), mask)                                \
+       (dropped below rate·2¹⁶). mask holds values [first, first + numel) of a mask of `total`; rng advances by the        \
+       whole mask's draws, so shards of one mask drawn on several ranks are the mask one process draws */                      \
+    KERNEL(void, dropout_mask, (Tensor & mask, double rate, Rng& rng, int64_t first, int64_t total),                           \
+           (mask, rate, rng, first, total), mask)                                                                              \
     /* y (N, H + top + bottom, W + left + right, C): x framed by zeros */                                                      \
     KERNEL(void, zero_pad_forward, (const PadGeometry& g, const Tensor& x, Tensor& y), (g, x, y), y)                           \
     /* dx (N, H, W, C) = the inside of dy */                                                                                   \

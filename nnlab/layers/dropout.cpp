@@ -24,7 +24,16 @@ void Dropout::seed_randomness(uint64_t run_seed) {
 }
 
 Shape Dropout::build(const Shape& input) {
+    row_size_ = input.without_batch().numel();
     return input;
+}
+
+void Dropout::set_batch_shard(const BatchShard& shard) {
+    shard_ = shard;
+    if (shard.rows == 0 && shard.global_rows > 0) {
+        Tensor none(Shape{0});
+        dropout_mask(none, rate_, rng_, 0, shard.global_rows * row_size_);  // the other ranks' draws
+    }
 }
 
 void Dropout::forward(const Tensor& x, Tensor& y, Mode mode) {
@@ -36,7 +45,10 @@ void Dropout::forward(const Tensor& x, Tensor& y, Mode mode) {
     // Grown only: a smaller last batch of an epoch reuses the front of the buffer instead of reallocating twice.
     if (mask_storage_.numel() < x.numel()) mask_storage_ = Tensor(Shape{x.numel()});
     mask_ = Tensor::view_of(mask_storage_.data(), x.shape());
-    dropout_mask(mask_, rate_, rng_);
+    // Sharded, the rows are part of a global batch: the draws are the whole batch's, this process keeps its rows.
+    const bool sharded = shard_.global_rows > 0;
+    dropout_mask(mask_, rate_, rng_, sharded ? shard_.offset * row_size_ : 0,
+                 sharded ? shard_.global_rows * row_size_ : x.numel());
     multiply(x, mask_, y);
 }
 

@@ -23,6 +23,7 @@ public:
     void backward(const Tensor& dy, Tensor& dx) override;
     void seed_randomness(uint64_t run_seed) override;
     std::vector<Rng*> random_streams() override { return {&rng_}; }
+    void set_batch_shard(const BatchShard& shard) override;
     nlohmann::json config() const override;  // rate, and seed when given
 
     double rate() const { return rate_; }
@@ -31,6 +32,8 @@ private:
     double rate_;
     std::optional<uint64_t> seed_;
     Rng rng_;
+    BatchShard shard_;     // of the next training forward; global_rows 0: the batch is whole
+    int64_t row_size_ = 0;  // values per example
     Tensor mask_storage_;  // grown only, so a smaller last batch reuses its front
     Tensor mask_;          // 0 or 1/(1 − rate) per value of the last training forward: a view of the storage
     bool masked_ = false;  // false after an inference forward: backward is then the identity too

@@ -8,6 +8,7 @@
 
 #include "nnlab/core/precision.hpp"
 #include "nnlab/core/shape.hpp"
+#include "nnlab/dist/batch_shard.hpp"
 #include "nnlab/layers/param.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
@@ -57,6 +58,10 @@ public:
     // The random streams the layer draws from while training (Dropout's masks), in a fixed order, so that a saved
     // training state can hold where each stands.
     virtual std::vector<Rng*> random_streams() { return {}; }
+    // Before each training step: the part of the global batch this process holds (all of it in one process).
+    // Layers whose result depends on the rest of the batch (Dropout's draws, synchronised batch norm) keep it. A
+    // shard of no rows gets no forward: a layer drawing for the global batch moves its streams on here instead.
+    virtual void set_batch_shard(const BatchShard& /*shard*/) {}
     // Keras get_config(): the keys that rebuild this layer (the name and type are added by the caller).
     virtual nlohmann::json config() const { return nlohmann::json::object(); }
 

@@ -141,6 +141,11 @@ std::vector<Rng*> Residual::random_streams() {
     return streams;
 }
 
+void Residual::set_batch_shard(const BatchShard& shard) {
+    for (LayerList* list : {&main_, &shortcut_})
+        for (auto& layer : *list) layer->set_batch_shard(shard);
+}
+
 void Residual::set_trainable(bool trainable) {
     Layer::set_trainable(trainable);
     for (LayerList* list : {&main_, &shortcut_})

@@ -28,6 +28,7 @@ public:
     std::vector<Param*> params() override;
     void seed_randomness(uint64_t run_seed) override;
     std::vector<Rng*> random_streams() override;
+    void set_batch_shard(const BatchShard& shard) override;
     void set_precision(Precision precision) override;
     void set_trainable(bool trainable) override;  // the whole block, as Keras sets it on every sub-layer
     // {"layers": [specs], "shortcut": [specs] (when not the identity), "activation"}

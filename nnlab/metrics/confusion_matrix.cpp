@@ -61,6 +61,17 @@ void ConfusionMatrix::merge(const ConfusionMatrix& other) {
     total_ += other.total_;
 }
 
+void ConfusionMatrix::add_counts(const std::vector<int64_t>& counts) {
+    if (counts.size() != counts_.size()) {
+        throw Error("ConfusionMatrix::add_counts: expected " + std::to_string(counts_.size()) + " counts, found " +
+                    std::to_string(counts.size()));
+    }
+    for (size_t i = 0; i < counts_.size(); ++i) {
+        counts_[i] += counts[i];
+        total_ += counts[i];
+    }
+}
+
 int64_t ConfusionMatrix::count(int64_t true_label, int64_t predicted) const {
     check_label("true label", true_label);
     check_label("predicted label", predicted);

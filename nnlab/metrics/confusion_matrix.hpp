@@ -23,6 +23,8 @@ public:
     void add_batch(const Tensor& scores, const int32_t* labels);
     // Adds another matrix's counts (e.g. from another thread or another part of the data).
     void merge(const ConfusionMatrix& other);
+    // Adds counts laid out as counts() (e.g. summed over the ranks of a data-parallel evaluation).
+    void add_counts(const std::vector<int64_t>& counts);
 
     int64_t count(int64_t true_label, int64_t predicted) const;
     int64_t total() const { return total_; }

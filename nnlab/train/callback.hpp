@@ -38,6 +38,9 @@ public:
     // one. Others (a progress bar) have no type and describe nothing.
     virtual std::string type() const { return {}; }
     virtual config::Description config() const { return config::Description::object(); }
+    // Whether the callback only reports (prints, writes files) and changes nothing that training depends on: in a
+    // data-parallel fit such callbacks run on rank 0 alone (the other ranks' reports would repeat its).
+    virtual bool reports_only() const { return false; }
 
     virtual void on_train_begin(const TrainPlan&) {}
     virtual void on_train_end(const Logs&) {}

@@ -91,6 +91,22 @@ std::vector<std::pair<std::string, double>> MetricTracker::results() const {
     return out;
 }
 
+std::vector<int64_t> MetricTracker::counts() const {
+    std::vector<int64_t> counts{seen_};
+    counts.insert(counts.end(), correct_.begin(), correct_.end());
+    return counts;
+}
+
+void MetricTracker::add_counts(const std::vector<int64_t>& counts) {
+    if (counts.size() != correct_.size() + 1) {
+        throw Error("MetricTracker::add_counts: expected " + std::to_string(correct_.size() + 1) + " counts, found " +
+                        std::to_string(counts.size()),
+                    ErrorKind::failure);
+    }
+    seen_ += counts[0];
+    for (size_t i = 0; i < correct_.size(); ++i) correct_[i] += counts[i + 1];
+}
+
 nlohmann::json MetricTracker::state() const {
     return {{"correct", correct_}, {"seen", seen_}};
 }

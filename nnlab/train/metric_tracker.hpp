@@ -35,6 +35,10 @@ public:
     // (name, value) in the order given.
     std::vector<std::pair<std::string, double>> results() const;
 
+    // The counts so far as numbers, [seen, correct of each metric…], and adding such counts (summed over the ranks
+    // of a data-parallel step).
+    std::vector<int64_t> counts() const;
+    void add_counts(const std::vector<int64_t>& counts);
     // The counts so far, {"correct": [...], "seen": n}, and back (a resumed epoch continues its running means).
     nlohmann::json state() const;
     void restore_state(const nlohmann::json& state);

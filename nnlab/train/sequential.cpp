@@ -204,28 +204,60 @@ Tensor Sequential::forward(const Tensor& x, Mode mode) {
 }
 
 double Sequential::train_step(const Tensor& x, const Tensor& y, MetricTracker* metrics) {
+    const StepLoss result = step(x, y, metrics, {.offset = 0, .rows = x.rows(), .global_rows = x.rows()});
+    return result.loss + result.penalty;
+}
+
+Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTracker* metrics,
+                                      const BatchShard& shard) {
     if (!optimizer_) throw Error("model " + name_ + ": not compiled; call compile() first");
-    const Tensor y_pred = forward(x, Mode::training);
     const int64_t rows = x.rows();
-    Tensor grad = loss_grad_.first_rows(rows);
-    const double loss =
-        fused_softmax_ ? loss_->compute_from_softmax(y_pred, y, grad) : loss_->compute(y_pred, y, &grad);
-    if (metrics != nullptr) metrics->add_batch(y_pred, y);
-    for (Tensor& g : accumulated_gradients_) g.fill(0.0f);
-    // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
-    // previous layer's output-gradient buffer (none for the first trainable layer, where the walk ends).
-    for (size_t i = layers_.size(); i-- > first_trainable_layer_;) {
-        Tensor dx = i == first_trainable_layer_ ? Tensor() : output_grads_[i - 1].first_rows(rows);
-        if (i + 1 == layers_.size() && fused_softmax_)
-            layers_[i]->backward_from_logits(grad, dx);
-        else
-            layers_[i]->backward(grad, dx);
-        grad = std::move(dx);
+    double loss = 0.0;
+    if (reducer_) reducer_->begin_step(static_cast<float>(rows) / static_cast<float>(shard.global_rows));
+    for (const auto& layer : layers_) layer->set_batch_shard(shard);
+    if (rows > 0) {
+        const Tensor y_pred = forward(x, Mode::training);
+        Tensor grad = loss_grad_.first_rows(rows);
+        loss = fused_softmax_ ? loss_->compute_from_softmax(y_pred, y, grad) : loss_->compute(y_pred, y, &grad);
+        if (metrics != nullptr) metrics->add_batch(y_pred, y);
+        for (Tensor& g : accumulated_gradients_) g.fill(0.0f);
+        // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
+        // previous layer's output-gradient buffer (none for the first trainable layer, where the walk ends).
+        for (size_t i = layers_.size(); i-- > first_trainable_layer_;) {
+            Tensor dx = i == first_trainable_layer_ ? Tensor() : output_grads_[i - 1].first_rows(rows);
+            if (i + 1 == layers_.size() && fused_softmax_)
+                layers_[i]->backward_from_logits(grad, dx);
+            else
+                layers_[i]->backward(grad, dx);
+            grad = std::move(dx);
+            if (reducer_) reducer_->layer_done(i);  // its gradients are final: their bucket may leave
+        }
+    } else {
+        trainable_gradients().fill(0.0f);  // a rank without rows in a small last batch adds nothing
     }
+    if (reducer_) reducer_->finish();
+    // After the sum: every rank adds the penalties' gradients once, to the global batch's gradient.
     const double penalty = add_regularization_gradients();
     Tensor trainable = trainable_weights(), trainable_grads = trainable_gradients();
     optimizer_->step(trainable, trainable_grads);
-    return loss + penalty;
+    return {loss, penalty};
+}
+
+std::vector<GradientRange> Sequential::layer_gradient_ranges() const {
+    std::vector<GradientRange> ranges;
+    for (const auto& layer : layers_) {
+        GradientRange range{.begin = 0, .end = 0};
+        bool any = false;
+        for (const Param* p : layer->params()) {
+            if (!p->trainable) continue;
+            const int64_t begin = p->grad.data() - gradients_.data(), end = begin + p->grad.numel();
+            range.begin = any ? std::min(range.begin, begin) : begin;
+            range.end = any ? std::max(range.end, end) : end;
+            any = true;
+        }
+        ranges.push_back(range);
+    }
+    return ranges;
 }
 
 Tensor Sequential::trainable_weights() {

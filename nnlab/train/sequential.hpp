@@ -13,6 +13,8 @@
 #include "nnlab/core/shape.hpp"
 #include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
+#include "nnlab/dist/communicator.hpp"
+#include "nnlab/dist/gradient_reducer.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/layers/layer_names.hpp"
 #include "nnlab/losses/loss.hpp"
@@ -71,6 +73,16 @@ struct FitOptions {
     // Checked after every step: once true, fit() tells the callbacks (ResumePoint::interrupted, so that
     // BackupAndRestore saves the state) and throws Interrupted. A signal handler may set it.
     const std::atomic<bool>* interrupt = nullptr;
+    // Data parallelism (Keras: tf.distribute's MultiWorkerMirroredStrategy; PyTorch: DistributedDataParallel): this
+    // process is one rank of the communicator, and every rank calls fit() with the same model, data and options.
+    // batch_size is the global batch, split over the ranks (shard_of); each rank trains on its share, the gradients
+    // are summed over the ranks while backward runs (GradientReducer) and every rank takes the same step, so the
+    // weights stay equal. Logs, validation and early stopping see the whole global batch and validation set.
+    // Randomness does not depend on the number of ranks (shuffles, per-image augmentation and dropout masks are
+    // drawn for the global batch); batch normalization uses each rank's rows (per-rank statistics, as DDP and
+    // Keras), and its moving statistics are rank 0's (broadcast at every epoch end, as DDP's buffers). Callbacks run
+    // on every rank, except those that only report (Callback::reports_only) which run on rank 0 alone.
+    Communicator* data_parallel = nullptr;
 };
 
 // fit() stopped because FitOptions::interrupt was set; the callbacks saw the point it stopped at.
@@ -116,8 +128,10 @@ public:
     const History& fit(const Dataset& train, const FitOptions& options);
     // Loss and metrics; an augmenter given here only standardises (no random transforms). With `confusion`, each
     // prediction is also counted there (the same pass, so the matrix agrees with the accuracy).
+    // With `data_parallel`, every rank evaluates its share of each batch and the results are summed: each rank
+    // returns (and counts in `confusion`) the whole data's.
     Evaluation evaluate(const Dataset& data, int64_t batch_size = 32, const Augmenter* augmenter = nullptr,
-                        ConfusionMatrix* confusion = nullptr);
+                        ConfusionMatrix* confusion = nullptr, Communicator* data_parallel = nullptr);
     // Class probabilities (or whatever the last layer outputs), (N, outputs).
     Tensor predict(const Dataset& data, int64_t batch_size = 32);
     Tensor predict(const Tensor& x, int64_t batch_size = 32);
@@ -156,6 +170,13 @@ public:
     const History& history() const { return history_; }
     // Seconds the last fit() trained, with those before it resumed (a resumed run counts all of them).
     double trained_seconds() const { return trained_seconds_; }
+    // The communicator of the data-parallel fit() in progress (FitOptions::data_parallel), else null: a callback
+    // that writes files (BackupAndRestore) does so on rank 0 only.
+    Communicator* data_parallel() const { return data_parallel_; }
+    // Of the last data-parallel fit(): gradient floats summed per step, and the seconds the steps waited for the
+    // sums after backward (communication that backward did not hide).
+    int64_t reduced_floats_per_step() const { return reduced_floats_per_step_; }
+    double reduction_wait_seconds() const { return reduction_wait_seconds_; }
 
     // A callback sets this to end fit() after the current epoch (Keras: model.stop_training).
     bool stop_training = false;
@@ -187,6 +208,14 @@ private:
     // The position `state` continues from, once its run is checked to be this fit.
     FitPosition check_resumable(const TrainingState& state, const FitProgress& progress, int epochs) const;
 
+    // One step on `shard`'s rows of a global batch: the data loss (mean over these rows) and the weights' penalty.
+    struct StepLoss {
+        double loss;
+        double penalty;
+    };
+    StepLoss step(const Tensor& x, const Tensor& y, MetricTracker* metrics, const BatchShard& shard);
+    // Each layer's trainable gradients in the gradient arena, in layer order.
+    std::vector<GradientRange> layer_gradient_ranges() const;
     Tensor forward(const Tensor& x, Mode mode);
     void ensure_buffers(int64_t batch);
     // The front of the arenas the optimizer updates (every trainable parameter).
@@ -230,6 +259,10 @@ private:
     std::optional<FitProgress> fit_progress_;
     double trained_seconds_ = 0.0;
     std::optional<TrainingState> pending_resume_;
+    Communicator* data_parallel_ = nullptr;     // while a data-parallel fit() runs
+    std::unique_ptr<GradientReducer> reducer_;  // idem
+    int64_t reduced_floats_per_step_ = 0;
+    double reduction_wait_seconds_ = 0.0;
 };
 
 }  // namespace nnlab

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <span>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/loader.hpp"
@@ -90,7 +92,9 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
                    .seed = seed_,
                    .augmenter = options.augmenter,
                    .random_transforms = true,
-                   .workers = options.workers});
+                   .workers = options.workers,
+                   .shard_rank = options.data_parallel != nullptr ? options.data_parallel->rank() : 0,
+                   .shard_count = options.data_parallel != nullptr ? options.data_parallel->size() : 1});
     const int64_t steps = loader.steps_per_epoch();
     MetricTracker metrics(metrics_);
     const std::vector<LogKey> train_keys = log_keys("", metrics_), validation_keys = log_keys("val_", metrics_);
@@ -105,11 +109,27 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
                                                               .started = std::chrono::steady_clock::now()});
     // However fit() ends, training_state() is only for callbacks while it runs.
     struct EndProgress {
-        std::optional<FitProgress>& progress;
-        ~EndProgress() { progress.reset(); }
-    } end_progress{fit_progress_};
+        Sequential& model;
+        ~EndProgress() {
+            model.fit_progress_.reset();
+            if (model.reducer_) {
+                model.reduced_floats_per_step_ = model.reducer_->floats_per_step();
+                model.reduction_wait_seconds_ = model.reducer_->wait_seconds();
+            }
+            model.reducer_.reset();
+            model.data_parallel_ = nullptr;
+        }
+    } end_progress{*this};
+    data_parallel_ = options.data_parallel;
+    if (data_parallel_ != nullptr)
+        reducer_ = std::make_unique<GradientReducer>(*data_parallel_, gradients_.data(), layer_gradient_ranges());
+    // Under data parallelism the callbacks that only report run on rank 0; all of them keep their place in the
+    // training state (saved on rank 0), so that a resume finds each where it was.
+    std::vector<Callback*> callbacks;
+    for (Callback* c : options.callbacks)
+        if (data_parallel_ == nullptr || data_parallel_->rank() == 0 || !c->reports_only()) callbacks.push_back(c);
     for (Callback* c : options.callbacks) c->set_model(this);
-    for (Callback* c : options.callbacks) c->on_train_begin({options.epochs, steps});
+    for (Callback* c : callbacks) c->on_train_begin({options.epochs, steps});
     // Set by resume_from() before fit(), or by a callback's on_train_begin (BackupAndRestore).
     std::optional<TrainingState> resume = std::move(pending_resume_);
     pending_resume_.reset();
@@ -127,19 +147,27 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
                      k.metric < 0 ? progress.loss_sum / static_cast<double>(progress.seen) : metrics.result(k.metric));
         }
     };
+    auto interrupt_asked = [&] { return options.interrupt != nullptr && options.interrupt->load(); };
+    // Every rank stops at the same step: an interrupt on any stops all.
+    auto agreed = [&](bool asked) {
+        if (data_parallel_ == nullptr) return asked;
+        std::vector<double> flag{asked ? 1.0 : 0.0};
+        data_parallel_->sum(flag);
+        return flag[0] > 0.0;
+    };
     // Tells the callbacks that training can continue from here, and stops when an interrupt was asked for.
-    auto resume_point = [&](FitPosition position, bool epoch_end) {
+    auto resume_point = [&](FitPosition position, bool epoch_end, bool interrupted) {
         progress.position = position;
-        const ResumePoint point{.position = position,
-                                .steps_per_epoch = steps,
-                                .epoch_end = epoch_end,
-                                .interrupted = options.interrupt != nullptr && options.interrupt->load()};
-        for (Callback* c : options.callbacks) c->on_resume_point(point);
+        const ResumePoint point{
+            .position = position, .steps_per_epoch = steps, .epoch_end = epoch_end, .interrupted = interrupted};
+        for (Callback* c : callbacks) c->on_resume_point(point);
         if (point.interrupted) throw Interrupted(position, steps);
     };
+    MetricTracker step_metrics(metrics_);  // a data-parallel step's counts on this rank, before the sum
+    bool weights_shared = data_parallel_ == nullptr;
     Logs logs;
     for (int epoch = start.epoch; epoch < options.epochs && !stop_training; ++epoch) {
-        for (Callback* c : options.callbacks) c->on_epoch_begin(epoch);
+        for (Callback* c : callbacks) c->on_epoch_begin(epoch);
         const int64_t first_step = epoch == start.epoch ? start.step : 0;
         loader.start_epoch(epoch, first_step);
         progress.position = {epoch, first_step};
@@ -152,12 +180,39 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
             if (progress.seen > 0) set_train_logs(logs);
         }
         for (int64_t step = first_step; const Batch* batch = loader.next(); ++step) {
-            const int64_t rows = batch->x.rows();
-            const double loss = train_step(batch->x, batch->y, &metrics);
+            if (!weights_shared) {
+                // Every rank starts from rank 0's weights (DDP does the same), whatever each built or loaded.
+                data_parallel_->broadcast(std::span<float>(weights_.data(), static_cast<size_t>(weights_.size())), 0);
+                weights_shared = true;
+            }
+            int64_t rows = batch->x.rows();
+            double loss = 0.0;
+            bool interrupted = false;
+            if (data_parallel_ == nullptr) {
+                loss = train_step(batch->x, batch->y, &metrics);
+                interrupted = interrupt_asked();
+            } else {
+                BatchShard shard = batch->shard;
+                shard.communicator = data_parallel_;
+                step_metrics.reset();
+                const StepLoss local = this->step(batch->x, batch->y, &step_metrics, shard);
+                // The global batch's loss, counts and interrupt, summed in one message.
+                const std::vector<int64_t> counts = step_metrics.counts();
+                std::vector<double> totals{local.loss * static_cast<double>(rows), static_cast<double>(rows),
+                                           interrupt_asked() ? 1.0 : 0.0};
+                for (int64_t count : counts) totals.push_back(static_cast<double>(count));
+                data_parallel_->sum(totals);
+                rows = shard.global_rows;
+                loss = totals[0] / static_cast<double>(rows) + local.penalty;
+                interrupted = totals[2] > 0.0;
+                std::vector<int64_t> global_counts(counts.size());
+                for (size_t i = 0; i < counts.size(); ++i) global_counts[i] = std::llround(totals[3 + i]);
+                metrics.add_counts(global_counts);
+            }
             progress.loss_sum += loss * static_cast<double>(rows);
             progress.seen += rows;
             set_train_logs(logs);
-            for (Callback* c : options.callbacks) c->on_batch_end(step, logs);
+            for (Callback* c : callbacks) c->on_batch_end(step, logs);
             // A callback may end training here (Keras checks stop_training after every batch); a loss gone
             // non-finite that no callback handled (TerminateOnNaN) is an error rather than wasted epochs.
             if (stop_training) break;
@@ -167,30 +222,37 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
                                 "; training stopped (try a lower learning rate)",
                             ErrorKind::failure);
             }
-            resume_point({epoch, step + 1}, false);
+            resume_point({epoch, step + 1}, false, interrupted);
+        }
+        if (data_parallel_ != nullptr && weights_.size() > trainable_size_) {
+            // Batch norm's moving statistics, each rank's own so far: rank 0's from here on (DDP's buffers).
+            data_parallel_->broadcast(std::span<float>(weights_.data() + trainable_size_,
+                                                       static_cast<size_t>(weights_.size() - trainable_size_)),
+                                      0);
         }
         if (validation != nullptr) {
-            const Evaluation val = evaluate(*validation, options.batch_size, options.augmenter);
+            const Evaluation val =
+                evaluate(*validation, options.batch_size, options.augmenter, nullptr, data_parallel_);
             for (const LogKey& k : validation_keys) {
                 logs.set(k.key, k.metric < 0 ? val.loss : val.metrics[static_cast<size_t>(k.metric)].second);
             }
         }
         logs.set("learning_rate", optimizer_->learning_rate());
         history_.append(epoch, logs);
-        for (Callback* c : options.callbacks) c->on_epoch_end(epoch, logs);
+        for (Callback* c : callbacks) c->on_epoch_end(epoch, logs);
         progress.loss_sum = 0.0;
         progress.seen = 0;
         metrics.reset();
-        resume_point({epoch + 1, 0}, true);
+        resume_point({epoch + 1, 0}, true, agreed(interrupt_asked()));
     }
-    for (Callback* c : options.callbacks) c->on_train_end(logs);
+    for (Callback* c : callbacks) c->on_train_end(logs);
     trained_seconds_ = progress.elapsed_before +
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - progress.started).count();
     return history_;
 }
 
 Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const Augmenter* augmenter,
-                                ConfusionMatrix* confusion) {
+                                ConfusionMatrix* confusion, Communicator* data_parallel) {
     if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
     if (data.size() == 0) throw Error("evaluate: the dataset is empty");
     check_fits(data, "evaluate");
@@ -204,14 +266,39 @@ Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const A
                    .seed = seed_,
                    .augmenter = augmenter,
                    .random_transforms = false,
-                   .workers = 0});
+                   .workers = 0,
+                   .shard_rank = data_parallel != nullptr ? data_parallel->rank() : 0,
+                   .shard_count = data_parallel != nullptr ? data_parallel->size() : 1});
     loader.start_epoch(0);
     double loss_sum = 0.0;
     int64_t correct = 0;
     MetricTracker metrics(metrics_);
+    // Sharded, each rank counts its rows here, then the counts are summed into the caller's matrix.
+    std::optional<ConfusionMatrix> rank_confusion;
+    if (data_parallel != nullptr && confusion != nullptr) rank_confusion.emplace(confusion->num_classes());
+    ConfusionMatrix* counted = rank_confusion ? &*rank_confusion : confusion;
     while (const Batch* batch = loader.next()) {
+        if (batch->x.rows() == 0) continue;  // a rank without rows in a small last batch
         loss_sum +=
-            evaluate_batch(batch->x, batch->y, metrics, correct, confusion) * static_cast<double>(batch->x.rows());
+            evaluate_batch(batch->x, batch->y, metrics, correct, counted) * static_cast<double>(batch->x.rows());
+    }
+    if (data_parallel != nullptr) {
+        std::vector<double> losses{loss_sum};
+        data_parallel->sum(losses);
+        loss_sum = losses[0];
+        std::vector<int64_t> counts = metrics.counts();
+        counts.push_back(correct);
+        if (rank_confusion)
+            counts.insert(counts.end(), rank_confusion->counts().begin(), rank_confusion->counts().end());
+        data_parallel->sum(counts);
+        correct = counts[metrics.counts().size()];
+        const std::vector<int64_t> metric_counts(counts.begin(),
+                                                 counts.begin() + static_cast<int64_t>(metrics.counts().size()));
+        metrics.reset();
+        metrics.add_counts(metric_counts);
+        if (confusion != nullptr)
+            confusion->add_counts(std::vector<int64_t>(
+                counts.end() - static_cast<int64_t>(rank_confusion->counts().size()), counts.end()));
     }
     const auto n = static_cast<double>(data.size());
     // Keras adds the weight penalties to every batch's loss, so the mean carries them once.

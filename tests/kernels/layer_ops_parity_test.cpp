@@ -62,8 +62,8 @@ TEST(LayerOpsParity, DropoutMasksFromTheSameDrawsAreEqual) {
         for (double rate : {0.0, 0.25, 0.5, 0.9}) {
             Tensor fast(Shape{n}), reference(Shape{n});
             Rng a(7, "dropout/x"), b(7, "dropout/x");
-            dropout_mask(fast, rate, a);
-            reference::dropout_mask(reference, rate, b);
+            dropout_mask(fast, rate, a, 0, n);
+            reference::dropout_mask(reference, rate, b, 0, n);
             expect_equal(fast, reference);
             for (float v : fast.values())  // kept values are scaled up, dropped ones zero
                 EXPECT_TRUE(v == 0.0f || std::abs(v - 1.0 / (1.0 - rate)) < 1e-6) << v;
@@ -72,10 +72,34 @@ TEST(LayerOpsParity, DropoutMasksFromTheSameDrawsAreEqual) {
     // The fraction dropped is the rate.
     Tensor mask(Shape{100000});
     Rng rng(1, "dropout/y");
-    dropout_mask(mask, 0.3, rng);
+    dropout_mask(mask, 0.3, rng, 0, 100000);
     int64_t dropped = 0;
     for (float v : mask.values()) dropped += v == 0.0f;
     EXPECT_NEAR(static_cast<double>(dropped) / 100000.0, 0.3, 0.01);
+}
+
+TEST(LayerOpsParity, DropoutMaskShardsAreTheWholeMasksPieces) {
+    for (int64_t total : {1, 7, 64, 103}) {
+        Tensor whole(Shape{total});
+        Rng whole_rng(5, "dropout/s");
+        dropout_mask(whole, 0.4, whole_rng, 0, total);
+        for (int64_t first : {int64_t{0}, int64_t{1}, total / 3, total - 1}) {
+            for (int64_t count : {int64_t{0}, int64_t{1}, total - first}) {
+                if (first + count > total) continue;
+                Tensor fast(Shape{count}), slow(Shape{count});
+                Rng a(5, "dropout/s"), b(5, "dropout/s");
+                dropout_mask(fast, 0.4, a, first, total);
+                reference::dropout_mask(slow, 0.4, b, first, total);
+                for (int64_t i = 0; i < count; ++i) {
+                    EXPECT_EQ(fast[i], whole[first + i]) << total << " " << first << " " << i;
+                    EXPECT_EQ(slow[i], whole[first + i]) << total << " " << first << " " << i;
+                }
+                // Every shard leaves the stream where the whole mask does.
+                EXPECT_EQ(a.next_u64(), Rng(whole_rng).next_u64());
+                EXPECT_EQ(b.next_u64(), Rng(whole_rng).next_u64());
+            }
+        }
+    }
 }
 
 TEST(LayerOpsParity, ZeroPaddingBothWays) {

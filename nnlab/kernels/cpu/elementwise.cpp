@@ -277,18 +277,21 @@ void CpuBackend::moving_average(Tensor& average, const Tensor& value, double mom
         average[j] = static_cast<float>(average[j] * momentum + value[j] * (1 - momentum));
 }
 
-void CpuBackend::dropout_mask(Tensor& mask, double rate, Rng& rng) {
+void CpuBackend::dropout_mask(Tensor& mask, double rate, Rng& rng, int64_t first, int64_t total) {
     const auto keep_scale = static_cast<float>(1.0 / (1.0 - rate));
     // One 64-bit draw decides four values, 16 bits each: a value is dropped when its slice is below
     // rate·2¹⁶, so the dropped fraction is the rate rounded to 1/65536 (within 8e-6), at a quarter of the draws.
     const auto threshold = static_cast<uint64_t>(std::min(std::llround(rate * 65536.0), 65535LL));
-    const int64_t count = mask.numel();
-    float* m = mask.data();
-    for (int64_t i = 0; i < count; i += 4) {
+    const int64_t end = first + mask.numel(), draws = (total + 3) / 4;
+    float* m = mask.data();  // m[j - first] is value j of the whole mask
+    int64_t draw = 0;
+    for (; draw < first / 4; ++draw) rng.next_u64();  // the values of the ranks before this one
+    for (int64_t i = draw * 4; i < end; i += 4, ++draw) {
         uint64_t bits = rng.next_u64();
-        for (int64_t j = i; j < std::min(i + 4, count); ++j, bits >>= 16)
-            m[j] = (bits & 0xffff) >= threshold ? keep_scale : 0.0f;
+        for (int64_t j = i; j < std::min(i + 4, end); ++j, bits >>= 16)
+            if (j >= first) m[j - first] = (bits & 0xffff) >= threshold ? keep_scale : 0.0f;
     }
+    for (; draw < draws; ++draw) rng.next_u64();  // and after it
 }
 
 }  // namespace nnlab

@@ -37,13 +37,14 @@ void ReferenceBackend::moving_average(Tensor& average, const Tensor& value, doub
 }
 
 // One value per 16-bit slice of the draws, lowest slice first: the same draws decide the same values.
-void ReferenceBackend::dropout_mask(Tensor& mask, double rate, Rng& rng) {
+void ReferenceBackend::dropout_mask(Tensor& mask, double rate, Rng& rng, int64_t first, int64_t total) {
     const int64_t threshold = std::min<int64_t>(std::llround(rate * 65536.0), 65535);
     uint64_t bits = 0;
-    for (int64_t i = 0; i < mask.numel(); ++i) {
+    for (int64_t i = 0; i < total; ++i) {
         if (i % 4 == 0) bits = rng.next_u64();
+        if (i < first || i >= first + mask.numel()) continue;
         const auto slice = static_cast<int64_t>((bits >> (16 * (i % 4))) & 0xffff);
-        mask[i] = slice >= threshold ? static_cast<float>(1.0 / (1.0 - rate)) : 0.0f;
+        mask[i - first] = slice >= threshold ? static_cast<float>(1.0 / (1.0 - rate)) : 0.0f;
     }
 }
 

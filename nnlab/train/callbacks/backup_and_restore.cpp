@@ -76,8 +76,12 @@ void BackupAndRestore::on_train_begin(const TrainPlan&) {
     saves_ = 0;
     save_seconds_ = 0.0;
     write_seconds_ = 0.0;
-    std::filesystem::create_directories(backup_dir_);
-    remove_stale_temporary_files(backup_dir_);
+    // Under data parallelism every rank continues from the state, and rank 0 alone writes it.
+    writes_ = model_->data_parallel() == nullptr || model_->data_parallel()->rank() == 0;
+    if (writes_) {
+        std::filesystem::create_directories(backup_dir_);
+        remove_stale_temporary_files(backup_dir_);
+    }
     std::optional<TrainingState> state;
     if (handed_state_) {
         state = std::move(handed_state_);
@@ -106,7 +110,7 @@ void BackupAndRestore::on_resume_point(const ResumePoint& point) {
                    options_.save_minutes * 60.0);
     }
     // An interrupted fit ends here: its state must be on disk before it does.
-    if (due) save(point.interrupted, point.epoch_end);
+    if (due && writes_) save(point.interrupted, point.epoch_end);
 }
 
 void BackupAndRestore::finish_write() {

@@ -78,6 +78,7 @@ private:
     std::filesystem::path backup_dir_;
     BackupAndRestoreOptions options_;
     bool resumed_ = false;
+    bool writes_ = true;  // false on the ranks other than 0 of a data-parallel fit
     std::optional<std::string> fallback_reason_;
     std::optional<TrainingState> handed_state_;
     std::optional<std::string> handed_fallback_reason_;

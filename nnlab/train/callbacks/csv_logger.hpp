@@ -22,6 +22,7 @@ public:
     explicit CSVLogger(std::filesystem::path filename, std::string separator = ",", bool append = false);
 
     std::string type() const override { return "csv_logger"; }
+    bool reports_only() const override { return true; }
     config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_end(int epoch, const Logs& logs) override;

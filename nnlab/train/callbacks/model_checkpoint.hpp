@@ -33,6 +33,7 @@ public:
     explicit ModelCheckpoint(std::string filepath, ModelCheckpointOptions options = {});
 
     std::string type() const override { return "model_checkpoint"; }
+    bool reports_only() const override { return true; }
     config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_begin(int epoch) override { epoch_ = epoch; }

@@ -20,6 +20,7 @@ namespace nnlab {
 //   verbose 2: "Epoch 3/50", then 782/782 - 2s - 3ms/step - accuracy: 0.3694 - …
 class ProgressBar final : public Callback {
 public:
+    bool reports_only() const override { return true; }
     struct Options {
         int verbose = 1;    // 0, 1 or 2, as Keras's fit(verbose=...)
         bool live = false;  // the stream is a terminal: redraw the bar in place, with colours
