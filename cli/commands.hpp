@@ -16,6 +16,8 @@ namespace nnlab::cli {
 // The options of the nnlab command itself, given before or after a command's name.
 struct CommonOptions {
     int threads = 0;  // --threads / NNLAB_THREADS; 0: not given (an experiment's own `threads`, else every core)
+    // Started by mpirun (or another MPI launcher): this process is one rank of a data-parallel job. Null otherwise.
+    Communicator* ranks = nullptr;
 };
 
 // Checks a whole-number option's text: "expected a whole number from `min` to `max` (`source`), found 'x'". The
@@ -57,7 +59,7 @@ void print_resume_point(const ExperimentRun& run, const std::filesystem::path& f
 // computing beside a run that spins (NeighbourWatch), it stops too and continues at once under passive waiting, by
 // starting `nnlab resume_arguments…` in this process.
 RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what,
-                             const std::vector<std::string>& resume_arguments);
+                             const std::vector<std::string>& resume_arguments, Communicator* ranks = nullptr);
 
 // Throws nnlab::Error naming `option` when `folder` already holds files, so that no earlier result is written
 // over: unless `overwrite`, in which case a folder nnlab wrote (a run, a --repeat or compare folder) is emptied

@@ -42,6 +42,8 @@ std::string data_key(const Experiment& e) {
 }
 
 int run_compare(const CompareArguments& args, const CommonOptions& common) {
+    if (common.ranks != nullptr)
+        throw Error("compare under mpirun: not supported yet; run the variants' experiments with nnlab train");
     // Every variant is checked, and every dataset loaded, before the first one trains.
     if (args.resume && (args.out || args.overwrite))
         throw Error(

@@ -50,12 +50,14 @@ void print_resume_point(const ExperimentRun& run, const std::filesystem::path& f
 }
 
 RunOutcome run_interruptibly(ExperimentRun& run, const std::string& what,
-                             const std::vector<std::string>& resume_arguments) {
+                             const std::vector<std::string>& resume_arguments, Communicator* ranks) {
     RunOptions options = terminal_progress();
     catch_interrupts();
     options.interrupt = &interrupt_requested;
+    options.data_parallel = ranks;
+    // A rank of an MPI job cannot start itself again: the switch to passive waiting is for runs on their own.
     NeighbourWatch watch(interrupt_requested);
-    options.callbacks.push_back(&watch);
+    if (ranks == nullptr) options.callbacks.push_back(&watch);
     try {
         return run.run(options);
     } catch (const Interrupted& interrupted) {

@@ -1,8 +1,10 @@
 // nnlab — train, inspect and evaluate neural networks from experiment files.
 // The only place (with cli/) that prints or exits: errors become a message and an exit code.
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -12,6 +14,7 @@
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/core/threads.hpp"
 #include "nnlab/core/version.hpp"
+#include "nnlab/dist/mpi_session.hpp"
 
 namespace {
 
@@ -60,6 +63,18 @@ int main(int argc, char** argv) {
         if (common.threads > 0) nnlab::set_thread_count(common.threads);
     });
     int exit_code = exit_ok;
+    // Under mpirun this process is one rank: MPI starts before any command, and only rank 0 prints what a person
+    // reads (the others print only their errors). A failing rank ends the whole job (MPI_Abort), so that no rank is
+    // left waiting for it.
+    std::optional<nnlab::MpiSession> mpi;
+    auto finish = [&](int code) {
+        if (code != exit_ok && code != exit_interrupted && mpi && mpi->world().size() > 1) mpi->world().abort(code);
+        return code;
+    };
+    auto error_prefix = [&] {
+        if (!mpi || mpi->world().size() == 1) return std::string("nnlab: ");
+        return "nnlab (rank " + std::to_string(mpi->world().rank()) + " on " + mpi->world().host() + "): ";
+    };
     add_train_command(app, exit_code, common);
     add_summary_command(app, exit_code);
     add_evaluate_command(app, exit_code);
@@ -69,25 +84,34 @@ int main(int argc, char** argv) {
     add_download_command(app, exit_code);
     add_augment_preview_command(app, exit_code);
     try {
+        if (nnlab::started_by_mpi_launcher()) {
+            mpi.emplace();
+            common.ranks = &mpi->world();
+            if (mpi->world().rank() != 0 && std::freopen("/dev/null", "w", stdout) == nullptr)
+                throw nnlab::Error("cannot silence rank " + std::to_string(mpi->world().rank()) + "'s output",
+                                   nnlab::ErrorKind::failure);
+        }
         app.parse(argc, argv);
-        return exit_code;
+        return finish(exit_code);
     } catch (const CLI::ParseError& error) {
         // CLI11 reports --help as a "parse error" with exit code 0; app.exit prints the right help.
         if (error.get_exit_code() == 0) return app.exit(error);
         const std::string unknown = unknown_command(app, nnlab::cli::command_word(argv));
-        std::cerr << "nnlab: error: " << (unknown.empty() ? error.what() + option_hint(app, argc, argv) : unknown)
-                  << "\n"
-                  << "Run 'nnlab --help' for usage.\n";
-        return exit_bad_input;
+        // One write per message, so that ranks failing together do not interleave their lines.
+        std::cerr << error_prefix() +
+                         "error: " + (unknown.empty() ? error.what() + option_hint(app, argc, argv) : unknown) +
+                         "\nRun 'nnlab --help' for usage.\n";
+        return finish(exit_bad_input);
     } catch (const nnlab::Error& error) {
         if (error.kind() == nnlab::ErrorKind::interrupted) {
-            std::cerr << "nnlab: interrupted: " << error.what() << "\n";
+            // Every rank stops at the same step (fit agrees on it), so all end here alike.
+            if (!mpi || mpi->world().rank() == 0) std::cerr << "nnlab: interrupted: " << error.what() << "\n";
             return exit_interrupted;
         }
-        std::cerr << "nnlab: error: " << error.what() << "\n";
-        return error.kind() == nnlab::ErrorKind::bad_input ? exit_bad_input : exit_failure;
+        std::cerr << error_prefix() + "error: " + error.what() + "\n";
+        return finish(error.kind() == nnlab::ErrorKind::bad_input ? exit_bad_input : exit_failure);
     } catch (const std::exception& error) {
-        std::cerr << "nnlab: failed: " << error.what() << "\n";
-        return exit_failure;
+        std::cerr << error_prefix() + "failed: " + error.what() + "\n";
+        return finish(exit_failure);
     }
 }

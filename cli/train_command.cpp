@@ -37,21 +37,26 @@ enum class FolderUse { fresh, replace, resume };
 // One run into `folder`, with what a person reads before and after it.
 // `resume_arguments` continue it after an interrupt (nnlab train --resume <folder> …).
 RunOutcome train_one(const Experiment& experiment, const DatasetSplits& data, const std::filesystem::path& folder,
-                     FolderUse use, const std::vector<std::string>& resume_arguments) {
+                     FolderUse use, const std::vector<std::string>& resume_arguments, Communicator* ranks = nullptr) {
     ExperimentRun run(experiment, data, folder, use == FolderUse::resume);
-    // Every check has passed: only now is an earlier result removed.
-    if (use == FolderUse::replace) empty_out_folder(folder);
+    // Every check has passed: only now is an earlier result removed (by rank 0, whose folder it is).
+    if (use == FolderUse::replace && (ranks == nullptr || ranks->rank() == 0)) empty_out_folder(folder);
+    if (ranks != nullptr) std::printf("Data parallel: %s\n", processes_text(*ranks, run.experiment().threads).c_str());
     for (const std::string& notice : run.notices()) std::printf("%s\n", notice.c_str());
     std::printf("%s", run.model().summary().c_str());
     print_resume_point(run, folder);
     std::fflush(stdout);
-    const RunOutcome outcome = run_interruptibly(run, folder.string(), resume_arguments);
+    const RunOutcome outcome = run_interruptibly(run, folder.string(), resume_arguments, ranks);
     for (const std::string& event : outcome.events) std::printf("%s\n", event.c_str());
     std::printf(
         "\nTrained %d epochs in %.1f s: median %.2f s per epoch (training and validation), %.0f training images/s; "
         "peak memory %.0f MB\n",
         outcome.history.size(), outcome.seconds, outcome.median_epoch_seconds,
         static_cast<double>(data.train.size()) / outcome.median_epoch_seconds, peak_rss_mb());
+    if (ranks != nullptr && outcome.history.size() > 0) {
+        std::printf("Gradient sums: %.1f MB per step; the steps waited %.1f s for them in all\n",
+                    4e-6 * static_cast<double>(run.model().reduced_floats_per_step()), outcome.reduction_wait_seconds);
+    }
     if (outcome.state_saves > 0) {
         std::printf("Training state saved %d times in %s/state: training waited %.0f ms for each on average\n",
                     outcome.state_saves, folder.c_str(), 1000.0 * outcome.state_save_seconds / outcome.state_saves);
@@ -150,6 +155,9 @@ Experiment experiment_for_resume(const TrainArguments& args) {
 int run_train(const TrainArguments& args, const CommonOptions& common) {
     // Everything that can be wrong with the input is checked before anything is written.
     if (args.repeat <= 0) throw Error("--repeat: expected a positive integer, found " + std::to_string(args.repeat));
+    Communicator* ranks = common.ranks;
+    if (ranks != nullptr && args.repeat > 1)
+        throw Error("--repeat under mpirun: not supported yet; start one mpirun per seed (--seed)");
     if (args.resume && args.repeat > 1) {
         if (!args.config) throw Error("--resume with --repeat: give the experiment file too (CONFIG)");
         if (args.out || args.overwrite || args.seed)
@@ -172,7 +180,7 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
         const DatasetSplits data = load_experiment_data(
             experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
         train_one(experiment, data, *args.resume, FolderUse::resume,
-                  single_resume_arguments(*args.resume, args, common));
+                  single_resume_arguments(*args.resume, args, common), ranks);
         return exit_ok;
     }
     if (!args.config) throw Error("train: expected an experiment file (CONFIG), or --resume RUN_FOLDER");
@@ -192,15 +200,18 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
                     (args.repeat > 1 ? " + " + std::to_string(args.repeat - 1) + " for --repeat" : ""));
     }
     if (common.threads > 0) experiment.threads = common.threads;
-    const std::filesystem::path out =
-        args.out ? std::filesystem::path(*args.out)
-                 : timestamped_run_folder(args.repeat == 1 ? experiment.name : experiment.name + "-repeat");
-    prepare_new_out_folder(out, args.out ? "--out" : "the run folder", args.overwrite);
+    std::string out_name =
+        args.out ? *args.out
+                 : timestamped_run_folder(args.repeat == 1 ? experiment.name : experiment.name + "-repeat").string();
+    if (ranks != nullptr) ranks->broadcast(out_name, 0);  // rank 0's clock names the folder
+    const std::filesystem::path out = out_name;
+    if (ranks == nullptr || ranks->rank() == 0)
+        prepare_new_out_folder(out, args.out ? "--out" : "the run folder", args.overwrite);
     const DatasetSplits data =
         load_experiment_data(experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
     if (args.repeat == 1) {
         train_one(experiment, data, out, args.overwrite ? FolderUse::replace : FolderUse::fresh,
-                  single_resume_arguments(out, args, common));
+                  single_resume_arguments(out, args, common), ranks);
     } else {
         if (args.overwrite) empty_out_folder(out);
         train_repeated(experiment, data, args.repeat, out, false, passed_on(args, common));

@@ -128,11 +128,15 @@ ExperimentRun::~ExperimentRun() = default;
 RunOutcome ExperimentRun::run(const RunOptions& options) {
     const Augmenter* augmenter = augmenter_ ? &*augmenter_ : nullptr;
     const DatasetSplits& data = data_;
-    std::filesystem::create_directories(folder_);
-    remove_stale_temporary_files(folder_);  // a killed run's half-written files
-    if (!continue_saved_state_) std::filesystem::remove_all(state_folder());
+    Communicator* const ranks = options.data_parallel;
+    const bool writes = ranks == nullptr || ranks->rank() == 0;  // the run folder is rank 0's
     const std::string config = experiment_.to_toml();
-    write_file_atomically(folder_ / "config.toml", config);
+    if (writes) {
+        std::filesystem::create_directories(folder_);
+        remove_stale_temporary_files(folder_);  // a killed run's half-written files
+        if (!continue_saved_state_) std::filesystem::remove_all(state_folder());
+        write_file_atomically(folder_ / "config.toml", config);
+    }
 
     RunRecorder recorder(folder_);
     std::optional<ProgressBar> progress;
@@ -144,7 +148,8 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
                    .augmenter = augmenter,
                    .workers = experiment_.workers,
                    .callbacks = {backup_.get()},
-                   .interrupt = options.interrupt};
+                   .interrupt = options.interrupt,
+                   .data_parallel = ranks};
     for (auto& callback : callbacks_) fit.callbacks.push_back(callback.get());
     fit.callbacks.push_back(&recorder);
     for (Callback* callback : options.callbacks) fit.callbacks.push_back(callback);
@@ -158,43 +163,65 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
     try {
         model_->fit(data.train, fit);
     } catch (const Interrupted&) {
-        save_model(*model_, folder_ / "model.safetensors", metadata_);  // the model so far; the state is saved
+        // The model so far; the state is saved.
+        if (writes) save_model(*model_, folder_ / "model.safetensors", metadata_);
         throw;
     }
     const double seconds = model_->trained_seconds();
-    save_model(*model_, folder_ / "model.safetensors", metadata_);
+    if (writes) save_model(*model_, folder_ / "model.safetensors", metadata_);
 
     // The seed's evaluation: the trained model on the test split, every prediction counted, its inputs
     // standardised as in training.
     const std::string split = experiment_.dataset + " test split (" + with_thousands(data.test.size()) + " images)";
-    RunOutcome outcome{.history = model_->history(),
-                       .seconds = seconds,
-                       .median_epoch_seconds = median(recorder.epoch_seconds()),
-                       .evaluation = evaluate_classifier(*model_, data.test, split, experiment_.batch_size, augmenter),
-                       .events = experiment_.verbose > 0 ? callback_events(callbacks_) : std::vector<std::string>{},
-                       .state_saves = backup_->saves(),
-                       .state_save_seconds = backup_->save_seconds()};
+    RunOutcome outcome{
+        .history = model_->history(),
+        .seconds = seconds,
+        .median_epoch_seconds = median(recorder.epoch_seconds()),
+        .evaluation = evaluate_classifier(*model_, data.test, split, experiment_.batch_size, augmenter, ranks),
+        .events = experiment_.verbose > 0 ? callback_events(callbacks_) : std::vector<std::string>{},
+        .state_saves = backup_->saves(),
+        .state_save_seconds = backup_->save_seconds(),
+        .processes = ranks != nullptr ? ranks->size() : 1,
+        .reduction_wait_seconds = model_->reduction_wait_seconds()};
+    if (!writes) return outcome;
     write_evaluation_files(folder_, outcome.evaluation);
 
     const int threads = experiment_.threads;
-    const RunReport report{
-        .title = experiment_.name,
-        .facts = {{"Experiment file", experiment_.file.string()},
-                  {"Dataset", experiment_.dataset + " (" + with_thousands(data.train.size()) + " training images, " +
-                                  with_thousands(data.test.size()) + " test images)"},
-                  {"Epochs", std::to_string(outcome.history.size())},
-                  {"Training time", duration_text(outcome.seconds) + " (median " +
-                                        duration_text(outcome.median_epoch_seconds) + " per epoch, " +
-                                        std::to_string(threads) + (threads == 1 ? " thread)" : " threads)")},
-                  {"Precision", precision_name(model_->precision())},
-                  {"Parameters", with_thousands(model_->count_params())},
-                  {"Test accuracy", fixed(outcome.evaluation.metrics.accuracy, 4)}},
-        .config = config,
-        .model_summary = model_->summary(),
-        .history = &outcome.history,
-        .evaluation = &outcome.evaluation};
+    std::vector<std::pair<std::string, std::string>> facts{
+        {"Experiment file", experiment_.file.string()},
+        {"Dataset", experiment_.dataset + " (" + with_thousands(data.train.size()) + " training images, " +
+                        with_thousands(data.test.size()) + " test images)"},
+        {"Epochs", std::to_string(outcome.history.size())},
+        {"Training time", duration_text(outcome.seconds) + " (median " + duration_text(outcome.median_epoch_seconds) +
+                              " per epoch, " + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)")},
+        {"Precision", precision_name(model_->precision())},
+        {"Parameters", with_thousands(model_->count_params())},
+        {"Test accuracy", fixed(outcome.evaluation.metrics.accuracy, 4)}};
+    if (ranks != nullptr) facts.insert(facts.begin() + 4, {"Processes", processes_text(*ranks, threads)});
+    const RunReport report{.title = experiment_.name,
+                           .facts = std::move(facts),
+                           .config = config,
+                           .model_summary = model_->summary(),
+                           .history = &outcome.history,
+                           .evaluation = &outcome.evaluation};
     write_file_atomically(folder_ / "report.html", render_run_report(report));
     return outcome;
+}
+
+std::string processes_text(const Communicator& ranks, int threads) {
+    // "2 MPI ranks × 1 thread, on vm (2)"; hosts in rank order, each with its count of ranks.
+    std::vector<std::pair<std::string, int>> hosts;
+    for (const std::string& host : ranks.hosts()) {
+        if (hosts.empty() || hosts.back().first != host)
+            hosts.emplace_back(host, 1);
+        else
+            ++hosts.back().second;
+    }
+    std::string text = std::to_string(ranks.size()) + " MPI ranks × " + std::to_string(threads) +
+                       (threads == 1 ? " thread" : " threads") + ", on ";
+    for (size_t i = 0; i < hosts.size(); ++i)
+        text += (i > 0 ? ", " : "") + hosts[i].first + " (" + std::to_string(hosts[i].second) + ")";
+    return text;
 }
 
 }  // namespace nnlab

@@ -29,6 +29,9 @@ struct RunOptions {
     const std::atomic<bool>* interrupt = nullptr;
     // More callbacks for fit(), after the experiment's own (not owned). A resumed run must be given the same.
     std::vector<Callback*> callbacks;
+    // Data parallelism (mpirun): this process is one rank; every rank calls run() alike. Rank 0 alone writes the
+    // run folder (the state, the model, the results); the others train and evaluate their shares.
+    Communicator* data_parallel = nullptr;
 };
 
 struct RunOutcome {
@@ -39,6 +42,8 @@ struct RunOutcome {
     std::vector<std::string> events;    // what the callbacks did, as Keras prints them ("Epoch 7: early stopping")
     int state_saves = 0;                // training states written in this process, and the seconds they took
     double state_save_seconds = 0.0;
+    int processes = 1;                    // data-parallel ranks that trained
+    double reduction_wait_seconds = 0.0;  // what the steps waited for the gradient sums, over the fit
 };
 
 class ExperimentRun {
@@ -68,8 +73,8 @@ public:
     // Writes `folder`: config.toml first; history.csv/.json and training_curves.png/.svg after every epoch;
     // model.safetensors (with its preprocessing and how it was trained), metrics.json,
     // classification_report.txt, confusion_matrix.csv/.png/.svg and report.html at the end. The training state
-    // in state/ and the model so far at every epoch end and as [train] state_every_steps / state_every_minutes say. Interrupted
-    // (RunOptions::interrupt): the state and the model so far are written, then Interrupted is thrown.
+    // in state/ and the model so far at every epoch end and as [train] state_every_steps / state_every_minutes say.
+    // Interrupted (RunOptions::interrupt): the state and the model so far are written, then Interrupted is thrown.
     RunOutcome run(const RunOptions& options = {});
 
 private:
@@ -85,6 +90,9 @@ private:
     bool continue_saved_state_;
     std::vector<std::string> notices_;
 };
+
+// "2 MPI ranks × 1 thread, on vm (2)": who trained a data-parallel run, for its report and the terminal.
+std::string processes_text(const Communicator& ranks, int threads);
 
 // runs/<name>-<date>-<time>, the default folder of a run.
 std::filesystem::path timestamped_run_folder(const std::string& name);

@@ -19,6 +19,7 @@ public:
     // Writes the model's history (fit() appends the epoch before the callbacks run).
     void on_epoch_end(int epoch, const Logs& logs) override;
     // The epoch times so far, so that a resumed run's summary counts every epoch.
+    bool keeps_state() const override { return true; }
     void save_state(TrainingState& state, const std::string& key) const override;
     void load_state(const TrainingState& state, const std::string& key) override;
 

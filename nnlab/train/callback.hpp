@@ -55,6 +55,9 @@ public:
     // What this callback has learnt during fit that a resumed fit needs (EarlyStopping's best value, wait and best
     // weights, …): JSON under state.values()["callbacks"][key], tensors named key + "/…". load_state puts it back
     // after on_train_begin. Callbacks without such state save nothing.
+    // Only callbacks that keep state are matched against a saved one (by their order among such callbacks and their
+    // type), so that those that only watch or print (a progress bar) may differ between a run and its resume.
+    virtual bool keeps_state() const { return false; }
     virtual void save_state(TrainingState& /*state*/, const std::string& /*key*/) const {}
     virtual void load_state(const TrainingState& /*state*/, const std::string& /*key*/) {}
 

@@ -25,10 +25,10 @@ ClassifierEvaluation finish(const std::string& split, const Evaluation& summary,
 }  // namespace
 
 ClassifierEvaluation evaluate_classifier(Sequential& model, const Dataset& data, const std::string& split,
-                                         int64_t batch_size, const Augmenter* augmenter) {
+                                         int64_t batch_size, const Augmenter* augmenter, Communicator* data_parallel) {
     check_classes(model.output_shape(), data, split);
     ConfusionMatrix confusion(data.num_classes());
-    const Evaluation summary = model.evaluate(data, batch_size, augmenter, &confusion);
+    const Evaluation summary = model.evaluate(data, batch_size, augmenter, &confusion, data_parallel);
     return finish(split, summary, std::move(confusion), data);
 }
 

@@ -24,10 +24,12 @@ struct ClassifierEvaluation {
     std::vector<std::string> class_names;
 };
 
-// One pass over `data`: loss, metrics and confusion matrix. Throws nnlab::Error when the model and the data do
-// not fit (input shape, class count), naming both.
+// One pass over `data`: loss, metrics and confusion matrix (with `data_parallel`, each rank evaluates its share and
+// every rank gets the whole). Throws nnlab::Error when the model and the data do not fit (input shape, class
+// count), naming both.
 ClassifierEvaluation evaluate_classifier(Sequential& model, const Dataset& data, const std::string& split,
-                                         int64_t batch_size = 32, const Augmenter* augmenter = nullptr);
+                                         int64_t batch_size = 32, const Augmenter* augmenter = nullptr,
+                                         Communicator* data_parallel = nullptr);
 
 // The same figures from outputs already computed (an ensemble's mean, test-time augmentation): `probabilities`
 // (N, classes), row i for example i of `data`. summary.loss is `loss` on these probabilities (no weight penalty; NaN

@@ -10,11 +10,19 @@ namespace nnlab {
 namespace {
 
 // Bumped when the contents change meaning; a state of another format is refused rather than misread.
-constexpr int state_format = 1;
+constexpr int state_format = 2;  // 2: only callbacks that keep state are listed
 
-// "<i>": the key of the i-th callback's state; callbacks are matched by their place in fit()'s list.
+// "<i>": the key of the i-th callback's state; callbacks are matched by their place among those of fit()'s list that
+// keep state.
 std::string callback_key(size_t index) {
     return std::to_string(index);
+}
+
+std::vector<Callback*> keeping_state(const std::vector<Callback*>& callbacks) {
+    std::vector<Callback*> keeping;
+    for (Callback* c : callbacks)
+        if (c->keeps_state()) keeping.push_back(c);
+    return keeping;
 }
 
 }  // namespace
@@ -61,10 +69,10 @@ TrainingState Sequential::training_state() const {
 
     values["callbacks"] = nlohmann::json::object();
     nlohmann::json callback_types = nlohmann::json::array();
-    for (size_t i = 0; i < progress.callbacks->size(); ++i) {
-        const Callback* callback = (*progress.callbacks)[i];
-        callback_types.push_back(callback->type());
-        callback->save_state(state, callback_key(i));
+    const std::vector<Callback*> callbacks = keeping_state(*progress.callbacks);
+    for (size_t i = 0; i < callbacks.size(); ++i) {
+        callback_types.push_back(callbacks[i]->type());
+        callbacks[i]->save_state(state, callback_key(i));
     }
     values["callback_types"] = callback_types;
     return state;
@@ -104,14 +112,15 @@ FitPosition Sequential::check_resumable(const TrainingState& state, const FitPro
                        " epochs already; epochs must be at least " + std::to_string(start.epoch) +
                        " to continue it, found " + std::to_string(epochs));
         }
-        if (state.value("callback_types").size() != progress.callbacks->size()) {
+        const std::vector<Callback*> callbacks = keeping_state(*progress.callbacks);
+        if (state.value("callback_types").size() != callbacks.size()) {
             state.fail("saved with " + std::to_string(state.value("callback_types").size()) +
-                       " callbacks, but this fit has " + std::to_string(progress.callbacks->size()));
+                       " callbacks that keep state, but this fit has " + std::to_string(callbacks.size()));
         }
-        for (size_t i = 0; i < progress.callbacks->size(); ++i) {
-            if (state.value("callback_types")[i] != (*progress.callbacks)[i]->type()) {
+        for (size_t i = 0; i < callbacks.size(); ++i) {
+            if (state.value("callback_types")[i] != callbacks[i]->type()) {
                 state.fail("callback " + std::to_string(i + 1) + " was " + state.value("callback_types")[i].dump() +
-                           " when the state was saved, but is \"" + (*progress.callbacks)[i]->type() + "\" now");
+                           " when the state was saved, but is \"" + callbacks[i]->type() + "\" now");
             }
         }
         return start;
@@ -157,8 +166,8 @@ void Sequential::restore_training_state(const TrainingState& state, FitProgress&
         progress.metrics->restore_state(values.at("metrics"));
         progress.elapsed_before = exact_number(values.at("elapsed_seconds"), "elapsed_seconds");
         progress.started = std::chrono::steady_clock::now();
-        for (size_t i = 0; i < progress.callbacks->size(); ++i)
-            (*progress.callbacks)[i]->load_state(state, callback_key(i));
+        const std::vector<Callback*> callbacks = keeping_state(*progress.callbacks);
+        for (size_t i = 0; i < callbacks.size(); ++i) callbacks[i]->load_state(state, callback_key(i));
     } catch (const nlohmann::json::exception& error) {
         state.fail(std::string("malformed: ") + error.what());
     }

@@ -26,6 +26,7 @@ public:
     config::Description config() const override;
     void on_train_begin(const TrainPlan& plan) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
+    bool keeps_state() const override { return true; }
     void save_state(TrainingState& state, const std::string& key) const override;
     void load_state(const TrainingState& state, const std::string& key) override;
 

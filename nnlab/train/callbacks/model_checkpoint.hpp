@@ -39,6 +39,7 @@ public:
     void on_epoch_begin(int epoch) override { epoch_ = epoch; }
     void on_batch_end(int64_t batch, const Logs& logs) override;
     void on_epoch_end(int epoch, const Logs& logs) override;
+    bool keeps_state() const override { return true; }
     void save_state(TrainingState& state, const std::string& key) const override;
     void load_state(const TrainingState& state, const std::string& key) override;
 
