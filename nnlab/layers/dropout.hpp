@@ -32,11 +32,11 @@ private:
     double rate_;
     std::optional<uint64_t> seed_;
     Rng rng_;
-    BatchShard shard_;     // of the next training forward; global_rows 0: the batch is whole
+    BatchShard shard_;      // of the next training forward; global_rows 0: the batch is whole
     int64_t row_size_ = 0;  // values per example
-    Tensor mask_storage_;  // grown only, so a smaller last batch reuses its front
-    Tensor mask_;          // 0 or 1/(1 − rate) per value of the last training forward: a view of the storage
-    bool masked_ = false;  // false after an inference forward: backward is then the identity too
+    Tensor mask_storage_;   // grown only, so a smaller last batch reuses its front
+    Tensor mask_;           // 0 or 1/(1 − rate) per value of the last training forward: a view of the storage
+    bool masked_ = false;   // false after an inference forward: backward is then the identity too
 };
 
 }  // namespace nnlab
