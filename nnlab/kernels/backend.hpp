@@ -78,6 +78,10 @@ namespace nnlab {
     /* average = average·momentum + value·(1 − momentum), elementwise (batch norm's moving statistics) */                  \
     KERNEL(void, moving_average, (Tensor & average, const Tensor& value, double momentum), (average, value, momentum),         \
            average)                                                                                                            \
+    /* y (…, C) += x·scale + shift per channel of the last axis (synchronised batch norm's correction of a backward         \
+       taken with the global statistics) */                                                                                    \
+    KERNEL(void, add_channel_affine, (const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y),                   \
+           (x, scale, shift, y), y)                                                                                            \
     /* ---- elementwise ---- */                                                                                                \
     /* y = x */                                                                                                                \
     KERNEL(void, copy, (const Tensor& x, Tensor& y), (x, y), y)                                                                \

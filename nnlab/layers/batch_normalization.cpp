@@ -1,7 +1,11 @@
 // BatchNormalization — per-channel normalisation with batch / moving statistics (Keras: layers.BatchNormalization).
 #include "nnlab/layers/batch_normalization.hpp"
 
+#include <cmath>
+#include <vector>
+
 #include "nnlab/core/error.hpp"
+#include "nnlab/dist/communicator.hpp"
 #include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
@@ -56,6 +60,10 @@ Shape BatchNormalization::build(const Shape& input) {
     batch_mean_ = Tensor(Shape{channels});
     batch_variance_ = Tensor(Shape{channels});
     unused_grad_ = Tensor(Shape{channels});
+    if (options_.synchronized) {
+        for (Tensor* t : {&local_dgamma_, &local_dbeta_, &correction_scale_, &correction_shift_})
+            *t = Tensor(Shape{channels});
+    }
     return input;
 }
 
@@ -79,8 +87,53 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
     }
     x_ = x.view();
     batch_norm_forward_training(x, scale_values(), shift_values(), epsilon, y, batch_mean_, batch_variance_);
+    if (synchronizing(mode)) {
+        synchronize_statistics(x.numel() / batch_mean_.numel());
+        batch_norm_forward_inference(x, scale_values(), shift_values(), batch_mean_, batch_variance_, epsilon, y);
+    }
     moving_average(moving_mean_.value, batch_mean_, options_.momentum);
     moving_average(moving_variance_.value, batch_variance_, options_.momentum);
+}
+
+void BatchNormalization::forward_without_rows(Mode mode) {
+    if (!synchronizing(mode)) return;
+    synchronize_statistics(0);
+    moving_average(moving_mean_.value, batch_mean_, options_.momentum);
+    moving_average(moving_variance_.value, batch_variance_, options_.momentum);
+}
+
+bool BatchNormalization::synchronizing(Mode mode) const {
+    return options_.synchronized && trainable() && mode == Mode::training && shard_.communicator != nullptr &&
+           shard_.communicator->size() > 1;
+}
+
+// Two sums of C + 1 and C values whatever the number of ranks: first the count and Σ n·mean, giving the global
+// mean; then Σ n·(variance + (mean − global mean)²), the exact split of the global sum of squares around it, which
+// (unlike E[x²] − mean²) does not cancel.
+void BatchNormalization::synchronize_statistics(int64_t values) {
+    const int64_t channels = batch_mean_.numel();
+    const auto n = static_cast<double>(values);
+    std::vector<double> sums(static_cast<size_t>(channels) + 1, 0.0);
+    sums.back() = n;
+    if (values > 0)
+        for (int64_t j = 0; j < channels; ++j) sums[static_cast<size_t>(j)] = n * batch_mean_[j];
+    shard_.communicator->sum(sums);
+    const double total = sums.back();
+    if (!(total > 0.0)) throw Error(error_prefix() + "synchronised statistics over an empty batch", ErrorKind::failure);
+    std::vector<double> spread(static_cast<size_t>(channels), 0.0);
+    for (int64_t j = 0; j < channels; ++j) {
+        const auto k = static_cast<size_t>(j);
+        sums[k] /= total;
+        if (values > 0) {
+            const double offset = batch_mean_[j] - sums[k];
+            spread[k] = n * (batch_variance_[j] + offset * offset);
+        }
+    }
+    shard_.communicator->sum(spread);
+    for (int64_t j = 0; j < channels; ++j) {
+        batch_mean_[j] = static_cast<float>(sums[static_cast<size_t>(j)]);
+        batch_variance_[j] = static_cast<float>(spread[static_cast<size_t>(j)] / total);
+    }
 }
 
 void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {
@@ -102,8 +155,52 @@ void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {
         if (dx_scratch_.numel() != dy.numel()) dx_scratch_ = Tensor(dy.shape());
         dx_target = &dx_scratch_;
     }
+    if (!synchronizing(Mode::training)) {
+        batch_norm_backward(x_, dy, scale_values(), batch_mean_, batch_variance_, static_cast<float>(options_.epsilon),
+                            *dx_target, dgamma, dbeta);
+        return;
+    }
+    local_dgamma_.fill(0.0f);
+    local_dbeta_.fill(0.0f);
     batch_norm_backward(x_, dy, scale_values(), batch_mean_, batch_variance_, static_cast<float>(options_.epsilon),
-                        *dx_target, dgamma, dbeta);
+                        *dx_target, local_dgamma_, local_dbeta_);
+    synchronize_backward(dy, *dx_target);
+    axpy(1.0f, local_dgamma_, dgamma);
+    axpy(1.0f, local_dbeta_, dbeta);
+}
+
+void BatchNormalization::backward_without_rows() {
+    if (!synchronizing(Mode::training)) return;
+    std::vector<double> sums(2 * static_cast<size_t>(batch_mean_.numel()), 0.0);  // this rank adds nothing
+    shard_.communicator->sum(sums);
+}
+
+// Each rank's loss is the mean over its own rows and the gradient sum weighs it by rows / global rows, so this
+// rank's dy is (global rows / rows) times the global loss's. With m this rank's values per channel, a = Σ dy and
+// b = Σ dy·x̂ over them, and A, B the same sums over the global batch of the global loss's dy (Σ over ranks of
+// a·rows / global rows), the global batch norm's dx, in this rank's scale, is γ/σ·(dy − A/m − x̂·B/m). The local
+// backward wrote γ/σ·(dy − a/m − x̂·b/m); the difference is linear in x per channel: dx += x·p + q.
+void BatchNormalization::synchronize_backward(const Tensor& dy, Tensor& dx) {
+    const int64_t channels = batch_mean_.numel();
+    const auto c = static_cast<size_t>(channels);
+    const double weight = static_cast<double>(shard_.rows) / static_cast<double>(shard_.global_rows);
+    std::vector<double> sums(2 * c);
+    for (int64_t j = 0; j < channels; ++j) {
+        sums[static_cast<size_t>(j)] = weight * local_dbeta_[j];
+        sums[c + static_cast<size_t>(j)] = weight * local_dgamma_[j];
+    }
+    shard_.communicator->sum(sums);
+    const auto m = static_cast<double>(dy.numel() / channels);
+    const Tensor& gamma = scale_values();
+    for (int64_t j = 0; j < channels; ++j) {
+        const auto k = static_cast<size_t>(j);
+        const double inv_std = 1.0 / std::sqrt(double{batch_variance_[j]} + options_.epsilon);
+        const double p = gamma[j] * inv_std * inv_std * (local_dgamma_[j] - sums[c + k]) / m;
+        const double q = gamma[j] * inv_std * (local_dbeta_[j] - sums[k]) / m - batch_mean_[j] * p;
+        correction_scale_[j] = static_cast<float>(p);
+        correction_shift_[j] = static_cast<float>(q);
+    }
+    add_channel_affine(x_, correction_scale_, correction_shift_, dx);
 }
 
 nlohmann::json BatchNormalization::config() const {
@@ -123,6 +220,7 @@ nlohmann::json BatchNormalization::config() const {
     if (options_.beta_regularizer.active()) config["beta_regularizer"] = regularizer_to_json(options_.beta_regularizer);
     if (options_.gamma_regularizer.active())
         config["gamma_regularizer"] = regularizer_to_json(options_.gamma_regularizer);
+    if (options_.synchronized) config["synchronized"] = true;
     return config;
 }
 

@@ -21,6 +21,9 @@ struct BatchNormalizationOptions {
     Initializer moving_variance_initializer = "ones";
     Regularizer beta_regularizer;
     Regularizer gamma_regularizer;
+    // Data parallel: normalise with the statistics of the whole global batch, summed over the ranks, rather than
+    // each rank's own shard (Keras's synchronized=True; PyTorch's SyncBatchNorm). No effect in one process.
+    bool synchronized = false;
 };
 
 class BatchNormalization final : public Layer {
@@ -37,9 +40,13 @@ public:
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     // Through the training forward: the batch statistics' dependence on x is part of dx.
     void backward(const Tensor& dy, Tensor& dx) override;
+    void set_batch_shard(const BatchShard& shard) override { shard_ = shard; }
+    void forward_without_rows(Mode mode) override;
+    void backward_without_rows() override;
     // gamma (if scale), beta (if center), moving_mean, moving_variance: Keras's names and order.
     std::vector<Param*> params() override;
-    // axis, momentum, epsilon, center, scale; initializers and regularizers where not Keras's defaults.
+    // axis, momentum, epsilon, center, scale; initializers and regularizers where not Keras's defaults; synchronized
+    // when set (as Keras writes it).
     nlohmann::json config() const override;
 
     const BatchNormalizationOptions& options() const { return options_; }
@@ -51,17 +58,28 @@ public:
 private:
     const Tensor& scale_values() const { return options_.scale ? gamma_.value : ones_; }
     const Tensor& shift_values() const { return options_.center ? beta_.value : zeros_; }
+    // Whether this training step sums its statistics over ranks: synchronized, trainable, and more than one rank.
+    bool synchronizing(Mode mode) const;
+    // batch_mean_ and batch_variance_ hold this rank's statistics over `values` values per channel (none on a rank
+    // without rows); replaces them with the global batch's, the same on every rank.
+    void synchronize_statistics(int64_t values);
+    // Adds to dx what the other ranks' rows contribute through the global statistics (dx holds this rank's
+    // backward with those statistics) and returns dgamma's and dbeta's local parts in local_dgamma_, local_dbeta_.
+    void synchronize_backward(const Tensor& dy, Tensor& dx);
 
     BatchNormalizationOptions options_;
-    Param gamma_;                         // (C), ones
-    Param beta_;                          // (C), zeros
-    Param moving_mean_;                   // (C), zeros, not trainable
-    Param moving_variance_;               // (C), ones, not trainable
-    Tensor ones_, zeros_;                 // stand in for gamma and beta when scale or center is off
-    Tensor batch_mean_, batch_variance_;  // (C), of the last training forward
-    Tensor unused_grad_;                  // (C), takes dgamma or dbeta when there is no such parameter
-    Tensor dx_scratch_;                   // takes dx when the caller wants none
-    Tensor x_;                            // the forward input, kept for backward
+    Param gamma_;                                 // (C), ones
+    Param beta_;                                  // (C), zeros
+    Param moving_mean_;                           // (C), zeros, not trainable
+    Param moving_variance_;                       // (C), ones, not trainable
+    Tensor ones_, zeros_;                         // stand in for gamma and beta when scale or center is off
+    Tensor batch_mean_, batch_variance_;          // (C), of the last training forward
+    Tensor unused_grad_;                          // (C), takes dgamma or dbeta when there is no such parameter
+    Tensor dx_scratch_;                           // takes dx when the caller wants none
+    Tensor x_;                                    // the forward input, kept for backward
+    BatchShard shard_;                            // this step's part of the global batch
+    Tensor local_dgamma_, local_dbeta_;           // (C), synchronised backward: this rank's sums of dy·x̂ and dy
+    Tensor correction_scale_, correction_shift_;  // (C), synchronised backward: dx += x·scale + shift
 };
 
 }  // namespace nnlab

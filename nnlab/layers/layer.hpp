@@ -62,6 +62,11 @@ public:
     // Layers whose result depends on the rest of the batch (Dropout's draws, synchronised batch norm) keep it. A
     // shard of no rows gets no forward: a layer drawing for the global batch moves its streams on here instead.
     virtual void set_batch_shard(const BatchShard& /*shard*/) {}
+    // A rank whose shard holds no rows (a last batch smaller than the ranks) runs no forward or backward; the model
+    // calls these in their place, in the same order, so that a layer taking part in collectives (synchronised batch
+    // norm) still does and the other ranks are not left waiting.
+    virtual void forward_without_rows(Mode /*mode*/) {}
+    virtual void backward_without_rows() {}
     // Keras get_config(): the keys that rebuild this layer (the name and type are added by the caller).
     virtual nlohmann::json config() const { return nlohmann::json::object(); }
 

@@ -120,6 +120,7 @@ std::unique_ptr<Layer> batch_normalization_from(const Reader& layer) {
     options.epsilon = layer.number("epsilon").value_or(options.epsilon);
     options.center = layer.boolean("center").value_or(options.center);
     options.scale = layer.boolean("scale").value_or(options.scale);
+    options.synchronized = layer.boolean("synchronized").value_or(options.synchronized);
     for (auto [key, target] : {std::pair{"beta_initializer", &options.beta_initializer},
                                {"gamma_initializer", &options.gamma_initializer},
                                {"moving_mean_initializer", &options.moving_mean_initializer},
@@ -216,7 +217,8 @@ void register_builtin_layers(LayerRegistry& registry) {
     registry.add({"AveragePooling2D", pooling, average_pooling2d_from, {}});
     registry.add({"BatchNormalization",
                   {"axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
-                   "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer"},
+                   "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
+                   "synchronized"},
                   batch_normalization_from,
                   {}});
     registry.add(

@@ -29,18 +29,20 @@ public:
     void seed_randomness(uint64_t run_seed) override;
     std::vector<Rng*> random_streams() override;
     void set_batch_shard(const BatchShard& shard) override;
+    void forward_without_rows(Mode mode) override;  // the main branch, then the shortcut, as forward
+    void backward_without_rows() override;          // the main branch, then the shortcut, each last layer first
     void set_precision(Precision precision) override;
     void set_trainable(bool trainable) override;  // the whole block, as Keras sets it on every sub-layer
     // {"layers": [specs], "shortcut": [specs] (when not the identity), "activation"}
     nlohmann::json config() const override;
 
-    const LayerList& main_layers() const { return main_; }
-    const LayerList& shortcut_layers() const { return shortcut_; }
+    const LayerList& main_layers() const { return main_.layers; }
+    const LayerList& shortcut_layers() const { return shortcut_.layers; }
 
 private:
     // One branch: its layers, their output shapes (batch None) and buffers sized for the largest batch seen.
     struct Branch {
-        LayerList* layers;
+        LayerList layers;  // held here, not pointed to: a block moved into a model keeps working
         std::vector<Shape> shapes;
         std::vector<Tensor> outputs;
         std::vector<Tensor> grads;
@@ -52,11 +54,9 @@ private:
     // Runs a branch backward from dy (the gradient of its last output), writing dL/dx into dx.
     void backward_branch(Branch& branch, const Tensor& dy, Tensor& dx, int64_t rows);
 
-    LayerList main_;
-    LayerList shortcut_;
+    Branch main_;
+    Branch shortcut_;
     FusedActivation activation_;
-    Branch main_branch_{&main_, {}, {}, {}};
-    Branch shortcut_branch_{&shortcut_, {}, {}, {}};
     Shape input_shape_;
     int64_t buffer_rows_ = 0;
     Tensor shortcut_dx_;  // dL/dx through the shortcut, added to the main branch's

@@ -233,7 +233,14 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
             if (reducer_) reducer_->layer_done(i);  // its gradients are final: their bucket may leave
         }
     } else {
-        trainable_gradients().fill(0.0f);  // a rank without rows in a small last batch adds nothing
+        // A rank without rows in a small last batch adds nothing, but walks the layers as the others do: their
+        // collectives (synchronised batch norm, the gradient buckets) must come in the same order on every rank.
+        trainable_gradients().fill(0.0f);
+        for (const auto& layer : layers_) layer->forward_without_rows(Mode::training);
+        for (size_t i = layers_.size(); i-- > first_trainable_layer_;) {
+            layers_[i]->backward_without_rows();
+            if (reducer_) reducer_->layer_done(i);
+        }
     }
     if (reducer_) reducer_->finish();
     // After the sum: every rank adds the penalties' gradients once, to the global batch's gradient.

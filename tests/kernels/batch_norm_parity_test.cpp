@@ -63,6 +63,12 @@ TEST_P(BatchNormParity, ForwardAndBackwardMatchReference) {
     expect_close(dx_fast, dx_reference, 1e-4);
     expect_close(dgamma_fast, dgamma_reference, 1e-4);
     expect_close(dbeta_fast, dbeta_reference, 1e-4);
+
+    // The per-channel correction synchronised batch norm adds to dx: into the dx both kernels wrote.
+    const Tensor scale = random_tensor(per_channel, 9), shift = random_tensor(per_channel, 10);
+    add_channel_affine(x, scale, shift, dx_fast);
+    reference::add_channel_affine(x, scale, shift, dx_reference);
+    expect_close(dx_fast, dx_reference, 1e-4);
 }
 
 INSTANTIATE_TEST_SUITE_P(OddShapes, BatchNormParity,
@@ -74,6 +80,24 @@ INSTANTIATE_TEST_SUITE_P(OddShapes, BatchNormParity,
                                  name += (name.empty() ? "" : "x") + std::to_string(d);
                              return name;
                          });
+
+TEST(BatchNormParity, ChannelAffineAddsPerChannel) {
+    // Two rows of two channels: y += x·(2, −1) + (0.5, 3), by hand.
+    Tensor x(Shape{2, 2}), y(Shape{2, 2}), scale(Shape{2}), shift(Shape{2});
+    const float xs[] = {1, 2, 3, 4}, ys[] = {10, 20, 30, 40};
+    for (int i = 0; i < 4; ++i) x[i] = xs[i], y[i] = ys[i];
+    scale[0] = 2, scale[1] = -1, shift[0] = 0.5f, shift[1] = 3;
+    Tensor y_reference = y.clone();
+    add_channel_affine(x, scale, shift, y);
+    reference::add_channel_affine(x, scale, shift, y_reference);
+    const float expected[] = {12.5f, 21, 36.5f, 39};
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_FLOAT_EQ(y[i], expected[i]) << "at " << i;
+        EXPECT_FLOAT_EQ(y_reference[i], expected[i]) << "at " << i;
+    }
+    Tensor short_y(Shape{1, 2});
+    EXPECT_THROW(add_channel_affine(x, scale, shift, short_y), Error);
+}
 
 TEST(BatchNormParity, TrainingVarianceIsBiased) {
     // One channel holding 1, 2, 3, 6: mean 3, Σ(x − 3)² = 4 + 1 + 0 + 9 = 14, biased variance 14/4.

@@ -119,6 +119,31 @@ TEST(BatchNormalization, DoesNotNeedAnInputGradient) {
     EXPECT_FLOAT_EQ(norm.beta().grad[1], 2.0f);
 }
 
+TEST(BatchNormalization, SynchronisedInOneProcessIsPlainBatchNorm) {
+    // Keras writes synchronized only when set; with no other rank there is nothing to sum, and the results are
+    // the plain layer's bit for bit (tests/mpi checks the sums over ranks).
+    BatchNormalizationOptions synchronized_options;
+    synchronized_options.synchronized = true;
+    BatchNormalization plain, synchronized(synchronized_options);
+    EXPECT_EQ(synchronized.config()["synchronized"], true);
+    EXPECT_FALSE(plain.config().contains("synchronized"));
+    const Shape shape{3, 2, 2, 3};
+    const Shape output = build_with_params(plain, shape);
+    build_with_params(synchronized, shape);
+    Tensor x(shape), dy(output);
+    for (int64_t i = 0; i < x.numel(); ++i) x[i] = std::sin(0.7f * static_cast<float>(i)), dy[i] = 0.1f * (i % 5);
+    Tensor y_plain(output), y_synchronized(output), dx_plain(shape), dx_synchronized(shape);
+    plain.forward(x, y_plain, Mode::training);
+    synchronized.forward(x, y_synchronized, Mode::training);
+    plain.backward(dy, dx_plain);
+    synchronized.backward(dy, dx_synchronized);
+    for (int64_t i = 0; i < y_plain.numel(); ++i) {
+        EXPECT_EQ(y_synchronized[i], y_plain[i]) << i;
+        EXPECT_EQ(dx_synchronized[i], dx_plain[i]) << i;
+    }
+    EXPECT_LAYER_GRADIENTS_OK(synchronized, shape);
+}
+
 TEST(BatchNormalization, RejectsUnsupportedAxisRankAndOptions) {
     BatchNormalization channels_first({.axis = 1});
     try {

@@ -232,6 +232,7 @@ TEST(LayerRegistry, EveryCnnLayerRoundTripsAndBuilds) {
         {{{"type", "GlobalAveragePooling2D"}}, Shape{Shape::unknown, 4}},
         {{{"type", "GlobalMaxPooling2D"}, {"keepdims", true}}, Shape{Shape::unknown, 1, 1, 4}},
         {{{"type", "BatchNormalization"}, {"momentum", 0.9}, {"gamma_regularizer", "l2"}}, image},
+        {{{"type", "BatchNormalization"}, {"synchronized", true}}, image},
         {{{"type", "Dropout"}, {"rate", 0.25}}, image},
         {{{"type", "ZeroPadding2D"}, {"padding", 2}}, Shape{Shape::unknown, 12, 12, 4}},
         {{{"type", "ZeroPadding2D"}, {"padding", {1, 0}}}, Shape{Shape::unknown, 10, 8, 4}},

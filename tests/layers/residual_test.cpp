@@ -55,6 +55,17 @@ TEST(Residual, AddsAProjectionShortcut) {
     EXPECT_THAT(values(forward_once(block, Shape{1, 2}, {2, 3}, out)), ElementsAre(25.0f));
 }
 
+TEST(Residual, AMovedBlockStillRuns) {
+    // As Sequential::add(Residual(…)) does: the block is moved after construction, and its branches move with it.
+    Residual made(layers(std::make_unique<Dense>(1)), layers(std::make_unique<Dense>(1)));
+    Residual block(std::move(made));
+    const Shape out = build_with_params(block, Shape{1, 2});
+    std::vector<Param*> params = block.params();
+    set_values(params[0]->value, {1, 1});
+    set_values(params[2]->value, {10, 0});
+    EXPECT_THAT(values(forward_once(block, Shape{1, 2}, {2, 3}, out)), ElementsAre(25.0f));
+}
+
 TEST(Residual, GradientsMatchCentralDifferences) {
     Residual identity(layers(std::make_unique<Dense>(4, "tanh"), std::make_unique<Dense>(4)), {}, "relu");
     EXPECT_LAYER_GRADIENTS_OK(identity, Shape{3, 4});

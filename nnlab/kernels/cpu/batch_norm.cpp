@@ -150,4 +150,17 @@ void CpuBackend::batch_norm_backward(const Tensor& x, const Tensor& dy, const Te
     }
 }
 
+void CpuBackend::add_channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y) {
+    const auto [m, c] = check_batch_norm("add_channel_affine", x, {&y}, {&scale, &shift});
+    const float* in = x.data();
+    const float* a = scale.data();
+    const float* b = shift.data();
+    float* out = y.data();
+#pragma omp parallel for schedule(static) if (m * c >= (int64_t{1} << 15))
+    for (int64_t i = 0; i < m; ++i) {
+#pragma omp simd
+        for (int64_t j = 0; j < c; ++j) out[i * c + j] += in[i * c + j] * a[j] + b[j];
+    }
+}
+
 }  // namespace nnlab

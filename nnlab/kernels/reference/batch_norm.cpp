@@ -86,4 +86,11 @@ void ReferenceBackend::batch_norm_backward(const Tensor& x, const Tensor& dy, co
     }
 }
 
+void ReferenceBackend::add_channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y) {
+    const auto [m, c] = check_batch_norm("add_channel_affine", x, {&y}, {&scale, &shift});
+    for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < c; ++j)
+            y[i * c + j] = static_cast<float>(double{y[i * c + j]} + double{x[i * c + j]} * scale[j] + shift[j]);
+}
+
 }  // namespace nnlab
