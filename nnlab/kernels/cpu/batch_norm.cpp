@@ -151,7 +151,9 @@ void CpuBackend::batch_norm_backward(const Tensor& x, const Tensor& dy, const Te
 }
 
 void CpuBackend::add_channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y) {
-    const auto [m, c] = check_batch_norm("add_channel_affine", x, {&y}, {&scale, &shift});
+    // Plain copies: clang 14 cannot capture structured bindings in an OpenMP region.
+    const BatchNormDims dims = check_batch_norm("add_channel_affine", x, {&y}, {&scale, &shift});
+    const int64_t m = dims.m, c = dims.c;
     const float* in = x.data();
     const float* a = scale.data();
     const float* b = shift.data();
