@@ -9,7 +9,7 @@
 
 namespace nnlab {
 
-Adam::Adam(AdamOptions options) : Optimizer(options.learning_rate), options_(options) {}
+Adam::Adam(AdamOptions options) : Optimizer(options.learning_rate, options.weight_decay), options_(options) {}
 
 nlohmann::json Adam::hyperparameters() const {
     return {{"type", name()},
@@ -27,16 +27,10 @@ void Adam::build(int64_t size) {
 }
 
 void Adam::check_built(int64_t size) const {
-    if (momentum_.numel() != size) {
-        throw Error("optimizer " + name() + ": step() over " + std::to_string(size) +
-                        " parameters, but build() allocated " + std::to_string(momentum_.numel()) +
-                        "; call build() with the parameter count first",
-                    ErrorKind::failure);
-    }
+    require_state(momentum_, size);
 }
 
 void Adam::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) {
-    check_built(params.numel());
     // The bias corrections of m and v folded into one step size, as Keras computes it.
     const double steps = static_cast<double>(t);
     const double alpha =

@@ -12,6 +12,7 @@ struct AdamOptions {
     double beta_2 = 0.999;         // in [0, 1): decay of the second moment (mean of g²)
     double epsilon = 1e-7;         // > 0; Kingma & Ba's "epsilon hat", added to √v
     bool amsgrad = false;          // divide by the running maximum of v (Reddi et al., 2018)
+    double weight_decay = 0.0;     // >= 0; decoupled, p −= p·weight_decay·lr before each step (Optimizer)
 };
 
 class Adam : public Optimizer {
@@ -29,8 +30,7 @@ public:
 protected:
     nlohmann::json hyperparameters() const override;
     void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) override;
-    // Throws unless build(size) allocated the state, before anything is written.
-    void check_built(int64_t size) const;
+    void check_built(int64_t size) const override;
 
 private:
     AdamOptions options_;

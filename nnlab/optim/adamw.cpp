@@ -1,4 +1,4 @@
-// AdamW — decoupled weight decay, then the Adam step (Keras: optimizers.AdamW).
+// AdamW — Adam whose weight decay (Optimizer::set_weight_decay) defaults to 0.004 (Keras: optimizers.AdamW).
 #include "nnlab/optim/adamw.hpp"
 
 #include "nnlab/kernels/ops.hpp"
@@ -10,21 +10,13 @@ AdamW::AdamW(AdamWOptions options)
                        .beta_1 = options.beta_1,
                        .beta_2 = options.beta_2,
                        .epsilon = options.epsilon,
-                       .amsgrad = options.amsgrad}),
-      weight_decay_(options.weight_decay) {}
+                       .amsgrad = options.amsgrad,
+                       .weight_decay = options.weight_decay}) {}
 
 nlohmann::json AdamW::hyperparameters() const {
     nlohmann::json c = Adam::hyperparameters();
-    c["weight_decay"] = weight_decay_;
+    c["weight_decay"] = weight_decay();  // always, as AdamW's defining setting
     return c;
-}
-
-void AdamW::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) {
-    check_built(params.numel());
-    // Keras's _apply_weight_decay runs before the update step, on the parameters, with the same rate:
-    // p −= p·decay, written p += (−decay)·p.
-    axpy(-static_cast<float>(weight_decay_ * learning_rate), params, params);
-    Adam::apply(params, grads, learning_rate, t);
 }
 
 }  // namespace nnlab

@@ -1,4 +1,5 @@
-// AdamW — Adam with decoupled weight decay, p −= p·weight_decay·lr before each Adam step
+// AdamW — Adam with decoupled weight decay on by default: p −= p·weight_decay·lr before each Adam step. Every
+// optimizer can decay so (Optimizer::set_weight_decay, as in Keras 3); AdamW only defaults it to 0.004
 // (Keras: optimizers.AdamW).
 #pragma once
 
@@ -25,10 +26,6 @@ public:
 
 protected:
     nlohmann::json hyperparameters() const override;
-    void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) override;
-
-private:
-    double weight_decay_;
 };
 
 }  // namespace nnlab

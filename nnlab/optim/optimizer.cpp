@@ -19,11 +19,19 @@
 
 namespace nnlab {
 
-Optimizer::Optimizer(double learning_rate) : learning_rate_(learning_rate) {
+Optimizer::Optimizer(double learning_rate, double weight_decay) : learning_rate_(learning_rate) {
     if (!(learning_rate > 0.0) || !std::isfinite(learning_rate)) {
         throw KeyError("learning_rate",
                        "learning_rate: expected a number > 0, found " + config::describe(learning_rate));
     }
+    set_weight_decay(weight_decay);
+}
+
+void Optimizer::set_weight_decay(double weight_decay) {
+    if (!(weight_decay >= 0.0) || !std::isfinite(weight_decay)) {
+        throw KeyError("weight_decay", "weight_decay: expected a number >= 0, found " + config::describe(weight_decay));
+    }
+    weight_decay_ = weight_decay;
 }
 
 double Optimizer::learning_rate() const {
@@ -35,6 +43,7 @@ nlohmann::json Optimizer::config() const {
     if (clipping_.clipnorm) c["clipnorm"] = *clipping_.clipnorm;
     if (clipping_.clipvalue) c["clipvalue"] = *clipping_.clipvalue;
     if (clipping_.global_clipnorm) c["global_clipnorm"] = *clipping_.global_clipnorm;
+    if (weight_decay_ > 0.0 && !c.contains("weight_decay")) c["weight_decay"] = weight_decay_;
     return c;
 }
 
@@ -70,8 +79,21 @@ void Optimizer::step(Tensor& params, const Tensor& grads) {
         throw Error("optimizer " + name() + ": the learning rate for step " + std::to_string(iterations_ + 1) + " is " +
                     shortest(rate) + "; expected a finite number >= 0 (check the learning-rate schedule)");
     }
-    apply(params, clip(grads), rate, iterations_ + 1);
+    check_built(params.numel());
+    const Tensor& update = clip(grads);
+    // Keras's _apply_weight_decay: after clipping, before the update, with this step's rate; p += (−decay)·p.
+    if (weight_decay_ > 0.0) axpy(-static_cast<float>(weight_decay_ * rate), params, params);
+    apply(params, update, rate, iterations_ + 1);
     ++iterations_;
+}
+
+void Optimizer::require_state(const Tensor& state, int64_t size) const {
+    if (state.numel() != size) {
+        throw Error("optimizer " + name() + ": step() over " + std::to_string(size) +
+                        " parameters, but build() allocated " + std::to_string(state.numel()) +
+                        "; call build() with the parameter count first",
+                    ErrorKind::failure);
+    }
 }
 
 namespace {
@@ -134,17 +156,12 @@ void read_unit_interval(const config::Reader& d, const char* key, double& out) {
                key, [](double v) { return v >= 0.0 && v < 1.0; }, "a number in [0, 1)")
               .value_or(out);
 }
-void read_non_negative(const config::Reader& d, const char* key, double& out) {
-    out = d.number(
-               key, [](double v) { return v >= 0.0; }, "a number >= 0")
-              .value_or(out);
-}
 void read_flag(const config::Reader& d, const char* key, bool& out) {
     out = d.boolean(key).value_or(out);
 }
 
 // Every optimizer takes these (Keras 3: base Optimizer arguments).
-const std::vector<std::string> clipping_keys = {"clipnorm", "clipvalue", "global_clipnorm"};
+const std::vector<std::string> clipping_keys = {"clipnorm", "clipvalue", "global_clipnorm", "weight_decay"};
 
 std::vector<std::string> with_clipping(std::vector<std::string> keys) {
     keys.insert(keys.end(), clipping_keys.begin(), clipping_keys.end());
@@ -162,8 +179,11 @@ OptimizerRegistry::Factory with_clipping_from(Make make) {
             *target = d.number(
                 key, [](double v) { return v > 0.0; }, "a number > 0");
         }
+        const std::optional<double> weight_decay = d.number(
+            "weight_decay", [](double v) { return v >= 0.0; }, "a number >= 0");
         std::unique_ptr<Optimizer> optimizer = make(d);
         optimizer->set_clipping(clipping);
+        if (weight_decay) optimizer->set_weight_decay(*weight_decay);  // else the optimizer's own default
         return optimizer;
     };
 }
@@ -204,11 +224,10 @@ void register_builtin_optimizers(OptimizerRegistry& registry) {
                   }),
                   {"Adam"}});
     registry.add({"adamw",
-                  with_clipping({"learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon", "amsgrad"}),
+                  with_clipping({"learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad"}),
                   with_clipping_from([](const config::Reader& d) {
                       AdamWOptions o;
                       read_positive(d, "learning_rate", o.learning_rate);
-                      read_non_negative(d, "weight_decay", o.weight_decay);
                       read_unit_interval(d, "beta_1", o.beta_1);
                       read_unit_interval(d, "beta_2", o.beta_2);
                       read_positive(d, "epsilon", o.epsilon);

@@ -37,7 +37,8 @@ struct VariableSpan {
 
 class Optimizer {
 public:
-    explicit Optimizer(double learning_rate);
+    // Throws KeyError naming learning_rate (unless > 0) or weight_decay (unless >= 0).
+    explicit Optimizer(double learning_rate, double weight_decay = 0.0);
     virtual ~Optimizer() = default;
     // Movable (compile() takes optimizers by value), not copyable (the state is in Tensors).
     Optimizer(Optimizer&&) = default;
@@ -67,6 +68,12 @@ public:
     void set_variable_spans(std::vector<VariableSpan> spans) { spans_ = std::move(spans); }
     const std::vector<VariableSpan>& variable_spans() const { return spans_; }
 
+    // Keras 3's weight_decay, which every optimizer takes: before each update p −= p·weight_decay·lr, with the
+    // step's learning rate and apart from the gradient (decoupled, as AdamW's), on every trainable weight (biases
+    // and batch norm's too, as Keras unless told otherwise). 0 is none. Throws KeyError("weight_decay") unless >= 0.
+    void set_weight_decay(double weight_decay);
+    double weight_decay() const { return weight_decay_; }
+
     // The rate the next step uses: the schedule's value at iterations() when one is set.
     double learning_rate() const;
     void set_learning_rate(double learning_rate) { learning_rate_ = learning_rate; }
@@ -82,7 +89,13 @@ public:
 
 protected:
     int clipping_copies() const;
-    // The optimizer's own hyperparameters, "type" and "learning_rate" included; config() adds the clipping.
+    // Throws unless build(size) allocated the state the step needs; step() calls it before anything is written
+    // (the weight decay included). The default trusts the subclass.
+    virtual void check_built(int64_t /*size*/) const {}
+    // The check for one state array: it must hold `size` values (else: call build() first).
+    void require_state(const Tensor& state, int64_t size) const;
+    // The optimizer's own hyperparameters, "type" and "learning_rate" included; config() adds the clipping and
+    // the weight decay when there is one.
     virtual nlohmann::json hyperparameters() const = 0;
     // One update with the rate for this step; `t` is the 1-based step number (for bias correction).
     virtual void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) = 0;
@@ -92,6 +105,7 @@ private:
     const Tensor& clip(const Tensor& grads);
 
     double learning_rate_;
+    double weight_decay_ = 0.0;
     StepSchedule schedule_;
     int64_t iterations_ = 0;
     GradientClipping clipping_;

@@ -10,7 +10,7 @@
 
 namespace nnlab {
 
-RMSprop::RMSprop(RMSpropOptions options) : Optimizer(options.learning_rate), options_(options) {}
+RMSprop::RMSprop(RMSpropOptions options) : Optimizer(options.learning_rate, options.weight_decay), options_(options) {}
 
 nlohmann::json RMSprop::hyperparameters() const {
     return {{"type", name()},
@@ -25,6 +25,10 @@ void RMSprop::build(int64_t size) {
     velocity_ = Tensor(Shape{size});
     momentum_ = options_.momentum > 0.0 ? Tensor(Shape{size}) : Tensor();
     average_gradient_ = options_.centered ? Tensor(Shape{size}) : Tensor();
+}
+
+void RMSprop::check_built(int64_t size) const {
+    require_state(velocity_, size);
 }
 
 void RMSprop::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t) {

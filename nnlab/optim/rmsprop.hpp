@@ -12,6 +12,7 @@ struct RMSpropOptions {
     double momentum = 0.0;         // in [0, 1); 0 applies each increment directly
     double epsilon = 1e-7;         // > 0; added under the square root, as Keras does
     bool centered = false;         // divide by an estimate of the variance of g instead of its second moment
+    double weight_decay = 0.0;     // >= 0; decoupled, p −= p·weight_decay·lr before each step (Optimizer)
 };
 
 class RMSprop final : public Optimizer {
@@ -30,6 +31,7 @@ public:
 
 protected:
     nlohmann::json hyperparameters() const override;
+    void check_built(int64_t size) const override;
     void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) override;
 
 private:

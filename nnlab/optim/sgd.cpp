@@ -6,7 +6,7 @@
 
 namespace nnlab {
 
-SGD::SGD(SGDOptions options) : Optimizer(options.learning_rate), options_(options) {}
+SGD::SGD(SGDOptions options) : Optimizer(options.learning_rate, options.weight_decay), options_(options) {}
 
 nlohmann::json SGD::hyperparameters() const {
     return {{"type", name()},
@@ -17,6 +17,10 @@ nlohmann::json SGD::hyperparameters() const {
 
 void SGD::build(int64_t size) {
     velocity_ = options_.momentum > 0.0 ? Tensor(Shape{size}) : Tensor();
+}
+
+void SGD::check_built(int64_t size) const {
+    if (options_.momentum > 0.0) require_state(velocity_, size);
 }
 
 void SGD::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t) {

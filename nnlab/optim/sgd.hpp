@@ -10,6 +10,7 @@ struct SGDOptions {
     double learning_rate = 0.01;  // > 0
     double momentum = 0.0;        // in [0, 1); 0 is plain gradient descent
     bool nesterov = false;        // look ahead along the velocity (only matters when momentum > 0)
+    double weight_decay = 0.0;    // >= 0; decoupled, p −= p·weight_decay·lr before each step (Optimizer)
 };
 
 class SGD final : public Optimizer {
@@ -24,6 +25,7 @@ public:
 
 protected:
     nlohmann::json hyperparameters() const override;
+    void check_built(int64_t size) const override;
     void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) override;
 
 private:

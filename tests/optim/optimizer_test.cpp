@@ -139,6 +139,7 @@ TEST(Optimizer, LargeArenasGiveTheSameElementwiseResults) {
         {{"type", "rmsprop"}, {"learning_rate", 0.01}, {"momentum", 0.5}, {"centered", true}},
         {{"type", "adam"}, {"learning_rate", 0.05}, {"amsgrad", true}},
         {{"type", "adamw"}, {"learning_rate", 0.05}, {"weight_decay", 0.1}},
+        {{"type", "sgd"}, {"learning_rate", 0.1}, {"momentum", 0.9}, {"weight_decay", 0.1}},
     };
     constexpr int64_t copies = 30000;
     for (const json& config : configs) {
@@ -186,7 +187,12 @@ TEST(MakeOptimizer, ReadsEveryHyperparameter) {
                        {"beta_2", 0.75}, {"epsilon", 1e-3},       {"amsgrad", true}};
     const json adamw = {{"type", "adamw"}, {"learning_rate", 0.05}, {"weight_decay", 0.1}, {"beta_1", 0.5},
                         {"beta_2", 0.75},  {"epsilon", 1e-3},       {"amsgrad", true}};
-    for (const json& config : {sgd, rmsprop, adam, adamw}) {
+    // Every optimizer takes Keras 3's weight_decay; config() writes it when set (AdamW's always).
+    const json sgd_decayed = {
+        {"type", "sgd"}, {"learning_rate", 0.1}, {"momentum", 0.9}, {"nesterov", true}, {"weight_decay", 5e-4}};
+    const json adam_decayed = {{"type", "adam"},  {"learning_rate", 0.05}, {"beta_1", 0.5},       {"beta_2", 0.75},
+                               {"epsilon", 1e-3}, {"amsgrad", true},       {"weight_decay", 0.01}};
+    for (const json& config : {sgd, rmsprop, adam, adamw, sgd_decayed, adam_decayed}) {
         const auto optimizer = make_optimizer(config);
         EXPECT_EQ(optimizer->name(), config["type"]);
         EXPECT_EQ(optimizer->config(), config);  // config() round-trips through make_optimizer
@@ -220,19 +226,19 @@ TEST(MakeOptimizer, UnknownKeyNamesItAndTheOptimizersKeys) {
     EXPECT_EQ(e.key, "momentum");
     EXPECT_EQ(e.message,
               "momentum: unknown key for optimizer adam; expected one of type, learning_rate, beta_1, beta_2, epsilon, "
-              "amsgrad, clipnorm, clipvalue, global_clipnorm");
+              "amsgrad, clipnorm, clipvalue, global_clipnorm, weight_decay");
     e = key_error({{"type", "sgd"}, {"beta_1", 0.9}});
     EXPECT_EQ(e.key, "beta_1");
     EXPECT_EQ(
         e.message,
         "beta_1: unknown key for optimizer sgd; expected one of type, learning_rate, momentum, nesterov, clipnorm, "
-        "clipvalue, global_clipnorm");
+        "clipvalue, global_clipnorm, weight_decay");
     e = key_error({{"type", "rmsprop"}, {"amsgrad", true}});
     EXPECT_EQ(
         e.message,
         "amsgrad: unknown key for optimizer rmsprop; expected one of type, learning_rate, rho, momentum, epsilon, "
-        "centered, clipnorm, clipvalue, global_clipnorm");
-    e = key_error({{"type", "adam"}, {"weight_decay", 0.01}});  // only AdamW decays
+        "centered, clipnorm, clipvalue, global_clipnorm, weight_decay");
+    e = key_error({{"type", "sgd"}, {"weight_decay", -0.01}});
     EXPECT_EQ(e.key, "weight_decay");
 }
 

@@ -41,6 +41,26 @@ TEST(SGD, PlainStepsAreMinusLearningRateTimesGradient) {
     EXPECT_EQ(sgd.iterations(), 2);
 }
 
+TEST(SGD, WeightDecayShrinksTheWeightsBeforeTheStep) {
+    // Keras 3's decoupled decay: p −= p·wd·lr, then the SGD step. wd 0.5, lr 0.1: p·0.95 − 0.1·g.
+    TwoSteps s;
+    SGD sgd(SGDOptions{.learning_rate = 0.1, .weight_decay = 0.5});
+    sgd.build(3);
+    // (1, −2, 0.5)·0.95 = (0.95, −1.9, 0.475); − 0.1·(0.5, −1, 2) = (0.9, −1.8, 0.275)
+    sgd.step(s.params, s.g1);
+    EXPECT_THAT(values(s.params), ElementsAre(near(0.9), near(-1.8), near(0.275)));
+    // (0.9, −1.8, 0.275)·0.95 = (0.855, −1.71, 0.26125); − 0.1·(0.1, 0.2, −0.3) = (0.845, −1.73, 0.29125)
+    sgd.step(s.params, s.g2);
+    EXPECT_THAT(values(s.params), ElementsAre(near(0.845), near(-1.73), near(0.29125)));
+    EXPECT_EQ(sgd.config()["weight_decay"], 0.5);
+    EXPECT_THROW(SGD(SGDOptions{.weight_decay = -1.0}), KeyError);
+    // Stepping before build() fails before anything is written, the decay included.
+    TwoSteps unbuilt;
+    SGD early(SGDOptions{.learning_rate = 0.1, .momentum = 0.9, .weight_decay = 0.5});
+    EXPECT_THROW(early.step(unbuilt.params, unbuilt.g1), Error);
+    EXPECT_THAT(values(unbuilt.params), ElementsAre(1.0f, -2.0f, 0.5f));
+}
+
 TEST(SGD, MomentumAccumulatesAVelocity) {
     TwoSteps s;
     SGD sgd(SGDOptions{.learning_rate = 0.1, .momentum = 0.9});
