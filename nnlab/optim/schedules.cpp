@@ -86,4 +86,40 @@ double OneCycle::operator()(int64_t step) const {
     return anneal(max_lr, floor, (s - peak_step) / (last_step - peak_step));
 }
 
+void PiecewiseLinear::check() const {
+    if (boundaries.empty() || boundaries.size() != factors.size()) {
+        throw KeyError("factors", "factors: expected one factor per boundary (" + std::to_string(boundaries.size()) +
+                                      " boundaries), found " + std::to_string(factors.size()));
+    }
+    for (size_t i = 0; i < boundaries.size(); ++i) {
+        const double b = boundaries[i];
+        if (!(b >= 0.0 && b <= 1.0) || (i > 0 && !(b > boundaries[i - 1]))) {
+            throw KeyError("boundaries",
+                           "boundaries: expected strictly increasing fractions of the run in [0, 1], "
+                           "found " +
+                               std::to_string(b) + " at position " + std::to_string(i + 1));
+        }
+        if (!(factors[i] >= 0.0) || !std::isfinite(factors[i])) {
+            throw KeyError("factors", "factors: expected numbers >= 0, found " + std::to_string(factors[i]) +
+                                          " at position " + std::to_string(i + 1));
+        }
+    }
+    if (total_steps <= 0) {
+        throw KeyError("total_steps",
+                       "total_steps: expected a positive number of steps, found " + std::to_string(total_steps));
+    }
+}
+
+double PiecewiseLinear::operator()(int64_t step) const {
+    const double progress = static_cast<double>(std::max<int64_t>(step, 0)) / static_cast<double>(total_steps);
+    if (progress <= boundaries.front()) return learning_rate * factors.front();
+    for (size_t i = 1; i < boundaries.size(); ++i) {
+        if (progress <= boundaries[i]) {
+            const double t = (progress - boundaries[i - 1]) / (boundaries[i] - boundaries[i - 1]);
+            return learning_rate * (factors[i - 1] + t * (factors[i] - factors[i - 1]));
+        }
+    }
+    return learning_rate * factors.back();
+}
+
 }  // namespace nnlab

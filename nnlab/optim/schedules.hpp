@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace nnlab {
 
@@ -48,6 +49,19 @@ struct OneCycle {
     double pct_start = 0.3;  // fraction of the steps spent warming up, in (0, 1)
     double div_factor = 25.0;
     double final_div_factor = 1e4;
+    double operator()(int64_t step) const;
+};
+
+// A piecewise-linear rate over the run's progress, step / total_steps: learning_rate · factors[i] at boundaries[i],
+// linear in between, the end factors held before the first boundary and after the last (PyTorch's LambdaLR over
+// numpy.interp). The airbench recipes' triangle is boundaries 0, 0.23, 1 with factors 0.2, 1, 0.07.
+struct PiecewiseLinear {
+    double learning_rate = 0.01;
+    std::vector<double> boundaries{0.0, 1.0};  // fractions of the run, in [0, 1], strictly increasing
+    std::vector<double> factors{1.0, 1.0};     // >= 0, one per boundary
+    int64_t total_steps = 1;                   // > 0
+    // Throws KeyError naming boundaries, factors or total_steps when they do not describe such a schedule.
+    void check() const;
     double operator()(int64_t step) const;
 };
 

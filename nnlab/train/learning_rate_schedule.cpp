@@ -1,6 +1,7 @@
 // LearningRateSchedule — the [schedule] descriptions, read, written back and carried out by a callback.
 #include "nnlab/train/learning_rate_schedule.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <string>
@@ -160,6 +161,36 @@ private:
     OneCycle schedule_;
 };
 
+// The rate as a piecewise-linear function of the run's progress, in multiples of the optimizer's learning rate (so
+// that a sweep over optimizer.learning_rate scales the whole shape); the length is the run's, as one_cycle's.
+class PiecewiseLinearSchedule final : public LearningRateSchedule {
+public:
+    explicit PiecewiseLinearSchedule(PiecewiseLinear schedule) : schedule_(std::move(schedule)) {}
+    std::string type() const override { return "piecewise_linear"; }
+    Description config() const override {
+        return {{"boundaries", schedule_.boundaries}, {"factors", schedule_.factors}};
+    }
+    std::unique_ptr<Callback> make_callback() const override {
+        return std::make_unique<SetStepSchedule>([s = schedule_](const TrainPlan& plan) {
+            PiecewiseLinear schedule = s;
+            schedule.total_steps = std::max<int64_t>(static_cast<int64_t>(plan.epochs) * plan.steps_per_epoch, 1);
+            return StepSchedule(schedule);
+        });
+    }
+    static std::unique_ptr<LearningRateSchedule> from(const Reader& d, double optimizer_learning_rate) {
+        PiecewiseLinear s{.learning_rate = optimizer_learning_rate};
+        d.require("boundaries", "expected fractions of the run, e.g. [0, 0.23, 1]");
+        d.require("factors", "expected one multiple of optimizer.learning_rate per boundary, e.g. [0.2, 1, 0.07]");
+        s.boundaries = *d.numbers("boundaries");
+        s.factors = *d.numbers("factors");
+        d.located([&] { s.check(); });
+        return std::make_unique<PiecewiseLinearSchedule>(std::move(s));
+    }
+
+private:
+    PiecewiseLinear schedule_;
+};
+
 }  // namespace
 
 ScheduleRegistry& schedule_registry() {
@@ -176,6 +207,7 @@ ScheduleRegistry& schedule_registry() {
                       {"CosineDecay"}});
         registry.add(
             {"one_cycle", {"max_lr", "pct_start", "div_factor", "final_div_factor"}, OneCycleSchedule::from, {}});
+        registry.add({"piecewise_linear", {"boundaries", "factors"}, PiecewiseLinearSchedule::from, {}});
         return true;
     }();
     (void)registered;

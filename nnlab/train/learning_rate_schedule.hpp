@@ -1,6 +1,7 @@
 // LearningRateSchedule — a run's learning rate over its epochs or steps as a description names it: Keras's step
 // decay (a LearningRateScheduler function), ExponentialDecay and CosineDecay (LearningRateSchedule classes, by
-// their snake-case names), and PyTorch's OneCycleLR; carried out during fit() by a callback.
+// their snake-case names), PyTorch's OneCycleLR and a piecewise-linear shape over the run; carried out during fit()
+// by a callback.
 #pragma once
 
 #include <memory>
@@ -16,7 +17,7 @@ namespace nnlab {
 class LearningRateSchedule {
 public:
     virtual ~LearningRateSchedule() = default;
-    // "step_decay", "exponential_decay", "cosine_decay", "one_cycle"
+    // "step_decay", "exponential_decay", "cosine_decay", "one_cycle", "piecewise_linear"
     virtual std::string type() const = 0;
     // Every key of its description but "type", defaults filled in.
     virtual config::Description config() const = 0;

@@ -170,5 +170,41 @@ TEST(OneCycle, RejectsPhasesWithoutSteps) {
     EXPECT_THROW(OneCycle{.final_div_factor = 0.0}(0), KeyError);
 }
 
+TEST(PiecewiseLinear, InterpolatesOverTheRunsProgress) {
+    // 2 · (0.2 → 1 over the first quarter, → 0.1 at the end), 100 steps.
+    const PiecewiseLinear s{
+        .learning_rate = 2.0, .boundaries = {0.0, 0.25, 1.0}, .factors = {0.2, 1.0, 0.1}, .total_steps = 100};
+    EXPECT_NO_THROW(s.check());
+    EXPECT_DOUBLE_EQ(s(0), 0.4);
+    EXPECT_DOUBLE_EQ(s(10), 2.0 * (0.2 + 0.4 * 0.8));  // progress 0.1: 0.4 of the way up
+    EXPECT_DOUBLE_EQ(s(25), 2.0);
+    EXPECT_DOUBLE_EQ(s(50), 2.0 * (1.0 - 0.9 / 3.0));  // a third of the way down
+    EXPECT_DOUBLE_EQ(s(100), 0.2);
+    EXPECT_DOUBLE_EQ(s(250), 0.2);  // past the end the last factor holds
+    // Before the first boundary the first factor holds.
+    const PiecewiseLinear late{
+        .learning_rate = 1.0, .boundaries = {0.5, 1.0}, .factors = {3.0, 1.0}, .total_steps = 10};
+    EXPECT_DOUBLE_EQ(late(2), 3.0);
+    EXPECT_DOUBLE_EQ(late(8), 3.0 - 2.0 * 0.6);
+}
+
+TEST(PiecewiseLinear, RejectsWhatIsNotAShape) {
+    const auto key_of = [](PiecewiseLinear s) {
+        try {
+            s.check();
+        } catch (const KeyError& error) {
+            return error.key();
+        }
+        return std::string("accepted");
+    };
+    EXPECT_EQ(key_of({.boundaries = {0.0, 1.0}, .factors = {1.0}}), "factors");
+    EXPECT_EQ(key_of({.boundaries = {}, .factors = {}}), "factors");
+    EXPECT_EQ(key_of({.boundaries = {0.0, 0.5, 0.5}, .factors = {1.0, 1.0, 1.0}}), "boundaries");
+    EXPECT_EQ(key_of({.boundaries = {0.0, 1.5}, .factors = {1.0, 1.0}}), "boundaries");
+    EXPECT_EQ(key_of({.boundaries = {0.0, 1.0}, .factors = {1.0, -0.1}}), "factors");
+    EXPECT_EQ(key_of({.boundaries = {0.0, 1.0}, .factors = {1.0, 1.0}, .total_steps = 0}), "total_steps");
+    EXPECT_EQ(key_of({}), "accepted");
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -27,7 +27,8 @@ TEST(LearningRateSchedule, EveryTypeDescribesItselfBackToTheSame) {
                       {"warmup_target", 0.1},
                       {"warmup_steps", 3},
                       {"initial_learning_rate", 0.0}},
-          Description{{"type", "one_cycle"}, {"pct_start", 0.25}}}) {
+          Description{{"type", "one_cycle"}, {"pct_start", 0.25}},
+          Description{{"type", "piecewise_linear"}, {"boundaries", {0.0, 0.23, 1.0}}, {"factors", {0.2, 1.0, 0.07}}}}) {
         const Description described = schedule_description(*schedule(d));
         EXPECT_EQ(described["type"], d["type"]);
         EXPECT_EQ(schedule_description(*schedule(described)), described) << d.dump();
@@ -59,7 +60,14 @@ TEST(LearningRateSchedule, OutOfRangeValuesNameTheKey) {
     EXPECT_THAT(message({{"type", "one_cycle"}, {"pct_start", 1.0}}),
                 HasSubstr("schedule.pct_start: expected a fraction in (0, 1), found 1.0"));
     EXPECT_THAT(message({{"type", "warmup"}}), HasSubstr("schedule.type: unknown schedule 'warmup'; expected one of "
-                                                         "step_decay, exponential_decay, cosine_decay, one_cycle"));
+                                                         "step_decay, exponential_decay, cosine_decay, one_cycle, "
+                                                         "piecewise_linear"));
+    EXPECT_THAT(message({{"type", "piecewise_linear"}, {"boundaries", {0.0, 1.0}}}),
+                HasSubstr("schedule.factors: missing"));
+    EXPECT_THAT(message({{"type", "piecewise_linear"}, {"boundaries", {0.0, 1.0}}, {"factors", {1.0, 2.0, 3.0}}}),
+                HasSubstr("schedule.factors: expected one factor per boundary (2 boundaries), found 3"));
+    EXPECT_THAT(message({{"type", "piecewise_linear"}, {"boundaries", {0.5, 0.2}}, {"factors", {1.0, 2.0}}}),
+                HasSubstr("schedule.boundaries: expected strictly increasing fractions"));
 }
 
 TEST(LearningRateSchedule, CallbacksSetTheRateAsTheScheduleSays) {
@@ -74,6 +82,14 @@ TEST(LearningRateSchedule, CallbacksSetTheRateAsTheScheduleSays) {
     cycle->on_train_begin({3, 100});
     const OneCycle expected{.max_lr = 0.4, .total_steps = 300};
     EXPECT_DOUBLE_EQ(model->optimizer().learning_rate(), expected(0));
+    // piecewise_linear in multiples of the optimizer's rate (0.5 here), over the plan's 3 × 100 steps.
+    auto shape = schedule({{"type", "piecewise_linear"}, {"boundaries", {0.0, 1.0}}, {"factors", {0.2, 1.0}}}, 0.5)
+                     ->make_callback();
+    shape->set_model(model.get());
+    shape->on_train_begin({3, 100});
+    EXPECT_DOUBLE_EQ(model->optimizer().learning_rate(), 0.1);
+    model->optimizer().set_iterations(150);
+    EXPECT_DOUBLE_EQ(model->optimizer().learning_rate(), 0.5 * 0.6);
 }
 
 }  // namespace
