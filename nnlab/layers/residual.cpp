@@ -78,7 +78,7 @@ Tensor Residual::forward_branch(Branch& branch, const Tensor& x, Mode mode, int6
     Tensor current = x.view();
     for (size_t i = 0; i < branch.layers.size(); ++i) {
         Tensor out = branch.outputs[i].first_rows(rows);
-        (branch.layers)[i]->forward(current, out, mode);
+        branch.layers[i]->forward(current, out, mode);
         current = std::move(out);
     }
     return current;
@@ -99,7 +99,7 @@ void Residual::backward_branch(Branch& branch, const Tensor& dy, Tensor& dx, int
     Tensor grad = dy.view();
     for (size_t i = branch.layers.size(); i-- > 0;) {
         Tensor d = i == 0 ? dx.view() : branch.grads[i - 1].first_rows(rows);
-        (branch.layers)[i]->backward(grad, d);
+        branch.layers[i]->backward(grad, d);
         grad = std::move(d);
     }
 }

@@ -1,8 +1,6 @@
 // AdamW — Adam whose weight decay (Optimizer::set_weight_decay) defaults to 0.004 (Keras: optimizers.AdamW).
 #include "nnlab/optim/adamw.hpp"
 
-#include "nnlab/kernels/ops.hpp"
-
 namespace nnlab {
 
 AdamW::AdamW(AdamWOptions options)
