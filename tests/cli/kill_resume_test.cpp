@@ -187,7 +187,8 @@ TEST(KillResume, Bfloat16AndALoaderWorkerResumeToTheSameRun) {
 TEST(KillResume, ASecondSigintStopsAtOnceWithoutTheSave) {
     SKIP_WITHOUT_FASHION_MNIST();
     TempDir dir;
-    // Steps of a tenth of a second or more, so that the second signal comes while the first waits for its step.
+    // Steps of a few tenths of a second, so that the second signal comes while the first waits for its step even on a
+    // loaded machine.
     const fs::path config_file = dir.write("slow.toml", R"(name = "slow"
 [data]
 dataset = "fashion_mnist"
@@ -197,7 +198,7 @@ test_samples = 500
 layers = [{ type = "Flatten" }, { type = "Dense", units = 4096, activation = "relu" },
           { type = "Dense", units = 10, activation = "softmax" }]
 [train]
-batch_size = 1024
+batch_size = 4096
 epochs = 2
 verbose = 0
 state_every_steps = 1
@@ -208,7 +209,10 @@ state_every_steps = 1
     while (!fs::exists(run / "state" / "training_state.safetensors") && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     ::kill(pid, SIGINT);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // A second signal sent while the first is still pending would merge with it: wait until the first was handled.
+    while (read_file(dir / "log").find("again to stop at once") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     ::kill(pid, SIGINT);
     EXPECT_EQ(wait_for_command(pid), 130);
     const std::string log = read_file(dir / "log");
