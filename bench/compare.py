@@ -24,6 +24,7 @@ MODELS = {
     "keras_cnn": ("examples/keras_cnn.toml", "keras_cnn", True, "cnn_epochs"),
     "resnet20": ("examples/resnet20.toml", "resnet20", True, "cnn_epochs"),
     "resnet_small": ("examples/resnet_small.toml", "resnet_small", True, "cnn_epochs"),
+    "cifar10_94": ("examples/cifar10_94.toml", "cifar10_94", True, "cnn_epochs"),
 }
 
 

@@ -68,7 +68,7 @@ int main(int argc, char** argv) try {
     std::vector<std::unique_ptr<Callback>> schedule = make_experiment_callbacks(scheduled, {});
     EpochTimer timer;
     FitOptions fit{.batch_size = experiment.batch_size,
-                   .epochs = experiment.epochs,
+                   .epochs = experiment.whole_epochs(),
                    .shuffle = experiment.shuffle,
                    .augmenter = augmenter ? &*augmenter : nullptr,
                    .workers = experiment.workers};

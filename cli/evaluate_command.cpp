@@ -23,6 +23,7 @@ struct EvaluateArguments {
     std::optional<int64_t> samples;
     std::optional<int64_t> batch_size;
     bool tta = false;
+    std::optional<int> tta_level;
 };
 
 int run_evaluate(const EvaluateArguments& args) {
@@ -38,13 +39,14 @@ int run_evaluate(const EvaluateArguments& args) {
     const std::string split = test_split_name(dataset, test);
     // The inputs are standardised as in training (the file carries the fitted statistics).
     const Augmenter* preprocessing = loaded.preprocessing ? &*loaded.preprocessing : nullptr;
-    if (args.tta) warn_if_flip_tta_unseen(args.model, loaded.metadata);
+    const int tta_level = args.tta_level.value_or(args.tta ? 1 : 0);
+    if (tta_level > 0) warn_if_flip_tta_unseen(args.model, loaded.metadata);
     const ClassifierEvaluation result =
-        args.tta
+        tta_level > 0
             ? evaluate_probabilities(
-                  predict_probabilities(
-                      model, test, {.batch_size = batch_size, .augmenter = preprocessing, .horizontal_flip_tta = true}),
-                  test, split + ", horizontal-flip TTA", &model.loss(), model.metrics())
+                  predict_probabilities(model, test,
+                                        {.batch_size = batch_size, .augmenter = preprocessing, .tta_level = tta_level}),
+                  test, split + tta_suffix(tta_level), &model.loss(), model.metrics())
             : evaluate_classifier(model, test, split, batch_size, preprocessing);
     std::printf("Evaluated %s on the %s\n", args.model.c_str(), result.split.c_str());
     print_evaluation(result);
@@ -71,7 +73,12 @@ void add_evaluate_command(CLI::App& app, int& exit_code) {
         ->check(whole_number(1, Shape::max_dimension));
     command->add_flag("--tta", args->tta,
                       "Test-time augmentation: average each image's probabilities with its mirror image's (the "
-                      "loss is then that of the averaged probabilities)");
+                      "loss is then that of the averaged probabilities); --tta-level 1");
+    command
+        ->add_option("--tta-level", args->tta_level,
+                     "Test-time augmentation level: 0 none, 1 mirror (as --tta), 2 mirror and the image moved one "
+                     "pixel up-left and down-right, weighted 1/2, 1/4, 1/4 (airbench's)")
+        ->check(whole_number(0, max_tta_level));
     command->callback([args, &exit_code] { exit_code = run_evaluate(*args); });
 }
 

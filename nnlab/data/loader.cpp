@@ -124,7 +124,8 @@ void Loader::build(int64_t batch_index, Slot& slot) const {
             // Each image's own stream: the result does not depend on which thread builds it.
             Rng rng(options_.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(epoch_ * data_.size() + position + 1),
                     "augment");
-            augmenter->augment(image, out, rng, Whitening::deferred);
+            augmenter->augment(image, out, rng, Whitening::deferred,
+                               {.seed = options_.seed, .example = example, .epoch = epoch_});
         } else if (augmenter != nullptr) {
             augmenter->standardize(image, out, Whitening::deferred);
         } else {

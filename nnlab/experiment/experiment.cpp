@@ -16,6 +16,7 @@
 #include "nnlab/train/learning_rate_schedule.hpp"
 #include "nnlab/train/memory_estimate.hpp"
 #include "nnlab/train/metric_tracker.hpp"
+#include "nnlab/train/test_time_augmentation.hpp"
 
 namespace nnlab {
 namespace {
@@ -103,13 +104,18 @@ void read_train(const Reader& train, Experiment& e) {
                        config::describe(train.value()["label_smoothing"]) + " }");
     }
     train.reject_unknown({"loss", "batch_size", "epochs", "verbose", "shuffle", "metrics", "precision",
-                          "state_every_steps", "state_every_minutes"});
+                          "state_every_steps", "state_every_minutes", "tta_level"});
     if (const auto precision = train.string("precision"))
         e.precision = train.located([&] { return precision_from_name(*precision); });
     if (const auto loss = train.child("loss")) e.loss = loss_description(*loss_from(*loss));
     e.batch_size = train.positive_integer("batch_size").value_or(e.batch_size);
-    e.epochs = static_cast<int>(train.integer("epochs", 1, max_epochs).value_or(e.epochs));
+    e.epochs = train
+                   .number(
+                       "epochs", [](double v) { return v > 0.0 && v <= max_epochs; },
+                       "a number of epochs > 0 (a fraction ends the last one early), at most 1,000,000,000")
+                   .value_or(e.epochs);
     e.verbose = static_cast<int>(train.integer("verbose", 0, 2).value_or(e.verbose));
+    e.tta_level = static_cast<int>(train.integer("tta_level", 0, max_tta_level).value_or(e.tta_level));
     e.shuffle = train.boolean("shuffle").value_or(e.shuffle);
     e.state_every_steps = train.integer("state_every_steps", 0, int64_t{1} << 40).value_or(e.state_every_steps);
     e.state_every_minutes =
@@ -236,8 +242,9 @@ Description Experiment::description() const {
                      {"train",
                       {{"loss", loss_for_toml(loss)},
                        {"batch_size", batch_size},
-                       {"epochs", epochs},
+                       {"epochs", epochs == std::floor(epochs) ? Description(whole_epochs()) : Description(epochs)},
                        {"verbose", verbose},
+                       {"tta_level", tta_level},
                        {"shuffle", shuffle},
                        {"state_every_steps", state_every_steps},
                        {"state_every_minutes", state_every_minutes},

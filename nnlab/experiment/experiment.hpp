@@ -2,6 +2,7 @@
 // checked before anything runs; written back as the resolved config.toml, every default filled in.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -61,8 +62,14 @@ struct Experiment {
     // [train]
     config::Description loss;  // as make_loss() reads it: {"type": "categorical_crossentropy", "label_smoothing": 0}
     int64_t batch_size = 32;
-    int epochs = 1;
+    // A whole number, or a fraction of the last epoch (airbench's 9.9): ceil(epochs) epochs, the last one ending after
+    // ceil(epochs × steps per epoch) steps in all (FitOptions::max_steps).
+    double epochs = 1;
+    int whole_epochs() const { return static_cast<int>(std::ceil(epochs)); }
     int verbose = 1;
+    // Test-time augmentation of the run's final test evaluation: 0 none, 1 mirror, 2 mirror + 1-pixel translations
+    // (PredictOptions::tta_level). The per-epoch validation stays plain.
+    int tta_level = 0;
     bool shuffle = true;
     // The training state (run folder's state/) is saved at every epoch end, and within an epoch every
     // state_every_steps steps (0: not by steps) and once state_every_minutes have passed since the last save (0:

@@ -41,8 +41,9 @@ std::vector<std::string> changed_keys(const config::Description& before, const c
 }
 
 const std::vector<std::string>& keys_a_resume_may_change() {
-    static const std::vector<std::string> keys{"train.epochs", "train.verbose",           "data.workers",
-                                               "threads",      "train.state_every_steps", "train.state_every_minutes"};
+    static const std::vector<std::string> keys{"train.epochs",   "train.verbose",           "data.workers",
+                                               "threads",        "train.state_every_steps", "train.state_every_minutes",
+                                               "train.tta_level"};
     return keys;
 }
 

@@ -2,6 +2,7 @@
 #include "nnlab/experiment/run.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -10,12 +11,14 @@
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/core/threads.hpp"
+#include "nnlab/data/pixel_scale.hpp"
 #include "nnlab/experiment/run_recorder.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/report/run_report.hpp"
 #include "nnlab/train/callbacks/early_stopping.hpp"
 #include "nnlab/train/callbacks/progress_bar.hpp"
 #include "nnlab/train/callbacks/terminate_on_nan.hpp"
+#include "nnlab/train/test_time_augmentation.hpp"
 
 namespace nnlab {
 namespace {
@@ -59,6 +62,30 @@ std::filesystem::path timestamped_run_folder(const std::string& name) {
     return std::filesystem::path("runs") / (name + "-" + stamp);
 }
 
+namespace {
+
+// The first `count` images of `data` as model inputs without random transforms: standardised by the augmenter, or
+// scaled to [0, 1].
+Tensor sample_inputs(const Dataset& data, int64_t count, const Augmenter* augmenter) {
+    const int64_t n = std::min(count, data.size());
+    const int64_t size = data.image_size();
+    std::vector<int64_t> dims{n};
+    dims.insert(dims.end(), data.image_shape.dims().begin(), data.image_shape.dims().end());
+    Tensor x{Shape(dims)};
+    for (int64_t i = 0; i < n; ++i) {
+        float* out = x.data() + i * size;
+        if (augmenter != nullptr) {
+            augmenter->standardize(data.image(i), out);
+        } else {
+            const uint8_t* image = data.image(i);
+            for (int64_t j = 0; j < size; ++j) out[j] = unit_pixel_values()[image[j]];
+        }
+    }
+    return x;
+}
+
+}  // namespace
+
 ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, std::filesystem::path folder,
                              bool continue_saved_state)
     : experiment_(std::move(experiment)),
@@ -91,6 +118,10 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
         augmenter_.emplace(*experiment_.augment, data_.train.image_shape);
         if (experiment_.augment->needs_fit()) augmenter_->fit(data_.train);  // datagen.fit(x_train)
     }
+    // Layers set from the data (PatchWhitening) see the first training images as training will (standardised);
+    // a model whose weights come from a file keeps them, and a resumed run's saved weights replace these.
+    if (const int64_t samples = model_->adapt_samples(); samples > 0 && !experiment_.init_from)
+        model_->adapt(sample_inputs(data_.train, samples, augmenter_ ? &*augmenter_ : nullptr));
     metadata_ = training_metadata(data_.train, experiment_.dataset, experiment_.batch_size,
                                   augmenter_ ? &*augmenter_ : nullptr);
     const LogKeys logs = expected_log_keys(experiment_);
@@ -141,7 +172,7 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
     RunRecorder recorder(folder_);
     std::optional<ProgressBar> progress;
     FitOptions fit{.batch_size = experiment_.batch_size,
-                   .epochs = experiment_.epochs,
+                   .epochs = experiment_.whole_epochs(),
                    .validation_data = experiment_.validation == "test" ? &data.test : nullptr,
                    .validation_split = experiment_.validation_split,
                    .shuffle = experiment_.shuffle,
@@ -150,6 +181,10 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
                    .callbacks = {backup_.get()},
                    .interrupt = options.interrupt,
                    .data_parallel = ranks};
+    if (experiment_.epochs != std::floor(experiment_.epochs)) {
+        fit.max_steps =
+            static_cast<int64_t>(std::ceil(experiment_.epochs * double(Sequential::steps_per_epoch(data.train, fit))));
+    }
     for (auto& callback : callbacks_) fit.callbacks.push_back(callback.get());
     fit.callbacks.push_back(&recorder);
     for (Callback* callback : options.callbacks) fit.callbacks.push_back(callback);
@@ -177,7 +212,14 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
         .history = model_->history(),
         .seconds = seconds,
         .median_epoch_seconds = median(recorder.epoch_seconds()),
-        .evaluation = evaluate_classifier(*model_, data.test, split, experiment_.batch_size, augmenter, ranks),
+        .evaluation = experiment_.tta_level > 0
+                          ? evaluate_probabilities(predict_probabilities(*model_, data.test,
+                                                                         {.batch_size = experiment_.batch_size,
+                                                                          .augmenter = augmenter,
+                                                                          .tta_level = experiment_.tta_level}),
+                                                   data.test, split + tta_suffix(experiment_.tta_level),
+                                                   &model_->loss(), model_->metrics())
+                          : evaluate_classifier(*model_, data.test, split, experiment_.batch_size, augmenter, ranks),
         .events = experiment_.verbose > 0 ? callback_events(callbacks_) : std::vector<std::string>{},
         .state_saves = backup_->saves(),
         .state_save_seconds = backup_->save_seconds(),

@@ -98,7 +98,7 @@ ModelMetadata training_metadata(const Dataset& train, const std::string& dataset
 
 std::optional<bool> trained_with_horizontal_flips(const ModelMetadata& metadata) {
     if (metadata.nnlab_version.empty()) return std::nullopt;  // written before files said how they were trained
-    return metadata.augment && metadata.augment->horizontal_flip;
+    return metadata.augment && (metadata.augment->horizontal_flip || metadata.augment->alternating_flip);
 }
 
 void save_model(const Sequential& model, const std::filesystem::path& path, const ModelMetadata& meta) {

@@ -15,10 +15,13 @@
 namespace nnlab {
 namespace {
 
-constexpr std::array<std::string_view, 13> known_names{
-    "zeros",         "ones",         "constant",   "glorot_uniform", "glorot_normal",  "he_uniform",       "he_normal",
-    "lecun_uniform", "lecun_normal", "orthogonal", "random_normal",  "random_uniform", "truncated_normal",
+constexpr std::array<std::string_view, 15> known_names{
+    "zeros",         "ones",           "constant",         "glorot_uniform",   "glorot_normal",
+    "he_uniform",    "he_normal",      "lecun_uniform",    "lecun_normal",     "orthogonal",
+    "random_normal", "random_uniform", "truncated_normal", "variance_scaling", "dirac",
 };
+constexpr std::array<std::string_view, 3> known_modes{"fan_in", "fan_out", "fan_avg"};
+constexpr std::array<std::string_view, 3> known_distributions{"truncated_normal", "untruncated_normal", "uniform"};
 
 std::string known_list() {
     return join(std::vector<std::string>(known_names.begin(), known_names.end()));
@@ -53,6 +56,47 @@ void variance_scaling(double scale, bool fan_average, bool uniform, const Shape&
         const double stddev = std::sqrt(scale / n) / 0.87962566103423978;
         for (float& v : values.values()) v = static_cast<float>(stddev * truncated_normal(rng));
     }
+}
+
+// Keras VarianceScaling with every argument: scale / n with n the fan `mode` picks, drawn from `distribution`.
+void variance_scaling(const Initializer& init, const Shape& shape, Tensor& values, Rng& rng) {
+    const auto [fan_in, fan_out] = fans(shape);
+    const double n = init.mode == "fan_in" ? fan_in : init.mode == "fan_out" ? fan_out : (fan_in + fan_out) / 2.0;
+    if (init.distribution == "untruncated_normal") {
+        const double stddev = std::sqrt(init.scale / n);
+        for (float& v : values.values()) v = static_cast<float>(stddev * rng.normal());
+        return;
+    }
+    const double scale_over_n = init.scale / n;
+    if (init.distribution == "uniform") {
+        const double limit = std::sqrt(3.0 * scale_over_n);
+        for (float& v : values.values()) v = static_cast<float>(rng.uniform(-limit, limit));
+    } else {
+        const double stddev = std::sqrt(scale_over_n) / 0.87962566103423978;
+        for (float& v : values.values()) v = static_cast<float>(stddev * truncated_normal(rng));
+    }
+}
+
+// PyTorch's dirac_ on a Keras kernel (kh, kw, in, out): filter f < min(in, out) is 1 at the centre tap of input
+// channel f and 0 elsewhere; the filters beyond `in` keep their variance_scaling draws (airbench's convolutions:
+// PyTorch's default init, then dirac_ on weight[:in]).
+void dirac(const Initializer& init, const Shape& shape, Tensor& values, Rng& rng) {
+    if (shape.rank() < 3) {
+        throw KeyError("initializer",
+                       "initializer: dirac needs a convolution kernel (…, in, out), found shape " + shape.to_string());
+    }
+    variance_scaling(init, shape, values, rng);
+    const int64_t in = shape[shape.rank() - 2], out = shape[shape.rank() - 1];
+    int64_t taps = 1, centre = 0;
+    for (int i = 0; i + 2 < shape.rank(); ++i) {
+        centre = centre * shape[i] + shape[i] / 2;
+        taps *= shape[i];
+    }
+    const int64_t identity = std::min(in, out);
+    for (int64_t tap = 0; tap < taps; ++tap)
+        for (int64_t c = 0; c < in; ++c)
+            for (int64_t f = 0; f < identity; ++f)
+                values[(tap * in + c) * out + f] = tap == centre && c == f ? 1.0f : 0.0f;
 }
 
 // Keras Orthogonal: the kernel seen as (rows = Π shape[:-1], cols = shape[-1]); Q of the QR of a normal matrix,
@@ -102,6 +146,10 @@ void initialize(const Initializer& init, const Shape& shape, Tensor& values, Rng
         variance_scaling(1.0, false, name == "lecun_uniform", shape, values, rng);
     } else if (name == "orthogonal") {
         orthogonal(init.gain, shape, values, rng);
+    } else if (name == "variance_scaling") {
+        variance_scaling(init, shape, values, rng);
+    } else if (name == "dirac") {
+        dirac(init, shape, values, rng);
     } else if (name == "random_normal") {
         for (float& v : values.values()) v = static_cast<float>(init.mean + init.stddev * rng.normal());
     } else if (name == "truncated_normal") {
@@ -119,7 +167,8 @@ Initializer initializer_from(const config::Reader& value) {
     if (value.value().is_string()) {
         init.name = value.value().get<std::string>();
     } else if (value.is_table()) {
-        value.reject_unknown({"type", "value", "gain", "mean", "stddev", "minval", "maxval"});
+        value.reject_unknown(
+            {"type", "value", "gain", "mean", "stddev", "minval", "maxval", "scale", "mode", "distribution"});
         if (!value.holds_string("type"))
             value.fail("type", "missing; expected the initializer's name, such as \"constant\", in the table");
         init.name = *value.string("type");
@@ -129,7 +178,17 @@ Initializer initializer_from(const config::Reader& value) {
         init.stddev = value.number("stddev").value_or(init.stddev);
         init.minval = value.number("minval").value_or(init.minval);
         init.maxval = value.number("maxval").value_or(init.maxval);
+        init.scale = value.number("scale").value_or(init.scale);
+        init.mode = value.string("mode").value_or(init.mode);
+        init.distribution = value.string("distribution").value_or(init.distribution);
         if (init.stddev < 0) value.fail("stddev", "expected a number >= 0, found " + config::describe(init.stddev));
+        if (!(init.scale > 0)) value.fail("scale", "expected a number > 0, found " + config::describe(init.scale));
+        if (std::ranges::find(known_modes, init.mode) == known_modes.end())
+            value.fail("mode", "expected fan_in, fan_out or fan_avg, found \"" + init.mode + "\"");
+        if (std::ranges::find(known_distributions, init.distribution) == known_distributions.end()) {
+            value.fail("distribution",
+                       "expected truncated_normal, untruncated_normal or uniform, found \"" + init.distribution + "\"");
+        }
         if (init.minval > init.maxval) value.fail("minval", "is above maxval");
     } else {
         value.wrong_type("", "an initializer name or a table");
@@ -148,6 +207,9 @@ nlohmann::json initializer_to_json(const Initializer& init) {
     if (init.stddev != defaults.stddev) table["stddev"] = init.stddev;
     if (init.minval != defaults.minval) table["minval"] = init.minval;
     if (init.maxval != defaults.maxval) table["maxval"] = init.maxval;
+    if (init.scale != defaults.scale) table["scale"] = init.scale;
+    if (init.mode != defaults.mode) table["mode"] = init.mode;
+    if (init.distribution != defaults.distribution) table["distribution"] = init.distribution;
     if (table.size() == 1) return init.name;
     return table;
 }

@@ -14,15 +14,22 @@ namespace nnlab {
 
 // Known names: zeros, ones, constant (value), glorot_uniform, glorot_normal, he_uniform, he_normal,
 // lecun_uniform, lecun_normal, orthogonal (gain), random_normal (mean, stddev), random_uniform
-// (minval, maxval), truncated_normal (mean, stddev). Fields other than the name keep Keras's defaults.
+// (minval, maxval), truncated_normal (mean, stddev), variance_scaling (scale, mode, distribution), and dirac:
+// PyTorch's nn.init.dirac_ on the first min(in, out) filters of a convolution kernel (filter f passes input channel
+// f through unchanged, a residual in disguise), the other filters drawn as variance_scaling. Fields other than the
+// name keep Keras's defaults.
 struct Initializer {
     std::string name = "zeros";
-    double value = 0.0;     // constant
-    double gain = 1.0;      // orthogonal
-    double mean = 0.0;      // random_normal, truncated_normal
-    double stddev = 0.05;   // random_normal, truncated_normal
-    double minval = -0.05;  // random_uniform
-    double maxval = 0.05;   // random_uniform
+    double value = 0.0;                             // constant
+    double gain = 1.0;                              // orthogonal
+    double mean = 0.0;                              // random_normal, truncated_normal
+    double stddev = 0.05;                           // random_normal, truncated_normal
+    double minval = -0.05;                          // random_uniform
+    double maxval = 0.05;                           // random_uniform
+    double scale = 1.0;                             // variance_scaling, dirac
+    std::string mode = "fan_in";                    // variance_scaling, dirac: fan_in, fan_out, fan_avg
+    std::string distribution = "truncated_normal";  // variance_scaling, dirac: truncated_normal, untruncated_normal,
+                                                    // uniform
 
     Initializer() = default;
     Initializer(std::string initializer_name) : name(std::move(initializer_name)) {}  // NOLINT: "he_normal" reads well

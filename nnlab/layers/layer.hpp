@@ -67,6 +67,11 @@ public:
     // norm) still does and the other ranks are not left waiting.
     virtual void forward_without_rows(Mode /*mode*/) {}
     virtual void backward_without_rows() {}
+    // Keras's adapt() (Normalization.adapt): a layer whose state is computed from data before training
+    // (PatchWhitening) says how many sample inputs it wants; Sequential::adapt hands them over as this layer sees
+    // them (the layers before it applied in inference mode). 0, the default: nothing to adapt.
+    virtual int64_t adapt_samples() const { return 0; }
+    virtual void adapt(const Tensor& /*x*/) {}
     // Keras get_config(): the keys that rebuild this layer (the name and type are added by the caller).
     virtual nlohmann::json config() const { return nlohmann::json::object(); }
 

@@ -21,6 +21,7 @@
 #include "nnlab/layers/flatten.hpp"
 #include "nnlab/layers/global_pooling2d.hpp"
 #include "nnlab/layers/max_pooling2d.hpp"
+#include "nnlab/layers/patch_whitening.hpp"
 #include "nnlab/layers/rescaling.hpp"
 #include "nnlab/layers/reshape.hpp"
 #include "nnlab/layers/residual.hpp"
@@ -88,6 +89,18 @@ std::unique_ptr<Layer> depthwise_conv2d_from(const Reader& layer) {
                          .dilation_rate = optional_pair(layer, "dilation_rate", {1, 1}),
                          .activation = activation_of(layer),
                          .weights = weight_options_from(layer, "depthwise")});
+}
+
+std::unique_ptr<Layer> patch_whitening_from(const Reader& layer) {
+    const PatchWhiteningOptions defaults;
+    return std::make_unique<PatchWhitening>(
+        PatchWhiteningOptions{.kernel_size = layer.integer("kernel_size", 1, 64).value_or(defaults.kernel_size),
+                              .epsilon = layer
+                                             .number(
+                                                 "epsilon", [](double v) { return v > 0.0; }, "a number > 0")
+                                             .value_or(defaults.epsilon),
+                              .samples = layer.integer("samples", 1, int64_t{1} << 40).value_or(defaults.samples),
+                              .activation = activation_of(layer)});
 }
 
 PoolingOptions pooling_options(const Reader& layer) {
@@ -237,6 +250,7 @@ void register_builtin_layers(LayerRegistry& registry) {
     registry.add({"GlobalAveragePooling2D", {"keepdims"}, global_average_pooling2d_from, {}});
     registry.add({"GlobalMaxPooling2D", {"keepdims"}, global_max_pooling2d_from, {}});
     registry.add({"MaxPooling2D", pooling, max_pooling2d_from, {}});
+    registry.add({"PatchWhitening", {"kernel_size", "epsilon", "samples", "activation"}, patch_whitening_from, {}});
     registry.add({"Residual", {"layers", "shortcut", "activation"}, residual_from, {}});
     registry.add({"Rescaling", {"scale", "offset"}, rescaling_from, {}});
     registry.add({"Reshape", {"target_shape"}, reshape_from, {}});

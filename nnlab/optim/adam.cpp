@@ -30,12 +30,14 @@ void Adam::check_built(int64_t size) const {
     require_state(momentum_, size);
 }
 
-void Adam::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) {
+void Adam::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t, VariableSpan range) {
     // The bias corrections of m and v folded into one step size, as Keras computes it.
     const double steps = static_cast<double>(t);
     const double alpha =
         learning_rate * std::sqrt(1.0 - std::pow(options_.beta_2, steps)) / (1.0 - std::pow(options_.beta_1, steps));
-    adam_update(params, grads, momentum_, velocity_, velocity_hat_,
+    Tensor p = part(params, range), momentum = part(momentum_, range), velocity = part(velocity_, range),
+           velocity_hat = part(velocity_hat_, range);
+    adam_update(p, part(grads, range), momentum, velocity, velocity_hat,
                 {.alpha = static_cast<float>(alpha),
                  .one_minus_beta_1 = static_cast<float>(1.0 - options_.beta_1),
                  .one_minus_beta_2 = static_cast<float>(1.0 - options_.beta_2),

@@ -44,6 +44,7 @@ nlohmann::json Optimizer::config() const {
     if (clipping_.clipvalue) c["clipvalue"] = *clipping_.clipvalue;
     if (clipping_.global_clipnorm) c["global_clipnorm"] = *clipping_.global_clipnorm;
     if (weight_decay_ > 0.0 && !c.contains("weight_decay")) c["weight_decay"] = weight_decay_;
+    if (!groups_.empty()) c["param_groups"] = parameter_groups_description(groups_);
     return c;
 }
 
@@ -81,10 +82,43 @@ void Optimizer::step(Tensor& params, const Tensor& grads) {
     }
     check_built(params.numel());
     const Tensor& update = clip(grads);
-    // Keras's _apply_weight_decay: after clipping, before the update, with this step's rate; p += (−decay)·p.
-    if (weight_decay_ > 0.0) axpy(-static_cast<float>(weight_decay_ * rate), params, params);
-    apply(params, update, rate, iterations_ + 1);
+    const int64_t t = iterations_ + 1;
+    if (runs_.empty()) {
+        // Keras's _apply_weight_decay: after clipping, before the update, with this step's rate; p += (−decay)·p.
+        if (weight_decay_ > 0.0) axpy(-static_cast<float>(weight_decay_ * rate), params, params);
+        apply(params, update, rate, t, {0, params.numel()});
+    } else {
+        if (runs_.back().offset + runs_.back().size != params.numel()) {
+            throw Error("optimizer " + name() + ": the parameter groups cover " +
+                            std::to_string(runs_.back().offset + runs_.back().size) + " values but the arena holds " +
+                            std::to_string(params.numel()),
+                        ErrorKind::failure);
+        }
+        for (const GroupRun& run : runs_) {
+            const ParameterGroup* group = run.group >= 0 ? &groups_[static_cast<size_t>(run.group)] : nullptr;
+            // A group past its epochs is left alone, its optimizer state included (PyTorch: requires_grad off).
+            if (group != nullptr && group->until_epoch && epoch_ >= *group->until_epoch) continue;
+            const double group_rate = group != nullptr ? rate * group->learning_rate_multiplier : rate;
+            const double decay = group != nullptr ? group->weight_decay.value_or(weight_decay_) : weight_decay_;
+            Tensor p = part(params, {run.offset, run.size});
+            if (decay > 0.0) axpy(-static_cast<float>(decay * group_rate), p, p);
+            apply(params, update, group_rate, t, {run.offset, run.size});
+        }
+    }
     ++iterations_;
+}
+
+Tensor Optimizer::part(const Tensor& arena, VariableSpan range) {
+    if (arena.numel() == 0) return Tensor();
+    // A view for the update kernels; the caller owns the arena and may write through it.
+    return Tensor::view_of(const_cast<float*>(arena.data()) + range.offset, Shape{range.size});
+}
+
+void Optimizer::set_variables(const std::vector<NamedVariable>& variables, int64_t arena_size) {
+    std::vector<VariableSpan> spans;
+    for (const NamedVariable& v : variables) spans.push_back({v.offset, v.size});
+    runs_ = groups_.empty() ? std::vector<GroupRun>{} : assign_groups(groups_, variables, arena_size);
+    spans_ = std::move(spans);
 }
 
 void Optimizer::require_state(const Tensor& state, int64_t size) const {
@@ -161,7 +195,8 @@ void read_flag(const config::Reader& d, const char* key, bool& out) {
 }
 
 // Every optimizer takes these (Keras 3: base Optimizer arguments).
-const std::vector<std::string> clipping_keys = {"clipnorm", "clipvalue", "global_clipnorm", "weight_decay"};
+const std::vector<std::string> clipping_keys = {"clipnorm", "clipvalue", "global_clipnorm", "weight_decay",
+                                                "param_groups"};
 
 std::vector<std::string> with_clipping(std::vector<std::string> keys) {
     keys.insert(keys.end(), clipping_keys.begin(), clipping_keys.end());
@@ -181,7 +216,9 @@ OptimizerRegistry::Factory with_clipping_from(Make make) {
         }
         const std::optional<double> weight_decay = d.number(
             "weight_decay", [](double v) { return v >= 0.0; }, "a number >= 0");
+        std::vector<ParameterGroup> groups = parameter_groups_from(d);
         std::unique_ptr<Optimizer> optimizer = make(d);
+        optimizer->set_parameter_groups(std::move(groups));
         optimizer->set_clipping(clipping);
         if (weight_decay) optimizer->set_weight_decay(*weight_decay);  // else the optimizer's own default
         return optimizer;

@@ -13,6 +13,7 @@
 
 #include "nnlab/config/reader.hpp"
 #include "nnlab/config/registry.hpp"
+#include "nnlab/optim/parameter_group.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -67,6 +68,16 @@ public:
     // Without spans the whole arena counts as one variable.
     void set_variable_spans(std::vector<VariableSpan> spans) { spans_ = std::move(spans); }
     const std::vector<VariableSpan>& variable_spans() const { return spans_; }
+    // The trainable weights by name and place (Sequential::compile): their spans for clipnorm, and their parameter
+    // groups. Throws nnlab::Error naming a group's pattern that matches none of them.
+    void set_variables(const std::vector<NamedVariable>& variables, int64_t arena_size);
+
+    // Weights treated apart (PyTorch's param_groups): their own learning-rate multiplier and weight decay, or
+    // updates in the first epochs only. Set before the model is compiled (set_variables matches them).
+    void set_parameter_groups(std::vector<ParameterGroup> groups) { groups_ = std::move(groups); }
+    const std::vector<ParameterGroup>& parameter_groups() const { return groups_; }
+    // The epoch now training, counted from 0 (fit() sets it), for the groups' until_epoch.
+    void set_epoch(int epoch) { epoch_ = epoch; }
 
     // Keras 3's weight_decay, which every optimizer takes: before each update p −= p·weight_decay·lr, with the
     // step's learning rate and apart from the gradient (decoupled, as AdamW's), on every trainable weight (biases
@@ -97,8 +108,11 @@ protected:
     // The optimizer's own hyperparameters, "type" and "learning_rate" included; config() adds the clipping and
     // the weight decay when there is one.
     virtual nlohmann::json hyperparameters() const = 0;
-    // One update with the rate for this step; `t` is the 1-based step number (for bias correction).
-    virtual void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) = 0;
+    // One update of the weights in `range` (of params, grads and the optimizer's own state, which are laid out
+    // alike) with the rate for this step; `t` is the 1-based step number (for bias correction).
+    virtual void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t, VariableSpan range) = 0;
+    // The part `range` of an arena-sized tensor, as a view (empty for an empty tensor: state that is not kept).
+    static Tensor part(const Tensor& arena, VariableSpan range);
 
 private:
     // The gradients to apply: `grads` itself, or clipped_ holding the clipped copy.
@@ -110,6 +124,9 @@ private:
     int64_t iterations_ = 0;
     GradientClipping clipping_;
     std::vector<VariableSpan> spans_;
+    std::vector<ParameterGroup> groups_;
+    std::vector<GroupRun> runs_;  // the arena cut by group; empty without groups
+    int epoch_ = 0;
     Tensor clipped_;  // (size), only while clipping is on
 };
 

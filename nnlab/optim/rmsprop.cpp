@@ -31,8 +31,10 @@ void RMSprop::check_built(int64_t size) const {
     require_state(velocity_, size);
 }
 
-void RMSprop::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t) {
-    rmsprop_update(params, grads, velocity_, momentum_, average_gradient_,
+void RMSprop::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t, VariableSpan range) {
+    Tensor p = part(params, range), velocity = part(velocity_, range), momentum = part(momentum_, range),
+           average_gradient = part(average_gradient_, range);
+    rmsprop_update(p, part(grads, range), velocity, momentum, average_gradient,
                    {.learning_rate = static_cast<float>(learning_rate),
                     .rho = static_cast<float>(options_.rho),
                     .momentum = static_cast<float>(options_.momentum),

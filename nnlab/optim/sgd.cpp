@@ -23,8 +23,9 @@ void SGD::check_built(int64_t size) const {
     if (options_.momentum > 0.0) require_state(velocity_, size);
 }
 
-void SGD::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t) {
-    sgd_update(params, grads, velocity_,
+void SGD::apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t, VariableSpan range) {
+    Tensor p = part(params, range), velocity = part(velocity_, range);
+    sgd_update(p, part(grads, range), velocity,
                {.learning_rate = static_cast<float>(learning_rate),
                 .momentum = static_cast<float>(options_.momentum),
                 .nesterov = options_.nesterov});

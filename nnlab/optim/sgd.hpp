@@ -26,7 +26,7 @@ public:
 protected:
     nlohmann::json hyperparameters() const override;
     void check_built(int64_t size) const override;
-    void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t) override;
+    void apply(Tensor& params, const Tensor& grads, double learning_rate, int64_t t, VariableSpan range) override;
 
 private:
     SGDOptions options_;

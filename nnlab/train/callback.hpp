@@ -25,6 +25,9 @@ struct ResumePoint {
 struct TrainPlan {
     int epochs = 0;
     int64_t steps_per_epoch = 0;
+    // The steps of the whole run: epochs × steps_per_epoch, or fewer when FitOptions::max_steps ends it earlier
+    // (a fractional epoch count). Schedules that span the run use it.
+    int64_t total_steps = 0;
 };
 
 class Callback {

@@ -135,7 +135,7 @@ public:
     std::unique_ptr<Callback> make_callback() const override {
         return std::make_unique<SetStepSchedule>([s = schedule_](const TrainPlan& plan) {
             OneCycle schedule = s;
-            schedule.total_steps = static_cast<int64_t>(plan.epochs) * plan.steps_per_epoch;
+            schedule.total_steps = plan.total_steps;
             try {
                 schedule(0);  // checks that both phases have steps
             } catch (const KeyError& error) {
@@ -173,7 +173,7 @@ public:
     std::unique_ptr<Callback> make_callback() const override {
         return std::make_unique<SetStepSchedule>([s = schedule_](const TrainPlan& plan) {
             PiecewiseLinear schedule = s;
-            schedule.total_steps = std::max<int64_t>(static_cast<int64_t>(plan.epochs) * plan.steps_per_epoch, 1);
+            schedule.total_steps = std::max<int64_t>(plan.total_steps, 1);
             return StepSchedule(schedule);
         });
     }

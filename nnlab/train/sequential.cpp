@@ -148,11 +148,17 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
     build(options.seed);
     MetricTracker(options.metrics).check_classes(output_shape().rank() == 2 ? output_shape()[1] : 0);
     optimizer->build(std::max<int64_t>(trainable_size_, Arena::floats_per_line));
-    // Each trainable parameter is one variable for clipnorm (Keras clips each variable's gradient on its own).
-    std::vector<VariableSpan> spans;
-    for (const Param* p : params())
-        if (p->trainable) spans.push_back({p->grad.data() - gradients_.data(), p->grad.numel()});
-    optimizer->set_variable_spans(std::move(spans));
+    // Each trainable parameter is one variable for clipnorm (Keras clips each variable's gradient on its own), named
+    // as the model file names it for the optimizer's parameter groups; in arena order.
+    std::vector<NamedVariable> variables;
+    for (const auto& layer : layers_)
+        for (const Param* p : layer->params())
+            if (p->trainable)
+                variables.push_back(
+                    {layer->name() + "/" + p->name, p->grad.data() - gradients_.data(), p->grad.numel()});
+    std::sort(variables.begin(), variables.end(),
+              [](const NamedVariable& a, const NamedVariable& b) { return a.offset < b.offset; });
+    optimizer->set_variables(variables, std::max<int64_t>(trainable_size_, Arena::floats_per_line));
     metrics_ = std::move(options.metrics);
     optimizer_ = std::move(optimizer);
     loss_ = std::move(loss);
@@ -160,6 +166,33 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
     precision_ =
         options.precision == Precision::bfloat16 && !bfloat16_supported() ? Precision::float32 : options.precision;
     for (const auto& layer : layers_) layer->set_precision(precision_);
+}
+
+int64_t Sequential::adapt_samples() const {
+    int64_t samples = 0;
+    for (const auto& layer : layers_) samples = std::max(samples, layer->adapt_samples());
+    return samples;
+}
+
+void Sequential::adapt(const Tensor& x) {
+    if (!built_) throw Error("model " + name_ + ": adapt() needs a built model; call build() or compile() first");
+    if (x.shape().rank() < 1 || x.shape().without_batch() != input_shape_.without_batch() || x.rows() < 1) {
+        throw Error("model " + name_ + ": adapt() expected inputs " + input_shape_.to_string() + ", found " +
+                    x.shape().to_string());
+    }
+    size_t last = layers_.size();
+    for (size_t i = 0; i < layers_.size(); ++i)
+        if (layers_[i]->adapt_samples() > 0) last = i;
+    if (last == layers_.size()) return;
+    Tensor seen = x.view();
+    for (size_t i = 0; i <= last; ++i) {
+        Layer& layer = *layers_[i];
+        if (layer.adapt_samples() > 0) layer.adapt(seen.first_rows(std::min(seen.rows(), layer.adapt_samples())));
+        if (i == last) break;
+        Tensor next(output_shapes_[i].with_batch(seen.rows()));
+        layer.forward(seen, next, Mode::inference);
+        seen = std::move(next);
+    }
 }
 
 Optimizer& Sequential::optimizer() {

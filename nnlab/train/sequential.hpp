@@ -60,6 +60,10 @@ struct CompileOptions {
 struct FitOptions {
     int64_t batch_size = 32;  // Keras default
     int epochs = 1;
+    // When > 0, training ends after this many steps in all (PyTorch Lightning's max_steps), within the last epoch if
+    // earlier: that epoch then ends there (validation, callbacks) and is the last. A fractional epoch count (airbench's
+    // 9.9) is epochs = ceil(9.9) with max_steps = ceil(9.9 × steps per epoch); see steps_per_epoch().
+    int64_t max_steps = 0;
     // The epoch to start at (Keras: initial_epoch), counted from 0: the epochs before it are taken as done (their
     // shuffles replayed, so epoch e sees the batches it would have seen), the history starts there.
     int initial_epoch = 0;
@@ -126,6 +130,8 @@ public:
 
     // Trains; returns the history of this fit (Keras: the History callback fit() returns), also kept as history().
     const History& fit(const Dataset& train, const FitOptions& options);
+    // The steps one epoch of fit(train, options) takes: the batches of the training part after validation_split.
+    static int64_t steps_per_epoch(const Dataset& train, const FitOptions& options);
     // Loss and metrics; an augmenter given here only standardises (no random transforms). With `confusion`, each
     // prediction is also counted there (the same pass, so the matrix agrees with the accuracy).
     // With `data_parallel`, every rank evaluates its share of each batch and the results are summed: each rank
@@ -153,6 +159,13 @@ public:
     const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
     // Each layer's output shape, batch None, in the order of layers().
     const std::vector<Shape>& layer_output_shapes() const { return output_shapes_; }
+    // Keras's layer.adapt() for every layer that adapts to data before training (Layer::adapt_samples() > 0, such
+    // as PatchWhitening): x holds sample inputs of the model (n, …); each such layer gets them as it sees them, the
+    // layers before it applied in inference mode. Call after build() or compile() and before fit(). Throws
+    // nnlab::Error when x is not the model's input shape.
+    void adapt(const Tensor& x);
+    // The most sample inputs any layer wants to adapt to; 0 when no layer adapts.
+    int64_t adapt_samples() const;
     std::vector<Param*> params() const;
     int64_t count_params() const;
     bool is_built() const { return built_; }

@@ -64,6 +64,9 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
         throw KeyError("validation_split", "validation_split: expected a fraction in [0, 1), found " +
                                                std::to_string(options.validation_split));
     }
+    if (options.max_steps < 0)
+        throw KeyError("max_steps",
+                       "max_steps: expected 0 (no limit) or more, found " + std::to_string(options.max_steps));
     // Keras takes the validation split from the end of the data, before any shuffling.
     Dataset split_train, split_validation;
     const Dataset* train = &dataset;
@@ -129,7 +132,9 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
     for (Callback* c : options.callbacks)
         if (data_parallel_ == nullptr || data_parallel_->rank() == 0 || !c->reports_only()) callbacks.push_back(c);
     for (Callback* c : options.callbacks) c->set_model(this);
-    for (Callback* c : callbacks) c->on_train_begin({options.epochs, steps});
+    const int64_t all_steps = static_cast<int64_t>(options.epochs) * steps;
+    const int64_t total_steps = options.max_steps > 0 ? std::min(options.max_steps, all_steps) : all_steps;
+    for (Callback* c : callbacks) c->on_train_begin({options.epochs, steps, total_steps});
     // Set by resume_from() before fit(), or by a callback's on_train_begin (BackupAndRestore).
     std::optional<TrainingState> resume = std::move(pending_resume_);
     pending_resume_.reset();
@@ -166,7 +171,8 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
     MetricTracker step_metrics(metrics_);  // a data-parallel step's counts on this rank, before the sum
     bool weights_shared = data_parallel_ == nullptr;
     Logs logs;
-    for (int epoch = start.epoch; epoch < options.epochs && !stop_training; ++epoch) {
+    for (int epoch = start.epoch; epoch < options.epochs && !stop_training && epoch * steps < total_steps; ++epoch) {
+        optimizer_->set_epoch(epoch);
         for (Callback* c : callbacks) c->on_epoch_begin(epoch);
         const int64_t first_step = epoch == start.epoch ? start.step : 0;
         loader.start_epoch(epoch, first_step);
@@ -223,6 +229,7 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
                             ErrorKind::failure);
             }
             resume_point({epoch, step + 1}, false, interrupted);
+            if (epoch * steps + step + 1 >= total_steps) break;  // max_steps: the run ends within this epoch
         }
         if (data_parallel_ != nullptr && weights_.size() > trainable_size_) {
             // Batch norm's moving statistics, each rank's own so far: rank 0's from here on (DDP's buffers).
@@ -249,6 +256,15 @@ const History& Sequential::fit(const Dataset& dataset, const FitOptions& options
     trained_seconds_ = progress.elapsed_before +
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - progress.started).count();
     return history_;
+}
+
+int64_t Sequential::steps_per_epoch(const Dataset& train, const FitOptions& options) {
+    if (options.batch_size < 1) throw KeyError("batch_size", "batch_size: expected a positive integer");
+    const auto held_out = options.validation_data == nullptr && options.validation_split > 0.0
+                              ? static_cast<int64_t>(static_cast<double>(train.size()) * options.validation_split)
+                              : 0;
+    const int64_t rows = train.size() - held_out;
+    return rows / options.batch_size + (rows % options.batch_size != 0 ? 1 : 0);
 }
 
 Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const Augmenter* augmenter,

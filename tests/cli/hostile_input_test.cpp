@@ -111,7 +111,8 @@ TEST(HostileInput, ArithmeticThatOverflowsOrRecurses) {
              {"reshape_range", fashion("  { type = \"Reshape\", target_shape = [4611686018427387904, 4, -1] },\n"),
               "reshape_range.toml:9: model.layers[0].target_shape: expected a list of sizes from 1 to 2147483647"},
              {"epochs", fashion(flatten_dense, "epochs = 4294967297\n"),
-              "epochs.toml:14: train.epochs: expected an integer from 1 to 1000000000, found 4294967297"},
+              "epochs.toml:14: train.epochs: expected a number of epochs > 0 (a fraction ends the last one early), at "
+              "most 1,000,000,000, found 4294967297"},
              {"deep_key", dotted + " = 1\n", "deep_key.toml:1: a key nests more than 64 tables deep"},
              {"deep_headers", nested_headers, "deep_headers.toml:65: a key nests more than 64 tables deep"},
              {"deep_array", "a = " + std::string(100000, '[') + std::string(100000, ']') + "\n",
@@ -236,7 +237,7 @@ TEST(HostileInput, MessagesNameTheirPlace) {
               "missing_folder.toml:2: data.dataset: unknown dataset './no_such_folder'"},
              {"typo", fashion(flatten_dense, "batch = 3\n"),
               "typo.toml:14: train.batch: unknown key; expected one of loss, batch_size, epochs, verbose, shuffle, "
-              "metrics, precision, state_every_steps, state_every_minutes (did you mean 'batch_size'?)"},
+              "metrics, precision, state_every_steps, state_every_minutes, tta_level (did you mean 'batch_size'?)"},
          }) {
         expect_refused(c);
     }

@@ -105,7 +105,7 @@ TEST(Experiment, BadAugmentKeys) {
     EXPECT_THAT(error_for(augment_header + "fill_mode = \"mirror\"\n"), HasSubstr("augment.fill_mode"));
     EXPECT_THAT(error_for(augment_header + "rotation_range = -5\n"), HasSubstr("augment.rotation_range"));
     EXPECT_THAT(error_for(augment_header + "zoom_range = [1.2, 0.8]\n"), HasSubstr("augment.zoom_range"));
-    EXPECT_THAT(error_for(augment_header + "horizontal_flip = \"yes\"\n"), HasSubstr("true or false"));
+    EXPECT_THAT(error_for(augment_header + "horizontal_flip = \"yes\"\n"), HasSubstr("true, false or \"alternating\""));
 }
 
 TEST(Experiment, ValidationSplit) {
@@ -301,7 +301,7 @@ TEST(Experiment, BadCallbacksNameTheFileLineAndKey) {
     const std::string head = std::string(valid_model) + "[[callbacks]]\n";  // valid_model is 7 lines: this is 8
     std::string message = error_for(head + "type = \"early_stop\"\n");
     EXPECT_THAT(message, HasSubstr("bad.toml:9: callbacks[0].type: unknown callback 'early_stop'"));
-    EXPECT_THAT(message, HasSubstr("early_stopping, model_checkpoint"));
+    EXPECT_THAT(message, HasSubstr("early_stopping, lookahead_ema, model_checkpoint"));
     EXPECT_THAT(error_for(head + "type = \"early_stopping\"\npatience = -1\n"),
                 HasSubstr("bad.toml:10: callbacks[0].patience: expected an integer >= 0, found -1"));
     EXPECT_THAT(error_for(head + "type = \"early_stopping\"\npatiance = 3\n"),
@@ -358,7 +358,7 @@ warmup_steps = 10
     auto cosine_callbacks = make_experiment_callbacks(cosine, {});
     ASSERT_EQ(cosine_callbacks.size(), 1u);
     cosine_callbacks[0]->set_model(model.get());
-    cosine_callbacks[0]->on_train_begin({1, 10});
+    cosine_callbacks[0]->on_train_begin({1, 10, 10});
     EXPECT_DOUBLE_EQ(model->optimizer().learning_rate(), 0.0);  // step 0 of the warm-up
     const Experiment again = load_experiment(dir.write("again.toml", cosine.to_toml()));
     EXPECT_EQ((*again.schedule)["warmup_target"], 0.1);
@@ -387,7 +387,7 @@ div_factor = 10
     auto callbacks = make_experiment_callbacks(cycle, {});
     ASSERT_EQ(callbacks.size(), 1u);
     callbacks[0]->set_model(cycled.get());
-    callbacks[0]->on_train_begin({4, 25});
+    callbacks[0]->on_train_begin({4, 25, 100});
     const OneCycle expected{.max_lr = 0.05, .total_steps = 100, .pct_start = 0.25, .div_factor = 10};
     EXPECT_DOUBLE_EQ(cycled->optimizer().learning_rate(), expected(0));
     EXPECT_DOUBLE_EQ(cycled->optimizer().learning_rate(), 0.005);
@@ -395,7 +395,7 @@ div_factor = 10
     auto short_run = build_model(cycle, Shape{32, 32, 3});
     callbacks[0]->set_model(short_run.get());
     try {
-        callbacks[0]->on_train_begin({1, 2});
+        callbacks[0]->on_train_begin({1, 2, 2});
         FAIL() << "expected nnlab::Error";
     } catch (const Error& error) {
         EXPECT_THAT(error.what(), HasSubstr("schedule one_cycle: total_steps: 2 steps"));
@@ -519,6 +519,32 @@ restore_best_weights = true
     EXPECT_THAT(config.str(), HasSubstr("type = \"csv_logger\""));
     EXPECT_THAT(config.str(), HasSubstr("clipnorm = 1.0"));
     EXPECT_THAT(config.str(), HasSubstr("label_smoothing = 0.1"));
+}
+
+}  // namespace
+}  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+TEST(Experiment, TheCifar10RecipeLoadsWithEveryPieceInPlace) {
+    const Experiment e = load_experiment(std::string(NNLAB_SOURCE_DIR) + "/examples/cifar10_94.toml");
+    EXPECT_EQ(e.epochs, 9.9);
+    EXPECT_EQ(e.whole_epochs(), 10);
+    EXPECT_EQ(e.tta_level, 2);
+    EXPECT_EQ(e.optimizer["param_groups"].size(), 2u);
+    ASSERT_TRUE(e.augment);
+    EXPECT_TRUE(e.augment->alternating_flip);
+    std::unique_ptr<Sequential> model = build_model(e, Shape{32, 32, 3});
+    // airbench94's net: 1,971,352 trainable weights (PyTorch's count) and the whitening kernel and the moving
+    // statistics beside them.
+    int64_t trainable = 0;
+    for (const Param* p : model->params()) trainable += p->trainable ? p->shape.numel() : 0;
+    EXPECT_EQ(trainable, 1'971'352);
+    EXPECT_EQ(model->count_params(), 1'973'944);
+    EXPECT_EQ(model->adapt_samples(), 5000);
+    // The resolved config reads back as the same experiment (the fraction of an epoch included).
+    EXPECT_THAT(e.to_toml(), HasSubstr("epochs = 9.9"));
 }
 
 }  // namespace

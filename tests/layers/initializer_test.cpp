@@ -140,3 +140,78 @@ TEST(Initializer, BadConfigsNameTheKey) {
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+TEST(Initializer, VarianceScalingTakesKerasArguments) {
+    // PyTorch's default for convolutions and Linear: U(±1/sqrt(fan_in)) is scale 1/3, fan_in, uniform.
+    Initializer torch_default("variance_scaling");
+    torch_default.scale = 1.0 / 3.0;
+    torch_default.distribution = "uniform";
+    const Moments m = draw(torch_default, Shape{3, 3, 16, 32});
+    EXPECT_LE(m.max_abs, 1.0 / std::sqrt(144.0));
+    EXPECT_NEAR(m.stddev, 1.0 / std::sqrt(3.0 * 144.0), 0.002);
+    Initializer fan_out("variance_scaling");
+    fan_out.mode = "fan_out";
+    fan_out.distribution = "untruncated_normal";
+    EXPECT_NEAR(draw(fan_out, Shape{200, 100}).stddev, 0.1, 0.002);
+    Initializer avg("variance_scaling");
+    avg.mode = "fan_avg";
+    avg.scale = 2.0;
+    EXPECT_NEAR(draw(avg, Shape{300, 100}).stddev, std::sqrt(2.0 / 200.0), 0.003);
+    // The table form reads and writes every argument; unknown values are errors naming the key.
+    const config::Description table{
+        {"type", "variance_scaling"}, {"scale", 0.5}, {"mode", "fan_avg"}, {"distribution", "uniform"}};
+    EXPECT_EQ(initializer_to_json(initializer_from(config::Reader(table, "kernel_initializer"))), table);
+    for (const auto& [key, value] : {std::pair{"mode", "fan_sideways"}, {"distribution", "cauchy"}}) {
+        config::Description bad = table;
+        bad[key] = value;
+        try {
+            initializer_from(config::Reader(bad, "kernel_initializer"));
+            FAIL() << key;
+        } catch (const KeyError& error) {
+            EXPECT_EQ(error.key(), std::string("kernel_initializer.") + key);
+        }
+    }
+}
+
+TEST(Initializer, DiracPassesTheFirstChannelsThroughAndDrawsTheRest) {
+    // Kernel (3, 3, 2, 4): filters 0 and 1 copy input channels 0 and 1 at the centre tap; filters 2 and 3 are drawn.
+    Initializer dirac("dirac");
+    dirac.scale = 1.0 / 3.0;
+    dirac.distribution = "uniform";
+    Tensor kernel(Shape{3, 3, 2, 4});
+    Rng rng(5);
+    initialize(dirac, kernel.shape(), kernel, rng);
+    const double limit = 1.0 / std::sqrt(18.0);
+    int drawn_nonzero = 0;
+    for (int64_t tap = 0; tap < 9; ++tap) {
+        for (int64_t c = 0; c < 2; ++c) {
+            for (int64_t f = 0; f < 4; ++f) {
+                const float v = kernel[(tap * 2 + c) * 4 + f];
+                if (f < 2) {
+                    EXPECT_EQ(v, tap == 4 && c == f ? 1.0f : 0.0f) << tap << " " << c << " " << f;
+                } else {
+                    EXPECT_LE(std::abs(v), limit);
+                    drawn_nonzero += v != 0.0f;
+                }
+            }
+        }
+    }
+    EXPECT_EQ(drawn_nonzero, 36);
+    // More inputs than filters: every filter is an identity (PyTorch's dirac_ on weight[:in] covers them all).
+    Tensor narrow(Shape{1, 1, 3, 2});
+    initialize(Initializer("dirac"), narrow.shape(), narrow, rng);
+    EXPECT_EQ(std::vector<float>(narrow.values().begin(), narrow.values().end()),
+              (std::vector<float>{1, 0, 0, 1, 0, 0}));
+    // Even kernels take the centre PyTorch takes: index k / 2.
+    Tensor even(Shape{2, 2, 1, 1});
+    initialize(Initializer("dirac"), even.shape(), even, rng);
+    EXPECT_EQ(std::vector<float>(even.values().begin(), even.values().end()), (std::vector<float>{0, 0, 0, 1}));
+    Tensor vector(Shape{4});
+    EXPECT_THROW(initialize(Initializer("dirac"), vector.shape(), vector, rng), KeyError);
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -226,18 +226,18 @@ TEST(MakeOptimizer, UnknownKeyNamesItAndTheOptimizersKeys) {
     EXPECT_EQ(e.key, "momentum");
     EXPECT_EQ(e.message,
               "momentum: unknown key for optimizer adam; expected one of type, learning_rate, beta_1, beta_2, epsilon, "
-              "amsgrad, clipnorm, clipvalue, global_clipnorm, weight_decay");
+              "amsgrad, clipnorm, clipvalue, global_clipnorm, weight_decay, param_groups");
     e = key_error({{"type", "sgd"}, {"beta_1", 0.9}});
     EXPECT_EQ(e.key, "beta_1");
     EXPECT_EQ(
         e.message,
         "beta_1: unknown key for optimizer sgd; expected one of type, learning_rate, momentum, nesterov, clipnorm, "
-        "clipvalue, global_clipnorm, weight_decay");
+        "clipvalue, global_clipnorm, weight_decay, param_groups");
     e = key_error({{"type", "rmsprop"}, {"amsgrad", true}});
     EXPECT_EQ(
         e.message,
         "amsgrad: unknown key for optimizer rmsprop; expected one of type, learning_rate, rho, momentum, epsilon, "
-        "centered, clipnorm, clipvalue, global_clipnorm, weight_decay");
+        "centered, clipnorm, clipvalue, global_clipnorm, weight_decay, param_groups");
     e = key_error({{"type", "sgd"}, {"weight_decay", -0.01}});
     EXPECT_EQ(e.key, "weight_decay");
 }

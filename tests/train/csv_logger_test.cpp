@@ -35,7 +35,7 @@ Logs logs_of(std::initializer_list<std::pair<std::string, double>> entries) {
 void run(CSVLogger& logger, Sequential& model, const std::vector<Logs>& epochs, const std::filesystem::path& file,
          std::vector<std::string>* after_each = nullptr) {
     logger.set_model(&model);
-    logger.on_train_begin({static_cast<int>(epochs.size()), 1});
+    logger.on_train_begin({static_cast<int>(epochs.size()), 1, static_cast<int64_t>(epochs.size())});
     for (size_t e = 0; e < epochs.size(); ++e) {
         logger.on_epoch_begin(static_cast<int>(e));
         logger.on_epoch_end(static_cast<int>(e), epochs[e]);

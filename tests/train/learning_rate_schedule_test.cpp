@@ -79,14 +79,14 @@ TEST(LearningRateSchedule, CallbacksSetTheRateAsTheScheduleSays) {
     // one_cycle over the plan's epochs × steps, set on the optimizer when training begins.
     auto cycle = schedule({{"type", "one_cycle"}, {"max_lr", 0.4}})->make_callback();
     cycle->set_model(model.get());
-    cycle->on_train_begin({3, 100});
+    cycle->on_train_begin({3, 100, 300});
     const OneCycle expected{.max_lr = 0.4, .total_steps = 300};
     EXPECT_DOUBLE_EQ(model->optimizer().learning_rate(), expected(0));
     // piecewise_linear in multiples of the optimizer's rate (0.5 here), over the plan's 3 × 100 steps.
     auto shape = schedule({{"type", "piecewise_linear"}, {"boundaries", {0.0, 1.0}}, {"factors", {0.2, 1.0}}}, 0.5)
                      ->make_callback();
     shape->set_model(model.get());
-    shape->on_train_begin({3, 100});
+    shape->on_train_begin({3, 100, 300});
     EXPECT_DOUBLE_EQ(model->optimizer().learning_rate(), 0.1);
     model->optimizer().set_iterations(150);
     EXPECT_DOUBLE_EQ(model->optimizer().learning_rate(), 0.5 * 0.6);

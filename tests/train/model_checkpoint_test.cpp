@@ -91,7 +91,7 @@ TEST(ModelCheckpoint, SaveFreqCountsBatchesAcrossEpochs) {
     auto model = tiny_model();
     ModelCheckpoint checkpoint((dir / "e{epoch}-b{batch}.safetensors").string(), {.save_freq = 3});
     checkpoint.set_model(model.get());
-    checkpoint.on_train_begin({2, 4});
+    checkpoint.on_train_begin({2, 4, 8});
     Logs logs;
     logs.set("loss", 0.5);
     for (int epoch = 0; epoch < 2; ++epoch) {

@@ -71,7 +71,7 @@ TEST(ReduceLROnPlateau, AnEpochScheduleOverwritesTheReductionAtTheNextEpoch) {
     ReduceLROnPlateau plateau({.factor = 0.5, .patience = 0});
     scheduler.set_model(model.get());
     plateau.set_model(model.get());
-    plateau.on_train_begin({3, 1});
+    plateau.on_train_begin({3, 1, 3});
     Logs logs;
     logs.set("val_loss", 1.0);
     scheduler.on_epoch_begin(0);

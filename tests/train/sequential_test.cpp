@@ -313,3 +313,48 @@ TEST(Sequential, ValidationSplitMustBeAFractionNotNan) {
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// Records what fit() tells its callbacks.
+struct PlanRecorder : Callback {
+    TrainPlan plan;
+    std::vector<int64_t> steps_per_epoch_seen;
+    int64_t steps = 0;
+    void on_train_begin(const TrainPlan& p) override { plan = p; }
+    void on_epoch_begin(int) override { steps = 0; }
+    void on_batch_end(int64_t, const Logs&) override { ++steps; }
+    void on_epoch_end(int, const Logs&) override { steps_per_epoch_seen.push_back(steps); }
+};
+
+TEST(Sequential, MaxStepsEndsTheRunWithinItsLastEpoch) {
+    // 10 images at batch 4: 3 steps an epoch. A fractional 2.5 epochs is 3 epochs with ceil(2.5 · 3) = 8 steps.
+    const Dataset data = synthetic_images(10, 3, Shape{2, 2, 1}, 4);
+    Sequential model;
+    model.add(Input{{2, 2, 1}});
+    model.add(Flatten());
+    model.add(Dense(3, "softmax"));
+    model.compile(SGD(0.1), CategoricalCrossentropy());
+    FitOptions options{.batch_size = 4, .epochs = 3, .max_steps = 8};
+    EXPECT_EQ(Sequential::steps_per_epoch(data, options), 3);
+    PlanRecorder recorder;
+    options.callbacks = {&recorder};
+    const History& history = model.fit(data, options);
+    EXPECT_EQ(history.size(), 3);
+    EXPECT_EQ(recorder.plan.total_steps, 8);
+    EXPECT_EQ(recorder.plan.steps_per_epoch, 3);
+    EXPECT_EQ(recorder.steps_per_epoch_seen, (std::vector<int64_t>{3, 3, 2}));
+    EXPECT_EQ(model.optimizer().iterations(), 8);
+    // A limit beyond the epochs changes nothing; the validation split leaves 8 images: 2 steps.
+    FitOptions split{.batch_size = 4, .epochs = 1, .max_steps = 100, .validation_split = 0.2};
+    EXPECT_EQ(Sequential::steps_per_epoch(data, split), 2);
+    PlanRecorder whole;
+    split.callbacks = {&whole};
+    model.fit(data, split);
+    EXPECT_EQ(whole.plan.total_steps, 2);
+    EXPECT_THROW(model.fit(data, {.batch_size = 4, .max_steps = -1}), KeyError);
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -51,7 +51,7 @@ TEST(TerminateOnNaN, FiniteLossesNeverStop) {
     auto model = nnlab::testing::tiny_model();
     TerminateOnNaN terminate;
     terminate.set_model(model.get());
-    terminate.on_train_begin({1, 3});
+    terminate.on_train_begin({1, 3, 3});
     terminate.on_epoch_begin(0);
     Logs logs;
     for (double loss : {1e30, -5.0, 0.0}) {

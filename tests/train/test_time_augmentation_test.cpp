@@ -143,3 +143,65 @@ TEST(TestTimeAugmentation, NamesBothShapesWhenTheImagesDoNotFit) {
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// The dataset with every image moved by (rows, cols) on the uint8 pixels, reflecting at the border as numpy's
+// pad(mode="reflect") would: out[r, c] = in[reflect(r + rows), reflect(c + cols)].
+Dataset shifted(const Dataset& data, int64_t rows, int64_t cols) {
+    Dataset out = data;
+    const int64_t height = data.image_shape[0], width = data.image_shape[1], channels = data.image_shape[2];
+    auto reflect = [](int64_t i, int64_t n) { return i < 0 ? -i : i >= n ? 2 * n - 2 - i : i; };
+    for (int64_t i = 0; i < data.size(); ++i)
+        for (int64_t h = 0; h < height; ++h)
+            for (int64_t w = 0; w < width; ++w)
+                for (int64_t c = 0; c < channels; ++c)
+                    out.images[static_cast<size_t>(((i * height + h) * width + w) * channels + c)] =
+                        data.images[static_cast<size_t>(
+                            ((i * height + reflect(h + rows, height)) * width + reflect(w + cols, width)) * channels +
+                            c)];
+    return out;
+}
+
+TEST(ShiftReflect, MovesThePictureAndReflectsWithoutRepeatingTheEdge) {
+    // One 3×3 single-channel image 0..8.
+    Tensor x(Shape{1, 3, 3, 1});
+    std::iota(x.data(), x.data() + x.numel(), 0.0f);
+    Tensor y;
+    shift_reflect(x, y, 1, 1);  // up-left: y[r, c] = x[r + 1, c + 1], row/column 3 reflects to 1
+    EXPECT_THAT(values_of(y), ElementsAre(4, 5, 4, 7, 8, 7, 4, 5, 4));
+    shift_reflect(x, y, -1, -1);  // down-right: y[0, 0] = x[1, 1]
+    EXPECT_THAT(values_of(y), ElementsAre(4, 3, 4, 1, 0, 1, 4, 3, 4));
+    EXPECT_THAT(error_message([&] { shift_reflect(x, y, 3, 0); }), HasSubstr("does not fit"));
+    EXPECT_THAT(error_message([&] { shift_reflect(x, x, 1, 1); }), HasSubstr("must not be the input"));
+}
+
+TEST(TestTimeAugmentation, LevelTwoAddsTheOnePixelTranslationsWeightedAQuarterEach) {
+    const Dataset data = synthetic_images(13, 3, image_shape, 7);
+    auto model = classifier(2);
+    // m(d) = (p(d) + p(mirror d)) / 2; level 2 = m(x)/2 + m(x moved up-left)/4 + m(x moved down-right)/4.
+    auto mirror_mean = [&](const Dataset& d) {
+        const Tensor a = model->predict(d, 4), b = model->predict(mirrored(d), 4);
+        std::vector<double> out(static_cast<size_t>(a.numel()));
+        for (int64_t i = 0; i < a.numel(); ++i) out[static_cast<size_t>(i)] = (double(a[i]) + b[i]) / 2.0;
+        return out;
+    };
+    const std::vector<double> centre = mirror_mean(data), up_left = mirror_mean(shifted(data, 1, 1)),
+                              down_right = mirror_mean(shifted(data, -1, -1));
+    const Tensor tta = predict_probabilities(*model, data, {.batch_size = 4, .tta_level = 2});
+    const Tensor level_1 = predict_probabilities(*model, data, {.batch_size = 4, .tta_level = 1});
+    double changed = 0.0;
+    for (int64_t i = 0; i < tta.numel(); ++i) {
+        const size_t j = static_cast<size_t>(i);
+        EXPECT_NEAR(tta[i], 0.5 * centre[j] + 0.25 * up_left[j] + 0.25 * down_right[j], 1e-6) << i;
+        EXPECT_NEAR(level_1[i], centre[j], 1e-6) << i;
+        changed += std::abs(tta[i] - level_1[i]);
+    }
+    EXPECT_GT(changed, 1e-3) << "the translations made no difference; the test would not see them missing";
+    EXPECT_THROW(predict_probabilities(*model, data, {.tta_level = 3}), Error);
+    EXPECT_EQ(tta_suffix(2), ", horizontal-flip and translate TTA");
+}
+
+}  // namespace
+}  // namespace nnlab

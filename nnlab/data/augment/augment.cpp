@@ -117,7 +117,7 @@ int64_t reflect_index(int64_t i, int64_t n) {
 bool AugmentConfig::any_random_transform() const {
     return rotation_range != 0.0 || width_shift_range != 0.0 || height_shift_range != 0.0 || shear_range != 0.0 ||
            zoom_low != 1.0 || zoom_high != 1.0 || channel_shift_range != 0.0 || brightness_range.has_value() ||
-           horizontal_flip || vertical_flip || random_crop_padding > 0 || cutout_size > 0;
+           horizontal_flip || alternating_flip || vertical_flip || random_crop_padding > 0 || cutout_size > 0;
 }
 
 Augmenter::Augmenter(AugmentConfig config, Shape image_shape)
@@ -240,6 +240,19 @@ void Augmenter::apply(const uint8_t* image, float* out, const AugmentParams& p, 
 void Augmenter::augment(const uint8_t* image, float* out, Rng& rng, Whitening whitening) const {
     check_fitted();
     apply(image, out, draw(rng), whitening);
+}
+
+void Augmenter::augment(const uint8_t* image, float* out, Rng& rng, Whitening whitening, const ImageInRun& at) const {
+    check_fitted();
+    AugmentParams params = draw(rng);
+    if (config_.alternating_flip) params.flip_horizontal = alternating_flip(at);
+    apply(image, out, params, whitening);
+}
+
+bool Augmenter::alternating_flip(const ImageInRun& at) {
+    // The image's own stream, apart from the per-epoch draws: the coin does not depend on the epoch or the batch.
+    Rng coin(at.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(at.example + 1), "alternating_flip");
+    return (coin.uniform() < 0.5) != (at.epoch % 2 == 1);
 }
 
 void Augmenter::random_crop(float* x, int64_t row, int64_t col) const {

@@ -32,7 +32,11 @@ struct AugmentConfig {
     double channel_shift_range = 0.0;                           // on the 0–255 pixel scale
     std::optional<std::pair<double, double>> brightness_range;  // factor uniform in [low, high]
     bool horizontal_flip = false;                               // p = 0.5
-    bool vertical_flip = false;                                 // p = 0.5
+    // airbench's alternating flip (config: horizontal_flip = "alternating"): each image is mirrored or not at random
+    // once for the whole run, and every odd epoch mirrors the whole set, so an image is seen both ways in turn
+    // rather than by chance. Needs the image's index and the epoch (ImageInRun); replaces horizontal_flip's draw.
+    bool alternating_flip = false;
+    bool vertical_flip = false;  // p = 0.5
     FillMode fill_mode = FillMode::nearest;
     double cval = 0.0;  // constant fill, on the 0–255 pixel scale
     // Standardisation; the featurewise ones and ZCA need fit() on the training images. As in Keras,
@@ -51,6 +55,13 @@ struct AugmentConfig {
 
     bool any_random_transform() const;
     bool needs_fit() const { return featurewise_center || featurewise_std_normalization || zca_whitening; }
+};
+
+// Which image of the training set is being augmented, in which epoch of the run (for alternating_flip).
+struct ImageInRun {
+    uint64_t seed = 0;    // the run's
+    int64_t example = 0;  // the image's index in the training set
+    int epoch = 0;
 };
 
 // One draw of the random parameters, named as Keras's get_random_transform names them, plus the CIFAR recipes.
@@ -95,6 +106,10 @@ public:
     // One training image: random transform drawn from rng, then standardisation; writes H·W·C floats
     // on the seed's scale (pixel / 255) into out. Equals apply(image, out, draw(rng)).
     void augment(const uint8_t* image, float* out, Rng& rng, Whitening whitening = Whitening::per_image) const;
+    // The same for one image of a run: alternating_flip decides its mirroring from `at`.
+    void augment(const uint8_t* image, float* out, Rng& rng, Whitening whitening, const ImageInRun& at) const;
+    // Whether alternating_flip mirrors this image in this epoch: a fixed coin per image, turned over on odd epochs.
+    static bool alternating_flip(const ImageInRun& at);
     // No random transform, only the standardisation (for validation and test images).
     void standardize(const uint8_t* image, float* out, Whitening whitening = Whitening::per_image) const;
     // What fit() learnt (empty when the standardisation needs no fit, or before fit), and the way back: restore()

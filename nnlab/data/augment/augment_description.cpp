@@ -75,7 +75,14 @@ AugmentConfig augment_config_from(const Reader& d) {
     if (c.zoom_low <= 0.0) d.fail("zoom_range", "the smallest zoom must be above 0 (a zoom_range below 1)");
     c.channel_shift_range = non_negative(d, "channel_shift_range", c.channel_shift_range);
     if (d.has("brightness_range")) c.brightness_range = number_or_range(d, "brightness_range", {1.0, 1.0});
-    c.horizontal_flip = d.boolean("horizontal_flip").value_or(c.horizontal_flip);
+    if (d.holds_string("horizontal_flip")) {
+        if (*d.string("horizontal_flip") != "alternating")
+            d.wrong_type("horizontal_flip", "true, false or \"alternating\"");
+        c.horizontal_flip = false;
+        c.alternating_flip = true;
+    } else {
+        c.horizontal_flip = d.boolean("horizontal_flip").value_or(c.horizontal_flip);
+    }
     c.vertical_flip = d.boolean("vertical_flip").value_or(c.vertical_flip);
     if (const auto mode = d.string("fill_mode")) {
         if (*mode == "nearest")
@@ -117,7 +124,8 @@ config::Description augment_description(const AugmentConfig& c) {
                           {"shear_range", c.shear_range},
                           {"zoom_range", {c.zoom_low, c.zoom_high}},
                           {"channel_shift_range", c.channel_shift_range},
-                          {"horizontal_flip", c.horizontal_flip},
+                          {"horizontal_flip", c.alternating_flip ? config::Description("alternating")
+                                                                 : config::Description(c.horizontal_flip)},
                           {"vertical_flip", c.vertical_flip},
                           {"fill_mode", fill_mode_name(c.fill_mode)},
                           {"cval", c.cval},

@@ -9,6 +9,7 @@
 #include "nnlab/train/callbacks/checkpoint_path.hpp"
 #include "nnlab/train/callbacks/csv_logger.hpp"
 #include "nnlab/train/callbacks/early_stopping.hpp"
+#include "nnlab/train/callbacks/lookahead_ema.hpp"
 #include "nnlab/train/callbacks/model_checkpoint.hpp"
 #include "nnlab/train/callbacks/reduce_lr_on_plateau.hpp"
 #include "nnlab/train/callbacks/terminate_on_nan.hpp"
@@ -81,6 +82,15 @@ std::unique_ptr<Callback> early_stopping_from(const Reader& d, const CallbackCon
     return std::make_unique<EarlyStopping>(o);
 }
 
+std::unique_ptr<Callback> lookahead_ema_from(const Reader& d, const CallbackContext&) {
+    LookaheadEmaOptions o;
+    o.start_epoch = count(d, "start_epoch", o.start_epoch);
+    o.every_steps = count(d, "every_steps", o.every_steps);
+    o.decay = d.number("decay").value_or(o.decay);
+    o.decay_power = d.number("decay_power").value_or(o.decay_power);
+    return d.located([&] { return std::make_unique<LookaheadEma>(o); });
+}
+
 std::unique_ptr<Callback> model_checkpoint_from(const Reader& d, const CallbackContext& context) {
     const std::string filepath = d.require_string("filepath");
     ModelCheckpointOptions o;
@@ -146,6 +156,7 @@ void register_builtin_callbacks(CallbackRegistry& registry) {
                   {"monitor", "min_delta", "patience", "mode", "baseline", "restore_best_weights", "start_from_epoch"},
                   early_stopping_from,
                   {"EarlyStopping"}});
+    registry.add({"lookahead_ema", {"start_epoch", "every_steps", "decay", "decay_power"}, lookahead_ema_from, {}});
     registry.add({"model_checkpoint",
                   {"filepath", "monitor", "save_best_only", "mode", "save_freq"},
                   model_checkpoint_from,
