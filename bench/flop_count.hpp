@@ -17,6 +17,9 @@ inline void count_flops(const Layer& layer, FlopCount& count) {
         count.convolution += conv->geometry().flops() / double(conv->geometry().batch);
     } else if (const auto* depthwise = dynamic_cast<const DepthwiseConv2D*>(&layer)) {
         count.convolution += depthwise->geometry().flops() / double(depthwise->geometry().batch);
+    } else if (const auto* whitening = dynamic_cast<const PatchWhitening*>(&layer)) {
+        count.convolution +=
+            whitening->convolution().geometry().flops() / double(whitening->convolution().geometry().batch);
     } else if (const auto* dense = dynamic_cast<const Dense*>(&layer)) {
         const Shape& kernel = const_cast<Dense*>(dense)->kernel().shape;
         count.dense += 2.0 * double(kernel[0]) * double(kernel[1]);

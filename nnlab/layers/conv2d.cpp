@@ -70,7 +70,13 @@ void Conv2D::backward(const Tensor& dy, Tensor& dx) {
     const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / filters_, filters_}));
     Tensor no_bias;
     dz_.set(dz.reshaped(dy.shape()), precision());
-    conv2d_backward_weights(geometry_, x_, dz_, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
+    if (kernel_.trainable) {
+        conv2d_backward_weights(geometry_, x_, dz_, kernel_.grad, options_.weights.use_bias ? bias_.grad : no_bias);
+    } else if (options_.weights.use_bias && bias_.trainable) {
+        // A frozen kernel (PatchWhitening's, a layer with trainable = false) needs no gradient: only the bias's,
+        // the sum of dz over the pixels.
+        sum_rows(dz, bias_.grad, true);
+    }
     if (!dx.empty()) conv2d_backward_data(geometry_, dz_, kernel_.value, dx);
 }
 

@@ -40,6 +40,7 @@ public:
     const PatchWhiteningOptions& options() const { return options_; }
     Param& kernel() { return convolution_.kernel(); }
     Param& bias() { return convolution_.bias(); }
+    const Conv2D& convolution() const { return convolution_; }
 
 private:
     PatchWhiteningOptions options_;

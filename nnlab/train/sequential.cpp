@@ -208,11 +208,15 @@ const Loss& Sequential::loss() const {
 void Sequential::ensure_buffers(int64_t batch) {
     if (batch <= buffer_rows_) return;
     outputs_.clear();
-    output_grads_.clear();
+    int64_t largest = 1;
     for (const Shape& shape : output_shapes_) {
         outputs_.emplace_back(shape.with_batch(batch));
-        output_grads_.emplace_back(shape.with_batch(batch));
+        largest = std::max(largest, outputs_.back().numel());
     }
+    // Backward needs a layer's output gradient only until it has written its input's: two buffers, used in turn.
+    output_grads_.clear();
+    output_grads_.emplace_back(Shape{largest});
+    output_grads_.emplace_back(Shape{largest});
     loss_grad_ = Tensor(output_shape().with_batch(batch));
     buffer_rows_ = batch;
 }
@@ -257,7 +261,9 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
         // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
         // previous layer's output-gradient buffer (none for the first trainable layer, where the walk ends).
         for (size_t i = layers_.size(); i-- > first_trainable_layer_;) {
-            Tensor dx = i == first_trainable_layer_ ? Tensor() : output_grads_[i - 1].first_rows(rows);
+            Tensor dx = i == first_trainable_layer_
+                            ? Tensor()
+                            : Tensor::view_of(output_grads_[i % 2].data(), output_shapes_[i - 1].with_batch(rows));
             if (i + 1 == layers_.size() && fused_softmax_)
                 layers_[i]->backward_from_logits(grad, dx);
             else

@@ -266,7 +266,7 @@ private:
     // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.
     int64_t buffer_rows_ = 0;
     std::vector<Tensor> outputs_;
-    std::vector<Tensor> output_grads_;
+    std::vector<Tensor> output_grads_;  // two buffers of the largest output, used in turn by backward
     Tensor loss_grad_;
     History history_;
     std::optional<FitProgress> fit_progress_;

@@ -120,6 +120,15 @@ TEST(PatchWhitening, TheKernelIsFrozenAndTheBiasTrains) {
     EXPECT_THROW(PatchWhitening({.epsilon = 0.0}), KeyError);
     EXPECT_THROW(PatchWhitening({.samples = 0}), KeyError);
     EXPECT_THROW(layer.adapt(Tensor(Shape{2, 8, 8, 1})), Error);
+    // backward gives the bias its gradient (the sum of dy over the pixels) and the frozen kernel none.
+    Tensor x(Shape{2, 8, 8, 3});
+    x.fill(0.5f);
+    Tensor y(Shape{2, 6, 6, 54}), dy(Shape{2, 6, 6, 54}), dx;
+    layer.forward(x, y, Mode::training);
+    dy.fill(1.0f);
+    layer.backward(dy, dx);
+    for (float g : layer.kernel().grad.values()) EXPECT_EQ(g, 0.0f);
+    for (int64_t f = 0; f < 54; ++f) EXPECT_NEAR(layer.bias().grad[f], 72.0f * 0.5f, 1e-3);
 }
 
 TEST(PatchWhitening, GradientsMatchCentralDifferences) {

@@ -82,6 +82,7 @@ std::string check_layer_gradients(Layer& layer, const Shape& input_shape, const 
     std::string problem = compare("dx", x, dx, objective, options);
     if (!problem.empty()) return problem;
     for (Param* p : layer.params()) {
+        if (!p->trainable) continue;  // a frozen weight is given no gradient
         Tensor first = p->grad.clone();
         problem = compare(p->name, p->value, first, objective, options);
         if (!problem.empty()) return problem;
