@@ -11,7 +11,7 @@
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/core/threads.hpp"
-#include "nnlab/data/pixel_scale.hpp"
+#include "nnlab/data/loader.hpp"
 #include "nnlab/experiment/run_recorder.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/report/run_report.hpp"
@@ -64,24 +64,14 @@ std::filesystem::path timestamped_run_folder(const std::string& name) {
 
 namespace {
 
-// The first `count` images of `data` as model inputs without random transforms: standardised by the augmenter, or
-// scaled to [0, 1].
+// The first `count` images of `data` as model inputs without random transforms, built as evaluation builds them
+// (the augmenter's standardisation, or pixel / 255).
 Tensor sample_inputs(const Dataset& data, int64_t count, const Augmenter* augmenter) {
-    const int64_t n = std::min(count, data.size());
-    const int64_t size = data.image_size();
-    std::vector<int64_t> dims{n};
-    dims.insert(dims.end(), data.image_shape.dims().begin(), data.image_shape.dims().end());
-    Tensor x{Shape(dims)};
-    for (int64_t i = 0; i < n; ++i) {
-        float* out = x.data() + i * size;
-        if (augmenter != nullptr) {
-            augmenter->standardize(data.image(i), out);
-        } else {
-            const uint8_t* image = data.image(i);
-            for (int64_t j = 0; j < size; ++j) out[j] = unit_pixel_values()[image[j]];
-        }
-    }
-    return x;
+    const Dataset first = data.take(count);
+    Loader loader(first, std::max<int64_t>(first.num_classes(), 1),
+                  {.batch_size = first.size(), .shuffle = false, .augmenter = augmenter, .random_transforms = false});
+    loader.start_epoch(0);
+    return loader.next()->x.clone();
 }
 
 }  // namespace

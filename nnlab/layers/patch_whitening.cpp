@@ -1,6 +1,7 @@
 // PatchWhitening — the whitening filters from the patches of sample images.
 #include "nnlab/layers/patch_whitening.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "nnlab/core/error.hpp"
@@ -29,7 +30,13 @@ PatchWhitening::PatchWhitening(PatchWhiteningOptions options)
 
 Shape PatchWhitening::build(const Shape& input) {
     const int64_t k = options_.kernel_size;
-    if (input.rank() == 4 && input[3] > 0 && input[3] <= 4096) {
+    if (input.rank() == 4 && input[3] > 0 && input[3] <= max_patch_size) {
+        if (k * k * input[3] > max_patch_size) {
+            throw Error(error_prefix() + "expected patches of at most " + std::to_string(max_patch_size) +
+                        " values (kernel_size² × channels; the eigendecomposition is of their square), found " +
+                        std::to_string(k) + "² × " + std::to_string(input[3]) + " = " +
+                        std::to_string(k * k * input[3]));
+        }
         convolution_ = Conv2D(2 * k * k * input[3], {k, k},
                               {.padding = "valid",
                                .activation = options_.activation,
@@ -37,9 +44,9 @@ Shape PatchWhitening::build(const Shape& input) {
     }
     convolution_.set_name(name());
     const Shape output = convolution_.build(input);  // checks the rank and the image size, naming the layer
-    if (input[3] > 4096) {
-        throw Error(error_prefix() +
-                    "expected at most 4,096 input channels (the whitening is (k·k·C)² in size), found " +
+    if (input[3] > max_patch_size) {
+        throw Error(error_prefix() + "expected at most " + std::to_string(max_patch_size) +
+                    " input channels (a patch holds kernel_size² × channels values), found " +
                     std::to_string(input[3]));
     }
     // Set by adapt(), never by the optimizer: a non-trainable weight that the model file keeps.
@@ -68,27 +75,36 @@ std::vector<double> patch_second_moments(const Tensor& x, int64_t k) {
                     std::to_string(k) + ", found " + x.shape().to_string());
     const int64_t n = x.shape()[0], h = x.shape()[1], w = x.shape()[2], c = x.shape()[3];
     const int64_t d = k * k * c, rows = h - k + 1, cols = w - k + 1;
-    std::vector<double> per_image(static_cast<size_t>(n * d * d), 0.0);
+    if (d > max_patch_size) {
+        throw Error("patch_second_moments: patches of " + std::to_string(d) + " values; at most " +
+                    std::to_string(max_patch_size));
+    }
+    // Fixed chunks of images, each summed in order and then added in order: the same bits on any thread count.
+    constexpr int64_t images_per_chunk = 64;
+    const int64_t chunks = (n + images_per_chunk - 1) / images_per_chunk;
+    std::vector<double> per_chunk(static_cast<size_t>(chunks * d * d), 0.0);
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
-        const float* image = x.data() + i * h * w * c;
-        double* sum = per_image.data() + i * d * d;
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+        double* sum = per_chunk.data() + chunk * d * d;
         std::vector<double> patch(static_cast<size_t>(d));
-        for (int64_t r = 0; r < rows; ++r) {
-            for (int64_t q = 0; q < cols; ++q) {
-                for (int64_t dy = 0; dy < k; ++dy)
-                    for (int64_t dx = 0; dx < k; ++dx)
-                        for (int64_t ch = 0; ch < c; ++ch)
-                            patch[static_cast<size_t>((dy * k + dx) * c + ch)] =
-                                image[((r + dy) * w + q + dx) * c + ch];
-                for (int64_t a = 0; a < d; ++a)
-                    for (int64_t b = a; b < d; ++b) sum[a * d + b] += patch[size_t(a)] * patch[size_t(b)];
+        for (int64_t i = chunk * images_per_chunk; i < std::min(n, (chunk + 1) * images_per_chunk); ++i) {
+            const float* image = x.data() + i * h * w * c;
+            for (int64_t r = 0; r < rows; ++r) {
+                for (int64_t q = 0; q < cols; ++q) {
+                    for (int64_t dy = 0; dy < k; ++dy)
+                        for (int64_t dx = 0; dx < k; ++dx)
+                            for (int64_t ch = 0; ch < c; ++ch)
+                                patch[static_cast<size_t>((dy * k + dx) * c + ch)] =
+                                    image[((r + dy) * w + q + dx) * c + ch];
+                    for (int64_t a = 0; a < d; ++a)
+                        for (int64_t b = a; b < d; ++b) sum[a * d + b] += patch[size_t(a)] * patch[size_t(b)];
+                }
             }
         }
     }
     std::vector<double> moments(static_cast<size_t>(d * d), 0.0);
-    for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < d * d; ++j) moments[size_t(j)] += per_image[size_t(i * d * d + j)];
+    for (int64_t i = 0; i < chunks; ++i)
+        for (int64_t j = 0; j < d * d; ++j) moments[size_t(j)] += per_chunk[size_t(i * d * d + j)];
     const double count = static_cast<double>(n * rows * cols);
     for (int64_t a = 0; a < d; ++a) {
         for (int64_t b = a; b < d; ++b) {

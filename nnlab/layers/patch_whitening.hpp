@@ -12,6 +12,10 @@
 
 namespace nnlab {
 
+// The most values a patch may hold (kernel_size² × channels): the layer keeps their (d × d) second moments and
+// eigendecomposes them; airbench's 2×2 RGB patches hold 12.
+constexpr int64_t max_patch_size = 256;
+
 struct PatchWhiteningOptions {
     int64_t kernel_size = 2;  // the patch side k
     double epsilon = 5e-4;    // added to each eigenvalue before the square root

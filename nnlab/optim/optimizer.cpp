@@ -83,27 +83,23 @@ void Optimizer::step(Tensor& params, const Tensor& grads) {
     check_built(params.numel());
     const Tensor& update = clip(grads);
     const int64_t t = iterations_ + 1;
-    if (runs_.empty()) {
+    if (!runs_.empty() && runs_.back().offset + runs_.back().size != params.numel()) {
+        throw Error("optimizer " + name() + ": the parameter groups cover " +
+                        std::to_string(runs_.back().offset + runs_.back().size) + " values but the arena holds " +
+                        std::to_string(params.numel()),
+                    ErrorKind::failure);
+    }
+    const GroupRun whole{0, params.numel(), -1};  // without groups the arena is one run; no allocation in the step
+    for (const GroupRun& run : runs_.empty() ? std::span(&whole, 1) : std::span(runs_)) {
+        const ParameterGroup* group = run.group >= 0 ? &groups_[static_cast<size_t>(run.group)] : nullptr;
+        // A group past its epochs is left alone, its optimizer state included (PyTorch: requires_grad off).
+        if (group != nullptr && group->until_epoch && epoch_ >= *group->until_epoch) continue;
+        const double group_rate = group != nullptr ? rate * group->learning_rate_multiplier : rate;
+        const double decay = group != nullptr ? group->weight_decay.value_or(weight_decay_) : weight_decay_;
         // Keras's _apply_weight_decay: after clipping, before the update, with this step's rate; p += (−decay)·p.
-        if (weight_decay_ > 0.0) axpy(-static_cast<float>(weight_decay_ * rate), params, params);
-        apply(params, update, rate, t, {0, params.numel()});
-    } else {
-        if (runs_.back().offset + runs_.back().size != params.numel()) {
-            throw Error("optimizer " + name() + ": the parameter groups cover " +
-                            std::to_string(runs_.back().offset + runs_.back().size) + " values but the arena holds " +
-                            std::to_string(params.numel()),
-                        ErrorKind::failure);
-        }
-        for (const GroupRun& run : runs_) {
-            const ParameterGroup* group = run.group >= 0 ? &groups_[static_cast<size_t>(run.group)] : nullptr;
-            // A group past its epochs is left alone, its optimizer state included (PyTorch: requires_grad off).
-            if (group != nullptr && group->until_epoch && epoch_ >= *group->until_epoch) continue;
-            const double group_rate = group != nullptr ? rate * group->learning_rate_multiplier : rate;
-            const double decay = group != nullptr ? group->weight_decay.value_or(weight_decay_) : weight_decay_;
-            Tensor p = part(params, {run.offset, run.size});
-            if (decay > 0.0) axpy(-static_cast<float>(decay * group_rate), p, p);
-            apply(params, update, group_rate, t, {run.offset, run.size});
-        }
+        Tensor p = part(params, {run.offset, run.size});
+        if (decay > 0.0) axpy(-static_cast<float>(decay * group_rate), p, p);
+        apply(params, update, group_rate, t, {run.offset, run.size});
     }
     ++iterations_;
 }

@@ -119,6 +119,15 @@ TEST(PatchWhitening, TheKernelIsFrozenAndTheBiasTrains) {
     EXPECT_THROW(PatchWhitening({.kernel_size = 0}), KeyError);
     EXPECT_THROW(PatchWhitening({.epsilon = 0.0}), KeyError);
     EXPECT_THROW(PatchWhitening({.samples = 0}), KeyError);
+    // A patch of 10² × 3 = 300 values is refused when the layer is built, before anything is allocated for it.
+    PatchWhitening large({.kernel_size = 10});
+    try {
+        large.build(Shape{-1, 32, 32, 3});
+        FAIL() << "expected an error";
+    } catch (const Error& error) {
+        EXPECT_THAT(error.what(), HasSubstr("at most 256 values"));
+        EXPECT_THAT(error.what(), HasSubstr("= 300"));
+    }
     EXPECT_THROW(layer.adapt(Tensor(Shape{2, 8, 8, 1})), Error);
     // backward gives the bias its gradient (the sum of dy over the pixels) and the frozen kernel none.
     Tensor x(Shape{2, 8, 8, 3});
