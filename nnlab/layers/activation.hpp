@@ -21,6 +21,11 @@ public:
     Shape build(const Shape& input) override { return input; }
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
+    // gelu's and swish's derivatives read x, the others y (linear neither).
+    BackwardReads backward_reads() const override {
+        const bool input = activation_needs_input(kind_);
+        return {.input = input, .output = !input && kind_ != ActivationKind::linear};
+    }
     nlohmann::json config() const override { return {{"activation", activation_name(kind_)}}; }
 
     bool ends_in_softmax() const override { return kind_ == ActivationKind::softmax; }

@@ -40,6 +40,7 @@ public:
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     // Through the training forward: the batch statistics' dependence on x is part of dx.
     void backward(const Tensor& dy, Tensor& dx) override;
+    BackwardReads backward_reads() const override { return {.input = true, .output = false}; }
     void set_batch_shard(const BatchShard& shard) override { shard_ = shard; }
     void forward_without_rows(Mode mode) override;
     void backward_without_rows() override;

@@ -32,6 +32,10 @@ public:
     Shape build(const Shape& input) override;  // (N, H, W, C) -> (N, OH, OW, filters)
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
+    // In bfloat16 backward reads the rounded copy of x made in forward, not x.
+    BackwardReads backward_reads() const override {
+        return {.input = precision() == Precision::float32, .output = activation_.backward_reads_output()};
+    }
     std::vector<Param*> params() override;
     nlohmann::json config() const override;
 
@@ -51,7 +55,7 @@ private:
     Param kernel_;           // (kh, kw, in_channels, filters)
     Param bias_;             // (filters); absent without use_bias
     ConvGeometry geometry_;  // from build(); the batch is set by each forward
-    Operand x_, dz_;         // the convolutions' operands in the layer's precision; x_ kept for backward
+    Operand x_;              // the convolutions' input in the layer's precision, kept for backward
 };
 
 }  // namespace nnlab

@@ -19,6 +19,10 @@ public:
     Shape build(const Shape& input) override;  // (N, in) -> (N, units); throws if rank != 2
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
+    // In bfloat16 backward reads the rounded copy of x made in forward, not x.
+    BackwardReads backward_reads() const override {
+        return {.input = precision() == Precision::float32, .output = activation_.backward_reads_output()};
+    }
     std::vector<Param*> params() override;
     nlohmann::json config() const override;
 

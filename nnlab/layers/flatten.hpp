@@ -11,6 +11,7 @@ public:
     Shape build(const Shape& input) override;
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
+    BackwardReads backward_reads() const override { return {.input = false, .output = false}; }
 };
 
 }  // namespace nnlab

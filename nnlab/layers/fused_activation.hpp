@@ -13,6 +13,9 @@ public:
 
     ActivationKind kind() const { return kind_; }
     bool is_linear() const { return kind_ == ActivationKind::linear; }
+    // Whether backward reads the layer's output: the derivatives computed from f(z) do; gelu's and swish's read the
+    // copy of z kept here, linear reads nothing.
+    bool backward_reads_output() const { return !is_linear() && !activation_needs_input(kind_); }
 
     // y holds the layer's pre-activation z on entry and f(z) on return; what backward needs is kept.
     void forward(Tensor& y);

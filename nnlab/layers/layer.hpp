@@ -43,6 +43,15 @@ public:
     // directly), which spares the owner zeroing them before each step: for the seed MLP a serial pass over 7 MB
     // per step, plus the GEMM's read of the old values. Returns false for a layer that can only add (the default).
     virtual bool write_gradients_in_backward() { return false; }
+    // Which tensors of its last forward the layer's backward reads: its input x and its output y (the views it kept).
+    // The model lends the memory of an output that neither its own layer's backward nor the next layer's reads to
+    // later outputs once the next layer has run (PyTorch frees what autograd did not save). Both, the default, is
+    // always right; a layer says less only for what it copied (a bfloat16 operand) or never needs (pooling indices).
+    struct BackwardReads {
+        bool input = true;
+        bool output = true;
+    };
+    virtual BackwardReads backward_reads() const { return {}; }
 
     // The arithmetic of the layer's GEMMs or convolutions from now on; Sequential::compile sets it on every layer.
     // A layer hands its products' operands over as Operands of precision() (kernels/ops.hpp), which round them when

@@ -14,6 +14,8 @@ public:
     // In training the gradient of each window goes to its first maximum (row-major order within the window).
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
+    // Backward reads where each maximum was (oneDNN's workspace), not x or y.
+    BackwardReads backward_reads() const override { return {.input = false, .output = false}; }
 
 private:
     PoolGeometry last_;  // the geometry of the last training forward

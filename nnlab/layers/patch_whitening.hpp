@@ -32,6 +32,7 @@ public:
     Shape build(const Shape& input) override;  // (N, H, W, C) -> (N, H − k + 1, W − k + 1, 2·k·k·C)
     void forward(const Tensor& x, Tensor& y, Mode mode) override { convolution_.forward(x, y, mode); }
     void backward(const Tensor& dy, Tensor& dx) override { convolution_.backward(dy, dx); }
+    BackwardReads backward_reads() const override { return convolution_.backward_reads(); }
     void set_precision(Precision precision) override;  // the convolution stays float32 (see the .cpp)
     std::vector<Param*> params() override { return convolution_.params(); }
     nlohmann::json config() const override;

@@ -15,7 +15,8 @@ public:
     Shape build(const Shape& input) override;  // any shape, unchanged
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;  // dx = dy · scale
-    nlohmann::json config() const override;                // scale, offset
+    BackwardReads backward_reads() const override { return {.input = false, .output = false}; }
+    nlohmann::json config() const override;  // scale, offset
 
     double scale() const { return scale_; }
     double offset() const { return offset_; }

@@ -166,6 +166,8 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
     precision_ =
         options.precision == Precision::bfloat16 && !bfloat16_supported() ? Precision::float32 : options.precision;
     for (const auto& layer : layers_) layer->set_precision(precision_);
+    reuse_dead_outputs_ = options.reuse_dead_outputs;
+    buffer_rows_ = 0;  // which outputs backward reads depends on the precision (ensure_buffers)
 }
 
 int64_t Sequential::adapt_samples() const {
@@ -207,11 +209,18 @@ const Loss& Sequential::loss() const {
 
 void Sequential::ensure_buffers(int64_t batch) {
     if (batch <= buffer_rows_) return;
+    // An output that no backward reads (neither its layer's nor the next one's, which may have kept a copy) is dead
+    // once the next layer has run: it borrows one of backward's two gradient buffers, free during forward, in turn
+    // by position, so that neighbours never share one. The last output stays: the loss and the caller read it.
     outputs_.clear();
+    lent_outputs_.assign(layers_.size(), false);
     int64_t largest = 1;
-    for (const Shape& shape : output_shapes_) {
-        outputs_.emplace_back(shape.with_batch(batch));
-        largest = std::max(largest, outputs_.back().numel());
+    for (size_t i = 0; i < layers_.size(); ++i) {
+        const Shape shape = output_shapes_[i].with_batch(batch);
+        largest = std::max(largest, shape.numel());
+        lent_outputs_[i] = reuse_dead_outputs_ && i + 1 < layers_.size() && !layers_[i]->backward_reads().output &&
+                           !layers_[i + 1]->backward_reads().input;
+        outputs_.push_back(lent_outputs_[i] ? Tensor() : Tensor(shape));
     }
     // Backward needs a layer's output gradient only until it has written its input's: two buffers, used in turn.
     output_grads_.clear();
@@ -232,7 +241,8 @@ Tensor Sequential::forward(const Tensor& x, Mode mode) {
     const Tensor* input = &x;
     Tensor current;
     for (size_t i = 0; i < layers_.size(); ++i) {
-        Tensor out = outputs_[i].first_rows(rows);
+        Tensor out = lent_outputs_[i] ? Tensor::view_of(output_grads_[i % 2].data(), output_shapes_[i].with_batch(rows))
+                                      : outputs_[i].first_rows(rows);
         layers_[i]->forward(*input, out, mode);
         current = std::move(out);
         input = &current;

@@ -55,6 +55,9 @@ struct CompileOptions {
     // bfloat16 runs the GEMMs and convolutions in bfloat16 (Keras "mixed_bfloat16"); on a CPU without AVX-512
     // BF16 the model stays in float32 (check precision() after compiling).
     Precision precision = Precision::float32;
+    // Lend the memory of outputs that no backward reads to later ones (see Layer::backward_reads); off, every
+    // output keeps its own buffer, the same results at more memory (for checking the plan).
+    bool reuse_dead_outputs = true;
 };
 
 struct FitOptions {
@@ -175,6 +178,9 @@ public:
     const Loss& loss() const;
     // The precision compile() settled on: the one asked for, or float32 where the CPU lacks bfloat16.
     Precision precision() const { return precision_; }
+    // Per layer, whether its output borrowed backward's memory in the last forward
+    // (CompileOptions::reuse_dead_outputs).
+    const std::vector<bool>& lent_outputs() const { return lent_outputs_; }
     const std::vector<std::string>& metrics() const { return metrics_; }
     Arena& weights() { return weights_; }
     Arena& gradients() { return gradients_; }
@@ -265,7 +271,9 @@ private:
     Arena gradients_;
     // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.
     int64_t buffer_rows_ = 0;
-    std::vector<Tensor> outputs_;
+    std::vector<Tensor> outputs_;     // empty where lent
+    std::vector<bool> lent_outputs_;  // outputs kept in output_grads_ during forward (ensure_buffers says which)
+    bool reuse_dead_outputs_ = true;
     std::vector<Tensor> output_grads_;  // two buffers of the largest output, used in turn by backward
     Tensor loss_grad_;
     History history_;
