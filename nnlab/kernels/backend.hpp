@@ -28,6 +28,8 @@ namespace nnlab {
            c)                                                                                                                  \
     /* out = x rounded to bfloat16 (bfloat16_bits), in x's shape */                                                            \
     KERNEL(void, convert_to_bfloat16, (const Tensor& x, Bf16Tensor& out), (x, out), x)                                         \
+    /* out (x's shape) = x widened to float32, exactly */                                                                      \
+    KERNEL(void, convert_from_bfloat16, (const Bf16Tensor& x, Tensor& out), (x, out), out)                                     \
     /* y (N, OH, OW, OC) = x (N, H, W, IC) ⋆ w (KH, KW, IC/G, OC) + bias (OC); bias may be empty; clamped at 0 as            \
        written when relu */                                                                                                    \
     KERNEL(void, conv2d_forward,                                                                                               \

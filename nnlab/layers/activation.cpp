@@ -43,13 +43,19 @@ std::string activation_name(ActivationKind kind) {
 
 void Activation::forward(const Tensor& x, Tensor& y, Mode) {
     activation_forward(kind_, x, y);
-    x_ = x.view();
-    y_ = y.view();
+    const Precision kept = keeps_a_copy() ? Precision::bfloat16 : Precision::float32;
+    saved_.save(activation_needs_input(kind_) ? x : y, kept);
 }
 
 void Activation::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
-    activation_backward(kind_, x_, y_, dy, dx);
+    const Tensor saved = saved_.read();
+    // The kernel reads x or y, as the kind needs, and takes the shapes from y: dy's is the output's.
+    const bool input = activation_needs_input(kind_);
+    if (input)
+        activation_backward(kind_, saved, dy, dy, dx);
+    else
+        activation_backward(kind_, Tensor(), saved, dy, dx);
 }
 
 void Activation::backward_from_logits(const Tensor& dlogits, Tensor& dx) {

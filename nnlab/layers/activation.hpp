@@ -5,6 +5,7 @@
 
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/layer.hpp"
+#include "nnlab/layers/saved_tensor.hpp"
 
 namespace nnlab {
 
@@ -21,8 +22,9 @@ public:
     Shape build(const Shape& input) override { return input; }
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     void backward(const Tensor& dy, Tensor& dx) override;
-    // gelu's and swish's derivatives read x, the others y (linear neither).
+    // gelu's and swish's derivatives read x, the others y (linear neither), from a copy under bfloat16 (but softmax's).
     BackwardReads backward_reads() const override {
+        if (keeps_a_copy()) return {.input = false, .output = false};
         const bool input = activation_needs_input(kind_);
         return {.input = input, .output = !input && kind_ != ActivationKind::linear};
     }
@@ -34,9 +36,16 @@ public:
     ActivationKind kind() const { return kind_; }
 
 private:
+    // Under bfloat16 the tensor backward reads is kept rounded; softmax's derivative sums over a row, so it keeps
+    // its output in float32.
+    bool keeps_a_copy() const {
+        return precision() == Precision::bfloat16 && kind_ != ActivationKind::linear &&
+               kind_ != ActivationKind::softmax;
+    }
+
     ActivationKind kind_;
-    Tensor x_;  // the forward input: gelu's and swish's derivatives need it
-    Tensor y_;  // the forward output: every other derivative is a function of it
+    // What the derivative reads: the forward input for gelu and swish, the output for the others.
+    SavedTensor saved_;
 };
 
 }  // namespace nnlab

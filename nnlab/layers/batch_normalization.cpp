@@ -85,7 +85,7 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
                                      epsilon, y);
         return;
     }
-    x_ = x.view();
+    x_.save(x, precision());
     batch_norm_forward_training(x, scale_values(), shift_values(), epsilon, y, batch_mean_, batch_variance_);
     if (synchronizing(mode)) {
         synchronize_statistics(x.numel() / batch_mean_.numel());
@@ -147,6 +147,7 @@ void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {
         return;
     }
     if (x_.empty()) throw Error(error_prefix() + "backward needs a training forward first", ErrorKind::failure);
+    const Tensor x = x_.read();
     unused_grad_.fill(0.0f);  // collects what nobody reads; kept from growing without bound
     Tensor& dgamma = options_.scale ? gamma_.grad : unused_grad_;
     Tensor& dbeta = options_.center ? beta_.grad : unused_grad_;
@@ -156,15 +157,15 @@ void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {
         dx_target = &dx_scratch_;
     }
     if (!synchronizing(Mode::training)) {
-        batch_norm_backward(x_, dy, scale_values(), batch_mean_, batch_variance_, static_cast<float>(options_.epsilon),
+        batch_norm_backward(x, dy, scale_values(), batch_mean_, batch_variance_, static_cast<float>(options_.epsilon),
                             *dx_target, dgamma, dbeta);
         return;
     }
     local_dgamma_.fill(0.0f);
     local_dbeta_.fill(0.0f);
-    batch_norm_backward(x_, dy, scale_values(), batch_mean_, batch_variance_, static_cast<float>(options_.epsilon),
+    batch_norm_backward(x, dy, scale_values(), batch_mean_, batch_variance_, static_cast<float>(options_.epsilon),
                         *dx_target, local_dgamma_, local_dbeta_);
-    synchronize_backward(dy, *dx_target);
+    synchronize_backward(x, dy, *dx_target);
     axpy(1.0f, local_dgamma_, dgamma);
     axpy(1.0f, local_dbeta_, dbeta);
 }
@@ -180,7 +181,7 @@ void BatchNormalization::backward_without_rows() {
 // b = Σ dy·x̂ over them, and A, B the same sums over the global batch of the global loss's dy (Σ over ranks of
 // a·rows / global rows), the global batch norm's dx, in this rank's scale, is γ/σ·(dy − A/m − x̂·B/m). The local
 // backward wrote γ/σ·(dy − a/m − x̂·b/m); the difference is linear in x per channel: dx += x·p + q.
-void BatchNormalization::synchronize_backward(const Tensor& dy, Tensor& dx) {
+void BatchNormalization::synchronize_backward(const Tensor& x, const Tensor& dy, Tensor& dx) {
     const int64_t channels = batch_mean_.numel();
     const auto c = static_cast<size_t>(channels);
     const double weight = static_cast<double>(shard_.rows) / static_cast<double>(shard_.global_rows);
@@ -200,7 +201,7 @@ void BatchNormalization::synchronize_backward(const Tensor& dy, Tensor& dx) {
         correction_scale_[j] = static_cast<float>(p);
         correction_shift_[j] = static_cast<float>(q);
     }
-    add_channel_affine(x_, correction_scale_, correction_shift_, dx);
+    add_channel_affine(x, correction_scale_, correction_shift_, dx);
 }
 
 nlohmann::json BatchNormalization::config() const {

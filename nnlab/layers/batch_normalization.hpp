@@ -5,6 +5,7 @@
 #include "nnlab/layers/initializer.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/layers/regularizer.hpp"
+#include "nnlab/layers/saved_tensor.hpp"
 
 namespace nnlab {
 
@@ -40,7 +41,10 @@ public:
     void forward(const Tensor& x, Tensor& y, Mode mode) override;
     // Through the training forward: the batch statistics' dependence on x is part of dx.
     void backward(const Tensor& dy, Tensor& dx) override;
-    BackwardReads backward_reads() const override { return {.input = true, .output = false}; }
+    // Reads x, from a copy under bfloat16.
+    BackwardReads backward_reads() const override {
+        return {.input = precision() == Precision::float32, .output = false};
+    }
     void set_batch_shard(const BatchShard& shard) override { shard_ = shard; }
     void forward_without_rows(Mode mode) override;
     void backward_without_rows() override;
@@ -66,7 +70,7 @@ private:
     void synchronize_statistics(int64_t values);
     // Adds to dx what the other ranks' rows contribute through the global statistics (dx holds this rank's
     // backward with those statistics) and returns dgamma's and dbeta's local parts in local_dgamma_, local_dbeta_.
-    void synchronize_backward(const Tensor& dy, Tensor& dx);
+    void synchronize_backward(const Tensor& x, const Tensor& dy, Tensor& dx);
 
     BatchNormalizationOptions options_;
     Param gamma_;                                 // (C), ones
@@ -77,7 +81,7 @@ private:
     Tensor batch_mean_, batch_variance_;          // (C), of the last training forward
     Tensor unused_grad_;                          // (C), takes dgamma or dbeta when there is no such parameter
     Tensor dx_scratch_;                           // takes dx when the caller wants none
-    Tensor x_;                                    // the forward input, kept for backward
+    SavedTensor x_;                               // the forward input, kept for backward in the precision
     BatchShard shard_;                            // this step's part of the global batch
     Tensor local_dgamma_, local_dbeta_;           // (C), synchronised backward: this rank's sums of dy·x̂ and dy
     Tensor correction_scale_, correction_shift_;  // (C), synchronised backward: dx += x·scale + shift

@@ -2,6 +2,7 @@
 // references on odd shapes.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -45,6 +46,31 @@ TEST(Bfloat16Conversion, FastMatchesReferenceBitForBit) {
         ASSERT_EQ(fast.shape(), x.shape());
         for (int64_t i = 0; i < n; ++i) ASSERT_EQ(fast.data()[i], reference.data()[i]) << "n " << n << " at " << i;
     }
+}
+
+// Widening is exact: every bfloat16 value comes back as the float it stands for, and rounds back to itself.
+TEST(Bfloat16Conversion, WideningMatchesReferenceAndRoundTrips) {
+    for (int64_t n : {1, 17, 65, 100003}) {
+        Tensor x = random_tensor(Shape{n}, 9);
+        x[0] = -std::numeric_limits<float>::infinity();
+        Bf16Tensor rounded;
+        convert_to_bfloat16(x, rounded);
+        Tensor fast(x.shape()), reference(x.shape());
+        convert_from_bfloat16(rounded, fast);
+        reference::convert_from_bfloat16(rounded, reference);
+        Bf16Tensor again;
+        convert_to_bfloat16(fast, again);
+        for (int64_t i = 0; i < n; ++i) {
+            ASSERT_EQ(std::bit_cast<uint32_t>(fast[i]), std::bit_cast<uint32_t>(reference[i]))
+                << "n " << n << " at " << i;
+            ASSERT_EQ(fast[i], float_from_bfloat16(rounded.data()[i]));
+            ASSERT_EQ(again.data()[i], rounded.data()[i]);
+        }
+    }
+    Bf16Tensor one;
+    convert_to_bfloat16(random_tensor(Shape{2, 3}, 1), one);
+    Tensor wrong(Shape{3, 2});
+    EXPECT_THROW(convert_from_bfloat16(one, wrong), Error);
 }
 
 TEST(Bfloat16Conversion, ReusesItsStorageForSmallerShapes) {

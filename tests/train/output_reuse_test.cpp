@@ -102,9 +102,10 @@ TEST(OutputReuse, ThePlanLendsWhatNoBackwardReads) {
     if (!bfloat16_supported()) GTEST_SKIP() << "no bfloat16 on this CPU: the model stays in float32";
     auto model = every_lending_layer(Precision::bfloat16, true, x);
     model->train_step(x, y);
-    // Now the outputs that a convolution or dense layer reads (0, 4, 10, 11) are lent too: it keeps its own copy.
-    EXPECT_EQ(model->lent_outputs(), (std::vector<bool>{true, true, false, false, true, false, false, true, false, true,
-                                                        true, true, true, false, true, true, false}));
+    // Under bfloat16 the convolutions and dense layers keep rounded copies of their inputs, batch norm and the
+    // activations (but softmax) of what they read: every output but the relu convolution's (5) and the last is lent.
+    EXPECT_EQ(model->lent_outputs(), (std::vector<bool>{true, true, true, true, true, false, true, true, true, true,
+                                                        true, true, true, true, true, true, false}));
 }
 
 }  // namespace

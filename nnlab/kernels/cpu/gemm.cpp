@@ -8,6 +8,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "nnlab/core/error.hpp"
 #include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/cpu/cpu_backend.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
@@ -84,6 +85,17 @@ void CpuBackend::convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
     const int64_t n = x.numel();
 #pragma omp parallel for simd schedule(static) if (n >= (1 << 16))
     for (int64_t i = 0; i < n; ++i) o[i] = bfloat16_bits(in[i]);
+}
+
+void CpuBackend::convert_from_bfloat16(const Bf16Tensor& x, Tensor& out) {
+    if (out.shape() != x.shape())
+        throw Error("convert_from_bfloat16: x is " + x.shape().to_string() + ", out " + out.shape().to_string(),
+                    ErrorKind::failure);
+    const uint16_t* in = x.data();
+    float* o = out.data();
+    const int64_t n = x.numel();
+#pragma omp parallel for simd schedule(static) if (n >= (1 << 16))
+    for (int64_t i = 0; i < n; ++i) o[i] = float_from_bfloat16(in[i]);
 }
 
 bool bfloat16_supported() {

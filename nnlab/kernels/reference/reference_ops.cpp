@@ -52,6 +52,13 @@ void ReferenceBackend::convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
     for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = bfloat16_bits(x[i]);
 }
 
+void ReferenceBackend::convert_from_bfloat16(const Bf16Tensor& x, Tensor& out) {
+    if (out.shape() != x.shape())
+        throw Error("convert_from_bfloat16: x is " + x.shape().to_string() + ", out " + out.shape().to_string(),
+                    ErrorKind::failure);
+    for (int64_t i = 0; i < x.numel(); ++i) out[i] = float_from_bfloat16(x.data()[i]);
+}
+
 void ReferenceBackend::add(const Tensor& a, const Tensor& b, Tensor& out, bool relu) {
     check_same_shape("add", a, b);
     check_same_shape("add", a, out);
