@@ -3,28 +3,24 @@
 // later outputs; PyTorch's autocast saves bfloat16 activations the same way).
 #pragma once
 
-#include "nnlab/core/precision.hpp"
-#include "nnlab/tensor/bf16_tensor.hpp"
-#include "nnlab/tensor/tensor.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 
 class SavedTensor {
 public:
     // A view of x in float32 (x must outlive the backward that reads it), a rounding of it kept here in bfloat16.
-    void save(const Tensor& x, Precision precision);
+    void save(const Tensor& x, Precision precision) { kept_.set(x, precision); }
     // Whether the values live here rather than in the caller's tensor.
-    bool holds_copy() const { return precision_ == Precision::bfloat16; }
-    bool empty() const { return holds_copy() ? copy_.empty() : view_.empty(); }
-    const Shape& shape() const { return holds_copy() ? copy_.shape() : view_.shape(); }
+    bool holds_copy() const { return kept_.precision() == Precision::bfloat16; }
+    bool empty() const { return kept_.empty(); }
+    const Shape& shape() const { return holds_copy() ? kept_.bfloat16().shape() : kept_.float32().shape(); }
     // The saved values in float32: the view itself, or the copy widened into a buffer that every SavedTensor of this
     // thread shares (backward runs one layer at a time), valid until the next read() on this thread.
     Tensor read() const;
 
 private:
-    Precision precision_ = Precision::float32;
-    Tensor view_;
-    Bf16Tensor copy_;
+    Operand kept_;  // the products' operand type: a view or a rounding, as the precision says
 };
 
 }  // namespace nnlab
