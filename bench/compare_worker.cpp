@@ -60,8 +60,9 @@ int main(int argc, char** argv) try {
     }
     const DatasetSplits data = load_experiment_data(experiment, std::nullopt);
     std::unique_ptr<Sequential> model = build_model(experiment, data.train.image_shape);
-    std::optional<Augmenter> augmenter;
-    if (experiment.augment) augmenter.emplace(*experiment.augment, data.train.image_shape);
+    // As a run prepares it: the augmentation fitted (standardisation), layers adapted to the data (whitening).
+    std::optional<Augmenter> augmenter = make_augmenter(experiment, data.train);
+    adapt_model(*model, data.train, augmenter ? &*augmenter : nullptr);
     // The schedule only ([[callbacks]] would write files): what the comparison's twin runs too.
     Experiment scheduled = experiment;
     scheduled.callbacks.clear();

@@ -10,6 +10,7 @@
 #include "nnlab/core/threads.hpp"
 #include "nnlab/data/augment/augment_description.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
+#include "nnlab/data/loader.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/optim/optimizer.hpp"
@@ -279,6 +280,24 @@ std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shap
     model->compile(make_optimizer(experiment.optimizer), loss_from(Reader(experiment.loss, "loss")),
                    {.seed = experiment.seed, .metrics = experiment.metrics, .precision = experiment.precision});
     return model;
+}
+
+std::optional<Augmenter> make_augmenter(const Experiment& experiment, const Dataset& train) {
+    if (!experiment.augment) return std::nullopt;
+    std::optional<Augmenter> augmenter(std::in_place, *experiment.augment, train.image_shape);
+    if (experiment.augment->needs_fit()) augmenter->fit(train);  // datagen.fit(x_train)
+    return augmenter;
+}
+
+void adapt_model(Sequential& model, const Dataset& train, const Augmenter* augmenter) {
+    const int64_t samples = model.adapt_samples();
+    if (samples <= 0) return;
+    // The first images, as evaluation builds its batches (the augmenter's standardisation, or pixel / 255).
+    const Dataset first = train.take(samples);
+    Loader loader(first, std::max<int64_t>(first.num_classes(), 1),
+                  {.batch_size = first.size(), .shuffle = false, .augmenter = augmenter, .random_transforms = false});
+    loader.start_epoch(0);
+    model.adapt(loader.next()->x);
 }
 
 const std::vector<std::string>& run_files() {

@@ -114,6 +114,14 @@ std::unique_ptr<Sequential> build_layers(const Experiment& experiment, const Sha
 // machine has (before allocating any).
 std::unique_ptr<Sequential> build_model(const Experiment& experiment, const Shape& image_shape);
 
+// The experiment's augmentation for these training images, fitted to them when it standardises (Keras:
+// datagen.fit(x_train)); none without an [augment] table.
+std::optional<Augmenter> make_augmenter(const Experiment& experiment, const Dataset& train);
+
+// Sets the layers that adapt to data (PatchWhitening; Keras's adapt()) from the first training images as training
+// sees them: standardised by `augmenter` (or pixel / 255), without random transforms. Nothing for other models.
+void adapt_model(Sequential& model, const Dataset& train, const Augmenter* augmenter);
+
 // The files a run writes in its folder itself (config.toml, model.safetensors, …): a callback may not write over
 // them.
 const std::vector<std::string>& run_files();

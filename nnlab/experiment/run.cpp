@@ -11,7 +11,6 @@
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/core/threads.hpp"
-#include "nnlab/data/loader.hpp"
 #include "nnlab/experiment/run_recorder.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/report/run_report.hpp"
@@ -62,20 +61,6 @@ std::filesystem::path timestamped_run_folder(const std::string& name) {
     return std::filesystem::path("runs") / (name + "-" + stamp);
 }
 
-namespace {
-
-// The first `count` images of `data` as model inputs without random transforms, built as evaluation builds them
-// (the augmenter's standardisation, or pixel / 255).
-Tensor sample_inputs(const Dataset& data, int64_t count, const Augmenter* augmenter) {
-    const Dataset first = data.take(count);
-    Loader loader(first, std::max<int64_t>(first.num_classes(), 1),
-                  {.batch_size = first.size(), .shuffle = false, .augmenter = augmenter, .random_transforms = false});
-    loader.start_epoch(0);
-    return loader.next()->x.clone();
-}
-
-}  // namespace
-
 ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, std::filesystem::path folder,
                              bool continue_saved_state)
     : experiment_(std::move(experiment)),
@@ -104,14 +89,9 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
                            "\" needs a CPU with AVX-512 BF16; this one has none, so the run stays in " +
                            precision_name(model_->precision()));
     }
-    if (experiment_.augment) {
-        augmenter_.emplace(*experiment_.augment, data_.train.image_shape);
-        if (experiment_.augment->needs_fit()) augmenter_->fit(data_.train);  // datagen.fit(x_train)
-    }
-    // Layers set from the data (PatchWhitening) see the first training images as training will (standardised);
-    // a model whose weights come from a file keeps them, and a resumed run's saved weights replace these.
-    if (const int64_t samples = model_->adapt_samples(); samples > 0 && !experiment_.init_from)
-        model_->adapt(sample_inputs(data_.train, samples, augmenter_ ? &*augmenter_ : nullptr));
+    augmenter_ = make_augmenter(experiment_, data_.train);
+    // A model whose weights come from a file keeps them, and a resumed run's saved weights replace these.
+    if (!experiment_.init_from) adapt_model(*model_, data_.train, augmenter_ ? &*augmenter_ : nullptr);
     metadata_ = training_metadata(data_.train, experiment_.dataset, experiment_.batch_size,
                                   augmenter_ ? &*augmenter_ : nullptr);
     const LogKeys logs = expected_log_keys(experiment_);
