@@ -5,7 +5,7 @@ Run through bench/compare, which installs and tunes the PyTorch peer first. Each
 number of epochs by nnlab (build/bench/nnlab_compare_worker) and by PyTorch (bench/compare_torch.py), one process
 per run, the two sides alternating so that the machine's drift falls on both. Per model and side it prints the
 median seconds per training epoch (over every epoch of every run), images/s, the GFLOP/s that implies (three
-times the forward FLOPs per image, as counted by nnlab from the layers), its fraction of the fp32 peak, the median
+times the forward FLOPs per image, as counted by nnlab from the layers), its fraction of the precision's peak, the median
 peak RSS and the mean test accuracy after the fixed epochs, which shows the two sides did the same work.
 """
 import argparse
@@ -15,7 +15,9 @@ import statistics
 import subprocess
 import sys
 
-PEAK_GFLOPS = 420.0  # fp32 FMA, 2 Zen 5 cores (measured by the project's brief)
+# The ceiling each precision is measured against on 2 Zen 5 cores (the project's brief): the fp32 FMA peak, and
+# for bfloat16 oneDNN's matmul on large shapes (its AVX-512 BF16 kernels).
+PEAK_GFLOPS = {"float32": 420.0, "bfloat16": 656.0}
 
 # name: (example file, compare_torch.py model, augmentation on, epochs option)
 MODELS = {
@@ -35,13 +37,13 @@ def run_worker(command, env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def summarise(lines, forward_gflop):
+def summarise(lines, forward_gflop, peak_gflops):
     seconds = statistics.median(s for line in lines for s in line["epoch_seconds"])
     images_per_second = lines[0]["train_images"] / seconds
     gflops = 3 * forward_gflop * images_per_second
     accuracies = [line["test_accuracy"] for line in lines]
     return {"framework": lines[0]["framework"], "threads": lines[0]["threads"], "seconds_per_epoch": seconds,
-            "images_per_second": images_per_second, "gflops": gflops, "fraction_of_peak": gflops / PEAK_GFLOPS,
+            "images_per_second": images_per_second, "gflops": gflops, "fraction_of_peak": gflops / peak_gflops,
             "peak_rss_mb": statistics.median(line["peak_rss_mb"] for line in lines),
             "test_accuracy": statistics.mean(accuracies),
             "test_accuracy_spread": max(accuracies) - min(accuracies), "runs": lines}
@@ -98,11 +100,12 @@ def main():
                       f"{' '.join(f'{s:.2f}' for s in line['epoch_seconds'])} s/epoch, "
                       f"test accuracy {line['test_accuracy']:.4f}", file=sys.stderr, flush=True)
         forward_gflop = sides["nnlab"][0]["forward_gflop_per_image"]
-        results[name] = {side: summarise(lines, forward_gflop) for side, lines in sides.items()}
+        results[name] = {side: summarise(lines, forward_gflop, PEAK_GFLOPS[args.precision])
+                         for side, lines in sides.items()}
         results[name]["epochs"] = int(epochs)
 
     print(f"\n{args.precision}, {args.threads} threads, {args.runs} alternating processes per side; medians over every epoch; "
-          f"peak {PEAK_GFLOPS:.0f} GFLOP/s")
+          f"peak {PEAK_GFLOPS[args.precision]:.0f} GFLOP/s ({args.precision})")
     print("PyTorch: " + (args.torch_env.replace(";", ", ") or "as installed"))
     print()
     print("| model | epochs | side | s/epoch | images/s | GFLOP/s | % of peak | peak RSS MB | test accuracy |"
