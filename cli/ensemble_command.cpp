@@ -93,7 +93,7 @@ int run_ensemble(const EnsembleArguments& args) {
     check_class_names(args.models, loaded);
     const std::string dataset = ensemble_dataset(args, loaded);
     const int64_t batch_size = batch_size_for(args.batch_size, loaded.front().metadata);
-    const Dataset test = load_test_split(dataset, args.data, args.samples);
+    const Dataset test = load_test_split(dataset, args.data, args.samples, loaded.front().metadata);
     check_model_fits(args.models.front(), *loaded.front().model, test, dataset);
 
     const EnsemblePrediction prediction =

@@ -34,7 +34,7 @@ int run_evaluate(const EvaluateArguments& args) {
     if (!model.is_compiled()) throw Error(args.model + ": the model was saved without a loss; cannot evaluate it");
     const int64_t batch_size = batch_size_for(args.batch_size, loaded.metadata);
     const std::string dataset = dataset_for(args.dataset, loaded.metadata);
-    const Dataset test = load_test_split(dataset, args.data, args.samples);
+    const Dataset test = load_test_split(dataset, args.data, args.samples, loaded.metadata);
     check_model_fits(args.model, model, test, dataset);
     const std::string split = test_split_name(dataset, test);
     // The inputs are standardised as in training (the file carries the fitted statistics).

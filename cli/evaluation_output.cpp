@@ -8,6 +8,7 @@
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/metrics/classification_report.hpp"
+#include "nnlab/metrics/predicted_classes.hpp"
 #include "nnlab/report/run_report.hpp"
 
 namespace nnlab::cli {
@@ -39,25 +40,32 @@ void warn_if_flip_tta_unseen(const std::string& model_file, const ModelMetadata&
 }
 
 Dataset load_test_split(const std::string& dataset, const std::optional<std::string>& data_dir,
-                        std::optional<int64_t> samples) {
+                        std::optional<int64_t> samples, const ModelMetadata& metadata) {
+    // The model's own dataset is read as training read it (a CSV file's columns and split, the class names).
+    DataSourceOptions options;
+    if (dataset == metadata.dataset) {
+        options.csv = metadata.csv;
+        options.class_names = metadata.class_names;
+    }
     DatasetSplits data =
-        load_dataset(dataset, data_dir ? std::optional<std::filesystem::path>(*data_dir) : std::nullopt);
+        load_dataset(dataset, data_dir ? std::optional<std::filesystem::path>(*data_dir) : std::nullopt, options);
     return samples ? data.test.take(*samples) : std::move(data.test);
 }
 
 void check_model_fits(const std::string& model_file, const Sequential& model, const Dataset& test,
                       const std::string& dataset) {
     const Shape expected = model.input_shape().without_batch();
-    if (expected != test.image_shape || model.output_shape()[1] != test.num_classes()) {
-        throw Error(model_file + " takes images " + expected.to_string() + " and outputs " +
-                    std::to_string(model.output_shape()[1]) + " classes, but the " + dataset +
-                    " test split has images " + test.image_shape.to_string() + " and " +
-                    std::to_string(test.num_classes()) + " classes");
+    if (expected != test.image_shape || !outputs_fit_classes(model.output_shape()[1], test.num_classes())) {
+        const std::string examples = test.has_features() ? " examples " : " images ";
+        throw Error(model_file + " takes" + examples + expected.to_string() + " and outputs " +
+                    std::to_string(model.output_shape()[1]) + " classes, but the " + dataset + " test split has" +
+                    examples + test.image_shape.to_string() + " and " + std::to_string(test.num_classes()) +
+                    " classes");
     }
 }
 
 std::string test_split_name(const std::string& dataset, const Dataset& test) {
-    return dataset + " test split (" + with_thousands(test.size()) + " images)";
+    return dataset + " test split (" + with_thousands(test.size()) + (test.has_features() ? " examples)" : " images)");
 }
 
 void print_evaluation(const ClassifierEvaluation& e) {

@@ -26,7 +26,7 @@ int64_t batch_size_for(const std::optional<int64_t>& option, const ModelMetadata
 
 // The test split of `dataset` (a known name or an image folder), only its first `samples` images when given.
 Dataset load_test_split(const std::string& dataset, const std::optional<std::string>& data_dir,
-                        std::optional<int64_t> samples);
+                        std::optional<int64_t> samples, const ModelMetadata& metadata);
 
 // Throws nnlab::Error naming the model file and both shapes when the model does not take the split's images or
 // does not output its classes.

@@ -63,7 +63,9 @@ int run_predict(const PredictArguments& args) {
         }
         dataset = loaded.metadata.dataset;
     }
-    const int64_t classes = model.output_shape()[1];
+    // A binary classifier's one output, P(class 1), is shown as the two classes' probabilities.
+    const bool binary = model.output_shape()[1] == 1;
+    const int64_t classes = binary ? 2 : model.output_shape()[1];
     if (args.top_k < 1 || args.top_k > classes) {
         throw Error("--top-k: expected an integer from 1 to " + std::to_string(classes) +
                     " (the model's classes), found " + std::to_string(args.top_k));
@@ -76,23 +78,37 @@ int run_predict(const PredictArguments& args) {
     Dataset data;
     std::vector<std::string> sources;
     if (dataset) {
-        DatasetSplits splits =
-            load_dataset(*dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
+        DataSourceOptions options;  // the model's own dataset is read as training read it
+        if (*dataset == loaded.metadata.dataset) {
+            options.csv = loaded.metadata.csv;
+            options.class_names = loaded.metadata.class_names;
+        }
+        DatasetSplits splits = load_dataset(
+            *dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt, options);
         data = splits.test.take(args.samples);
         if (data.image_shape != model.input_shape().without_batch()) {
             throw Error(args.model + " takes images " + model.input_shape().without_batch().to_string() + " but the " +
                         *dataset + " test split has images " + data.image_shape.to_string());
         }
-        for (int64_t i = 0; i < data.size(); ++i) sources.push_back(*dataset + " test image " + std::to_string(i));
+        const std::string example = data.has_features() ? " test example " : " test image ";
+        for (int64_t i = 0; i < data.size(); ++i) sources.push_back(*dataset + example + std::to_string(i));
     } else {
         data = images_as_dataset(args.images, model.input_shape().without_batch());
         sources = args.images;
     }
     if (args.tta) warn_if_flip_tta_unseen(args.model, loaded.metadata);
     // Inputs standardised as in training (the file carries the fitted statistics).
-    const Tensor probabilities = predict_probabilities(
+    Tensor probabilities = predict_probabilities(
         model, data,
         {.augmenter = loaded.preprocessing ? &*loaded.preprocessing : nullptr, .horizontal_flip_tta = args.tta});
+    if (binary) {
+        Tensor both(Shape{data.size(), 2});
+        for (int64_t i = 0; i < data.size(); ++i) {
+            both[2 * i] = 1.0f - probabilities[i];
+            both[2 * i + 1] = probabilities[i];
+        }
+        probabilities = std::move(both);
+    }
 
     nlohmann::json results = nlohmann::json::array();
     for (int64_t i = 0; i < data.size(); ++i) {

@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-12}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(experiment_toml layer_toml model_file image_decode idx cifar_archive)
+[ ${#targets[@]} -gt 0 ] || targets=(experiment_toml layer_toml model_file image_decode idx cifar_archive numpy csv)
 build="$root/build-fuzz"
 clang="$(command -v clang++ || command -v clang++-14 || true)"
 if [ -z "$clang" ]; then

@@ -17,6 +17,8 @@ packages=(
   openmpi-bin libopenmpi-dev          # data-parallel training over processes and machines (mpirun)
   chromium                            # the HTML report test opens report.html in a headless browser
   dataset-fashion-mnist               # a second real dataset every machine can have (tests, examples)
+  python3-sklearn                     # its breast_cancer.csv: the tabular example (examples/breast_cancer.toml)
+  python3-numpy                       # tests: .npy/.npz files written by numpy itself
   libgtest-dev libgmock-dev           # tests
   libbenchmark-dev                    # bench/
   clang-format                        # the format check

@@ -1,4 +1,4 @@
-// Dataset — images kept as uint8 (N, H, W, C), integer labels and class names.
+// Dataset — examples (uint8 images or float32 features), integer labels and class names.
 #include "nnlab/data/dataset.hpp"
 
 #include <algorithm>
@@ -15,7 +15,13 @@ Dataset Dataset::slice(int64_t begin, int64_t count) const {
     Dataset subset;
     subset.image_shape = image_shape;
     subset.class_names = class_names;
-    subset.images.assign(images.begin() + begin * image_size(), images.begin() + (begin + count) * image_size());
+    subset.kind = kind;
+    if (kind == ExampleKind::pixels) {
+        subset.images.assign(images.begin() + begin * image_size(), images.begin() + (begin + count) * image_size());
+    } else {
+        subset.features.assign(features.begin() + begin * image_size(),
+                               features.begin() + (begin + count) * image_size());
+    }
     subset.labels.assign(labels.begin() + begin, labels.begin() + begin + count);
     return subset;
 }

@@ -70,17 +70,21 @@ DatasetSplits load_known(const KnownDataset& dataset, const std::vector<fs::path
     throw Error(message);
 }
 
-// An image folder named by `name`: a folder path as given, else a folder of that name in a root.
-fs::path find_image_folder(std::string_view name, const std::vector<fs::path>& roots) {
+// A path named by `name`: as given, else inside a root; empty when neither exists.
+fs::path find_path(std::string_view name, const std::vector<fs::path>& roots) {
     std::error_code error;
     const fs::path path(name);
-    if (!name.empty() && fs::is_directory(path, error)) return path;
+    if (!name.empty() && fs::exists(path, error)) return path;
     if (path.is_relative() && !name.empty()) {
         for (const fs::path& root : roots) {
-            if (fs::is_directory(root / path, error)) return root / path;
+            if (fs::exists(root / path, error)) return root / path;
         }
     }
     return {};
+}
+
+bool is_csv_name(std::string_view name) {
+    return name.size() > 4 && (name.ends_with(".csv") || name.ends_with(".CSV"));
 }
 
 }  // namespace
@@ -107,19 +111,45 @@ DatasetSplits load_dataset(std::string_view name, const std::optional<fs::path>&
     return load_dataset(name, data_dir, ImageFolderOptions{});
 }
 
+std::string dataset_source_kind(std::string_view name, const std::optional<fs::path>& data_dir) {
+    if (find_in_catalog(name) != nullptr) return "known";
+    if (is_csv_name(name)) return "csv";
+    if (name.ends_with(".npz")) return "numpy";
+    const fs::path found = find_path(name, dataset_search_roots(data_dir));
+    if (!found.empty() && is_numpy_dataset(found)) return "numpy";
+    return "images";
+}
+
 DatasetSplits load_dataset(std::string_view name, const std::optional<fs::path>& data_dir,
                            const ImageFolderOptions& image_folder) {
+    return load_dataset(name, data_dir, DataSourceOptions{.image_folder = image_folder});
+}
+
+DatasetSplits load_dataset(std::string_view name, const std::optional<fs::path>& data_dir,
+                           const DataSourceOptions& options) {
     const std::vector<fs::path> roots = dataset_search_roots(data_dir);
     if (const KnownDataset* dataset = find_in_catalog(name)) return load_known(*dataset, roots);
-    if (const fs::path folder = find_image_folder(name, roots); !folder.empty()) {
-        return load_image_folder(folder, image_folder);
+    const fs::path found = find_path(name, roots);
+    std::error_code error;
+    if (!found.empty() && is_csv_name(name)) {
+        CsvDatasetOptions csv = options.csv;
+        csv.class_names = options.class_names;
+        if (!csv.test_file.empty()) {
+            const fs::path test = find_path(csv.test_file.string(), roots);
+            if (test.empty()) throw KeyError("test_file", "test_file: no file " + csv.test_file.string());
+            csv.test_file = test;
+        }
+        return load_csv_dataset(found, csv);
     }
+    if (!found.empty() && is_numpy_dataset(found)) return load_numpy_dataset(found, options.class_names);
+    if (!found.empty() && fs::is_directory(found, error)) return load_image_folder(found, options.image_folder);
     const std::string names = join(known_datasets());
     std::string places;
     for (const fs::path& root : roots) places += ", " + (root / fs::path(name)).string();
     throw KeyError("dataset", "unknown dataset '" + std::string(name) + "'; known datasets: " + names +
-                                  "; or the path of an image folder (<folder>/<class>/<image>.jpg|.png), and there "
-                                  "is no folder at " +
+                                  "; or the path of an image folder (<folder>/<class>/<image>.jpg|.png), NumPy "
+                                  "arrays (.npz, or a folder of x_train.npy, …) or a .csv file, and there "
+                                  "is nothing at " +
                                   std::string(name) + places);
 }
 

@@ -26,11 +26,18 @@ Loader::Loader(const Dataset& data, int64_t num_classes, LoaderOptions options)
                         std::to_string(options_.shard_count) + " does not exist",
                     ErrorKind::failure);
     }
+    // One output is a binary classifier's (Keras: Dense(1, "sigmoid") with binary_crossentropy): y is the label.
+    const int64_t label_limit = num_classes == 1 ? 2 : num_classes;
     for (size_t i = 0; i < data_.labels.size(); ++i) {
-        if (data_.labels[i] < 0 || data_.labels[i] >= num_classes) {
+        if (data_.labels[i] < 0 || data_.labels[i] >= label_limit) {
             throw Error("label " + std::to_string(data_.labels[i]) + " of example " + std::to_string(i) +
-                        " is outside [0, " + std::to_string(num_classes) + ")");
+                        " is outside [0, " + std::to_string(label_limit) + ")" +
+                        (num_classes == 1 ? " (a model with one output is a binary classifier: labels 0 and 1)" : ""));
         }
+    }
+    if (options_.augmenter != nullptr && data_.has_features()) {
+        throw Error("augmentation transforms uint8 images; this dataset holds float features " +
+                    data_.image_shape.to_string() + " (remove [augment], or give the images as uint8)");
     }
     if (options_.augmenter != nullptr && options_.augmenter->config().needs_fit() && !options_.augmenter->fitted()) {
         throw Error(
@@ -118,8 +125,18 @@ void Loader::build(int64_t batch_index, Slot& slot) const {
     for (int64_t r = 0; r < rows; ++r) {
         const int64_t position = begin + r;
         const int64_t example = order_[static_cast<size_t>(position)];
-        const uint8_t* image = data_.image(example);
         float* out = slot.batch.x.data() + r * pixels;
+        const int32_t label = data_.labels[static_cast<size_t>(example)];  // checked at construction
+        if (num_classes_ == 1) {
+            slot.batch.y[r] = static_cast<float>(label);
+        } else {
+            slot.batch.y[r * num_classes_ + label] = 1.0f;
+        }
+        if (data_.has_features()) {
+            std::copy_n(data_.feature_row(example), pixels, out);
+            continue;
+        }
+        const uint8_t* image = data_.image(example);
         if (augmenter != nullptr && options_.random_transforms) {
             // Each image's own stream: the result does not depend on which thread builds it.
             Rng rng(options_.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(epoch_ * data_.size() + position + 1),
@@ -132,7 +149,6 @@ void Loader::build(int64_t batch_index, Slot& slot) const {
             const std::array<float, 256>& unit = unit_pixel_values();
             for (int64_t p = 0; p < pixels; ++p) out[p] = unit[image[p]];
         }
-        slot.batch.y[r * num_classes_ + data_.labels[static_cast<size_t>(example)]] = 1.0f;  // checked at construction
     }
     if (augmenter != nullptr) augmenter->whiten(slot.batch.x.data(), rows);
 }

@@ -33,8 +33,9 @@ struct LoaderOptions {
     int shard_count = 1;
 };
 
-// One batch: x (rows, H, W, C) and one-hot y (rows, classes); views valid until the next next(). With sharding,
-// the rows are `shard`'s part of the global batch (possibly none).
+// One batch: x (rows, H, W, C) — or (rows, …) of float features, copied as they are — and one-hot y (rows, classes),
+// or y (rows, 1) holding the 0/1 label for a model with one output (a binary classifier); views valid until the next
+// next(). With sharding, the rows are `shard`'s part of the global batch (possibly none).
 struct Batch {
     Tensor x;
     Tensor y;
@@ -43,7 +44,8 @@ struct Batch {
 
 class Loader {
 public:
-    // num_classes sizes y (the model's outputs); labels must be below it.
+    // num_classes sizes y (the model's outputs); labels must be below it (0 or 1 when it is 1). Throws nnlab::Error
+    // for an augmenter on float features.
     Loader(const Dataset& data, int64_t num_classes, LoaderOptions options);
     ~Loader();
     Loader(const Loader&) = delete;

@@ -9,10 +9,12 @@
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/core/threads.hpp"
 #include "nnlab/data/augment/augment_description.hpp"
+#include "nnlab/data/data_source_description.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/data/loader.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/losses/loss.hpp"
+#include "nnlab/metrics/predicted_classes.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "nnlab/train/learning_rate_schedule.hpp"
 #include "nnlab/train/memory_estimate.hpp"
@@ -50,17 +52,22 @@ void read_image_folder_keys(const Reader& data, Experiment& e, bool is_folder) {
 
 void read_data(const Reader& data, Experiment& e) {
     data.reject_unknown({"dataset", "validation", "validation_split", "train_samples", "test_samples", "workers",
-                         "image_size", "color_mode"});
+                         "image_size", "color_mode", "class_names", "label_column", "header", "skip_rows", "test_file",
+                         "test_split", "split_seed"});
     e.dataset = data.string("dataset").value_or(e.dataset);
-    // A known name, or a folder of images (root/<class>/*.jpg), checked when the data is loaded.
+    // A known name, or a path: a folder of images (root/<class>/*.jpg), NumPy arrays or a CSV file, checked when
+    // the data is loaded.
     const std::vector<std::string> known = known_datasets();
     const bool is_known = std::find(known.begin(), known.end(), e.dataset) != known.end();
-    const bool looks_like_path = e.dataset.find('/') != std::string::npos || e.dataset.find('.') == 0;
+    const bool looks_like_path = e.dataset.find('/') != std::string::npos || e.dataset.find('.') != std::string::npos;
     if (!is_known && !looks_like_path) {
         data.fail("dataset", "unknown dataset '" + e.dataset + "'; expected one of " + join(known) +
-                                 ", or a folder of images (a path with a '/')");
+                                 ", or a path: a folder of images, NumPy arrays (.npz, or a folder of x_train.npy, "
+                                 "…) or a .csv file");
     }
-    read_image_folder_keys(data, e, !is_known);
+    const std::string kind = dataset_source_kind(e.dataset, std::nullopt);
+    read_image_folder_keys(data, e, kind == "images");
+    read_data_source_keys(data, kind, e.dataset, e.csv, e.class_names);
     e.validation = data.string("validation").value_or(e.validation);
     if (e.validation != "test" && e.validation != "split" && e.validation != "none") {
         data.wrong_type("validation",
@@ -232,7 +239,10 @@ Description Experiment::description() const {
     if (train_samples) data["train_samples"] = *train_samples;
     if (test_samples) data["test_samples"] = *test_samples;
     if (image_size) data["image_size"] = {image_size->first, image_size->second};
-    if (known_image_shape(dataset) == std::nullopt) data["color_mode"] = color_mode;
+    const std::string kind = dataset_source_kind(dataset, std::nullopt);
+    if (kind == "images") data["color_mode"] = color_mode;
+    const Description reading = data_source_description(kind, csv, class_names);
+    for (auto it = reading.begin(); it != reading.end(); ++it) data[it.key()] = it.value();
     Description model{{"layers", layers}};
     if (input_shape) model["input_shape"] = input_shape->dims();
     if (init_from) model["init_from"] = init_from->string();
@@ -341,9 +351,22 @@ void check_experiment_data(const Experiment& experiment, const DatasetSplits& da
         try {
             model->check_fits(*split, std::string("the ") + what + " split of " + experiment.dataset);
         } catch (const Error& error) {
-            const bool classes = model->output_shape().rank() != 2 || model->output_shape()[1] != split->num_classes();
+            const bool classes = model->output_shape().rank() != 2 ||
+                                 !outputs_fit_classes(model->output_shape()[1], split->num_classes());
             experiment.fail(classes ? last_layer : "model.input_shape", error.what());
         }
+    }
+    if (experiment.tta_level > 0 && data.train.image_shape.rank() != 3) {
+        experiment.fail("train.tta_level",
+                        "test-time augmentation mirrors and shifts images (height, width, "
+                        "channels), but " +
+                            experiment.dataset + " holds examples of shape " + data.train.image_shape.to_string() +
+                            "; use tta_level = 0");
+    }
+    if (experiment.augment && data.train.has_features()) {
+        experiment.fail("augment", "augmentation transforms uint8 images, but " + experiment.dataset +
+                                       " holds float features " + data.train.image_shape.to_string() +
+                                       "; remove [augment] (or give images as uint8 arrays)");
     }
     if (experiment.augment) {
         try {
@@ -357,9 +380,11 @@ void check_experiment_data(const Experiment& experiment, const DatasetSplits& da
 DatasetSplits load_experiment_data(const Experiment& experiment, const std::optional<std::filesystem::path>& data_dir) {
     DatasetSplits data;
     try {
-        data =
-            load_dataset(experiment.dataset, data_dir,
-                         ImageFolderOptions{.image_size = experiment.image_size, .color_mode = experiment.color_mode});
+        data = load_dataset(experiment.dataset, data_dir,
+                            DataSourceOptions{.image_folder = ImageFolderOptions{.image_size = experiment.image_size,
+                                                                                 .color_mode = experiment.color_mode},
+                                              .csv = experiment.csv,
+                                              .class_names = experiment.class_names});
     } catch (const config::ConfigError&) {
         throw;
     } catch (const Error& error) {

@@ -16,6 +16,7 @@
 #include "nnlab/core/shape.hpp"
 #include "nnlab/data/augment/augment.hpp"
 #include "nnlab/data/dataset.hpp"
+#include "nnlab/data/formats/array_dataset.hpp"
 #include "nnlab/train/callback.hpp"
 #include "nnlab/train/callbacks/callback_registry.hpp"
 #include "nnlab/train/logs.hpp"
@@ -48,6 +49,10 @@ struct Experiment {
     // and "rgb" or "grayscale".
     std::optional<std::pair<int64_t, int64_t>> image_size;
     std::string color_mode = "rgb";
+    // For NumPy arrays and CSV files: the names of labels 0, 1, … (default "0", "1", …).
+    std::vector<std::string> class_names;
+    // For a CSV file: the label column, the header, the test split (CsvDatasetOptions).
+    CsvDatasetOptions csv;
 
     // [augment]: Keras ImageDataGenerator arguments; absent means plain pixel / 255
     std::optional<AugmentConfig> augment;

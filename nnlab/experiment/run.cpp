@@ -93,7 +93,7 @@ ExperimentRun::ExperimentRun(Experiment experiment, const DatasetSplits& data, s
     // A model whose weights come from a file keeps them, and a resumed run's saved weights replace these.
     if (!experiment_.init_from) adapt_model(*model_, data_.train, augmenter_ ? &*augmenter_ : nullptr);
     metadata_ = training_metadata(data_.train, experiment_.dataset, experiment_.batch_size,
-                                  augmenter_ ? &*augmenter_ : nullptr);
+                                  augmenter_ ? &*augmenter_ : nullptr, experiment_.csv);
     const LogKeys logs = expected_log_keys(experiment_);
     callbacks_ = make_experiment_callbacks(
         experiment_, {.run_folder = folder_,
@@ -177,7 +177,8 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
 
     // The seed's evaluation: the trained model on the test split, every prediction counted, its inputs
     // standardised as in training.
-    const std::string split = experiment_.dataset + " test split (" + with_thousands(data.test.size()) + " images)";
+    const std::string examples = data.test.has_features() ? " examples)" : " images)";
+    const std::string split = experiment_.dataset + " test split (" + with_thousands(data.test.size()) + examples;
     RunOutcome outcome{
         .history = model_->history(),
         .seconds = seconds,
@@ -201,8 +202,9 @@ RunOutcome ExperimentRun::run(const RunOptions& options) {
     const int threads = experiment_.threads;
     std::vector<std::pair<std::string, std::string>> facts{
         {"Experiment file", experiment_.file.string()},
-        {"Dataset", experiment_.dataset + " (" + with_thousands(data.train.size()) + " training images, " +
-                        with_thousands(data.test.size()) + " test images)"},
+        {"Dataset", experiment_.dataset + " (" + with_thousands(data.train.size()) + " training" +
+                        examples.substr(0, examples.size() - 1) + ", " + with_thousands(data.test.size()) + " test" +
+                        examples},
         {"Epochs", std::to_string(outcome.history.size())},
         {"Training time", duration_text(outcome.seconds) + " (median " + duration_text(outcome.median_epoch_seconds) +
                               " per epoch, " + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)")},

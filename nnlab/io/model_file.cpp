@@ -14,8 +14,11 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/version.hpp"
 #include "nnlab/data/augment/augment_description.hpp"
+#include "nnlab/data/data_source_description.hpp"
+#include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/io/safetensors.hpp"
 #include "nnlab/layers/registry.hpp"
+#include "nnlab/metrics/predicted_classes.hpp"
 
 namespace nnlab {
 namespace {
@@ -60,6 +63,8 @@ json metadata_of(const Sequential& model, const ModelMetadata& meta) {
                      {"batch_size", meta.batch_size},
                      {"nnlab_version", version()}};
     if (meta.augment) training["augment"] = augment_description(*meta.augment);
+    if (dataset_source_kind(meta.dataset, std::nullopt) == "csv")
+        training["data_options"] = data_source_description("csv", meta.csv, {});
     metadata["training"] = json_text(training);
     return metadata;
 }
@@ -74,9 +79,9 @@ std::vector<NamedTensor> preprocessing_tensors(const FittedStatistics& s, const 
     return tensors;
 }
 
-// `count` class names (0: none given) for a model of `output` shape.
+// `count` class names (0: none given) for a model of `output` shape (two for a binary classifier's one output).
 void check_class_count(const std::string& where, const Shape& output, size_t count) {
-    if (count == 0 || output.rank() != 2 || output[1] == static_cast<int64_t>(count)) return;
+    if (count == 0 || output.rank() != 2 || outputs_fit_classes(output[1], static_cast<int64_t>(count))) return;
     throw Error(where + ": " + std::to_string(count) + " class names for a model that outputs " + output.to_string() +
                 "; expected one name per output");
 }
@@ -84,11 +89,12 @@ void check_class_count(const std::string& where, const Shape& output, size_t cou
 }  // namespace
 
 ModelMetadata training_metadata(const Dataset& train, const std::string& dataset, int64_t batch_size,
-                                const Augmenter* augmenter) {
+                                const Augmenter* augmenter, const CsvDatasetOptions& csv) {
     ModelMetadata meta{.class_names = train.class_names,
                        .dataset = dataset,
                        .image_shape = train.image_shape,
-                       .batch_size = batch_size};
+                       .batch_size = batch_size,
+                       .csv = csv};
     if (augmenter != nullptr) {
         meta.augment = augmenter->config();
         meta.statistics = augmenter->statistics();
@@ -304,6 +310,11 @@ void read_training(const SafetensorsFile& file, const json& metadata, const Shap
         if (const auto augment = reader.table("augment")) {
             meta.augment = augment_config_from(*augment);
             Augmenter(*meta.augment, image_shape);  // its ranges, for this model's images
+        }
+        if (const auto options = reader.table("data_options")) {
+            options->reject_unknown({"label_column", "header", "skip_rows", "test_file", "test_split", "split_seed"});
+            std::vector<std::string> names;
+            read_data_source_keys(*options, "csv", meta.dataset, meta.csv, names);
         }
     } catch (const Error& e) {
         file.fail(e.what());

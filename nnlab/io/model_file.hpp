@@ -43,7 +43,9 @@
 //                      "augment": {the [augment] description, every key}, "nnlab_version": "0.1.0"}:
 //                     how the model was trained, so that evaluate, predict and ensemble take its
 //                     dataset, batch size and standardisation by default. Absent in version 1 files;
-//                     "augment" absent when training had none.
+//                     "augment" absent when training had none. For a .csv dataset also "data_options":
+//                     the [data] keys that read it (label_column, header, skip_rows, test_file or
+//                     test_split and split_seed).
 //
 // Only the optimizer's hyperparameters are kept, not its state: a loaded model's optimizer starts
 // fresh (no Adam moments, step count 0, so a per-step schedule starts over), as with Keras's
@@ -57,6 +59,7 @@
 #include <vector>
 
 #include "nnlab/data/augment/augment.hpp"
+#include "nnlab/data/formats/array_dataset.hpp"
 #include "nnlab/train/sequential.hpp"
 
 namespace nnlab {
@@ -70,6 +73,7 @@ struct ModelMetadata {
     int64_t batch_size = 0;                // training's batch size
     std::optional<AugmentConfig> augment;  // the training's augmentation (Keras's ImageDataGenerator arguments)
     FittedStatistics statistics;           // what its standardisation learnt from the training images
+    CsvDatasetOptions csv;                 // for a .csv dataset: how its rows were read and split
     std::string nnlab_version;             // read from a file; save_model writes this build's version
 };
 
@@ -88,7 +92,7 @@ std::optional<bool> trained_with_horizontal_flips(const ModelMetadata& metadata)
 // The metadata of a model trained on `train` with `augmenter` (may be null): class names, dataset, image shape,
 // batch size, augmentation and its fitted statistics.
 ModelMetadata training_metadata(const Dataset& train, const std::string& dataset, int64_t batch_size,
-                                const Augmenter* augmenter);
+                                const Augmenter* augmenter, const CsvDatasetOptions& csv = {});
 
 // Writes a built model through write_file_atomically (the folder must exist). Throws nnlab::Error
 // when the model is not built, the class names do not match its outputs or the statistics its augmentation.

@@ -21,6 +21,7 @@
 #include "nnlab/layers/flatten.hpp"
 #include "nnlab/layers/global_pooling2d.hpp"
 #include "nnlab/layers/max_pooling2d.hpp"
+#include "nnlab/layers/normalization.hpp"
 #include "nnlab/layers/patch_whitening.hpp"
 #include "nnlab/layers/rescaling.hpp"
 #include "nnlab/layers/reshape.hpp"
@@ -187,6 +188,12 @@ std::unique_ptr<Layer> reshape_from(const Reader& layer) {
     return std::make_unique<Reshape>(std::move(dims));
 }
 
+std::unique_ptr<Layer> normalization_from(const Reader& layer) {
+    if (const auto axis = layer.integer("axis", -64, 64); axis && *axis != -1)
+        layer.fail("axis", "only axis = -1 (statistics per feature of the last axis, Keras's default) is supported");
+    return std::make_unique<Normalization>(layer.integer("samples", 1, int64_t{1} << 40).value_or(100000));
+}
+
 std::unique_ptr<Layer> rescaling_from(const Reader& layer) {
     layer.require("scale", "layer Rescaling needs scale, a number such as 0.00392156862745098 (1/255)");
     return std::make_unique<Rescaling>(*layer.number("scale"), layer.number("offset").value_or(0.0));
@@ -250,6 +257,7 @@ void register_builtin_layers(LayerRegistry& registry) {
     registry.add({"GlobalAveragePooling2D", {"keepdims"}, global_average_pooling2d_from, {}});
     registry.add({"GlobalMaxPooling2D", {"keepdims"}, global_max_pooling2d_from, {}});
     registry.add({"MaxPooling2D", pooling, max_pooling2d_from, {}});
+    registry.add({"Normalization", {"axis", "samples"}, normalization_from, {}});
     registry.add({"PatchWhitening", {"kernel_size", "epsilon", "samples", "activation"}, patch_whitening_from, {}});
     registry.add({"Residual", {"layers", "shortcut", "activation"}, residual_from, {}});
     registry.add({"Rescaling", {"scale", "offset"}, rescaling_from, {}});

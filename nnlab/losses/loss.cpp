@@ -2,10 +2,12 @@
 #include "nnlab/losses/loss.hpp"
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/losses/binary_crossentropy.hpp"
 #include "nnlab/losses/categorical_crossentropy.hpp"
 #include "nnlab/losses/categorical_hinge.hpp"
 #include "nnlab/losses/hinge.hpp"
 #include "nnlab/losses/mean_squared_error.hpp"
+#include "nnlab/losses/sparse_categorical_crossentropy.hpp"
 
 namespace nnlab {
 
@@ -26,6 +28,19 @@ LossRegistry& loss_registry() {
                           return std::make_unique<CategoricalCrossentropy>(d.number("label_smoothing").value_or(0.0));
                       },
                       {"CategoricalCrossentropy"}});
+        registry.add({"binary_crossentropy",
+                      {"from_logits", "label_smoothing"},
+                      [](const config::Reader& d) -> std::unique_ptr<Loss> {
+                          return std::make_unique<BinaryCrossentropy>(d.boolean("from_logits").value_or(false),
+                                                                      d.number("label_smoothing").value_or(0.0));
+                      },
+                      {"BinaryCrossentropy"}});
+        registry.add({"sparse_categorical_crossentropy",
+                      {},
+                      [](const config::Reader&) -> std::unique_ptr<Loss> {
+                          return std::make_unique<SparseCategoricalCrossentropy>();
+                      },
+                      {"SparseCategoricalCrossentropy"}});
         registry.add(
             {"mean_squared_error",
              {},

@@ -36,9 +36,9 @@ public:
 
 using LossRegistry = config::Registry<Loss>;
 
-// Every loss a description may name: categorical_crossentropy (label_smoothing), mean_squared_error, hinge,
-// categorical_hinge, with the aliases Keras's losses.get accepts ("mse", "CategoricalCrossentropy", …). A program
-// may add its own.
+// Every loss a description may name: categorical_crossentropy (label_smoothing), binary_crossentropy (from_logits,
+// label_smoothing), sparse_categorical_crossentropy, mean_squared_error, hinge, categorical_hinge, with the aliases
+// Keras's losses.get accepts ("mse", "CategoricalCrossentropy", …). A program may add its own.
 LossRegistry& loss_registry();
 
 // From a description: a name ("mse") or a table {"type": "categorical_crossentropy", "label_smoothing": 0.1}.

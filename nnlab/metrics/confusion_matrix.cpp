@@ -5,7 +5,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/text_format.hpp"
-#include "nnlab/kernels/ops.hpp"
+#include "nnlab/metrics/predicted_classes.hpp"
 
 namespace nnlab {
 ConfusionMatrix::ConfusionMatrix(int64_t num_classes) : num_classes_(num_classes) {
@@ -32,7 +32,7 @@ void ConfusionMatrix::add(int64_t true_label, int64_t predicted) {
 
 void ConfusionMatrix::add_batch(const Tensor& scores, const int32_t* labels) {
     const Shape& shape = scores.shape();
-    if (shape.rank() != 2 || shape[1] != num_classes_) {
+    if (shape.rank() != 2 || !outputs_fit_classes(shape[1], num_classes_)) {
         throw Error("ConfusionMatrix::add_batch: expected scores of shape " +
                     Shape{Shape::unknown, num_classes_}.to_string() + " (batch, classes), found " + shape.to_string());
     }
@@ -47,7 +47,7 @@ void ConfusionMatrix::add_batch(const Tensor& scores, const int32_t* labels) {
         }
     }
     predicted_.resize(static_cast<size_t>(rows));
-    argmax_rows(scores, predicted_.data());
+    predicted_classes(scores, predicted_.data());
     for (int64_t i = 0; i < rows; ++i) ++counts_[static_cast<size_t>(labels[i] * num_classes_ + predicted_[size_t(i)])];
     total_ += rows;
 }

@@ -17,8 +17,9 @@ public:
 
     // One example; both labels must be in [0, num_classes).
     void add(int64_t true_label, int64_t predicted);
-    // scores (n, num_classes): probabilities or logits; labels (n). The prediction is the argmax of each
-    // row, the first maximum on ties and the first NaN when there is one, as numpy.argmax. Every label is
+    // scores (n, num_classes): probabilities or logits, or (n, 1) for two classes; labels (n). The prediction is
+    // predicted_classes' (the argmax of each row, the first maximum on ties and the first NaN when there is one, as
+    // numpy.argmax; a single score above 0.5 for class 1). Every label is
     // checked before anything is counted, so a batch that throws leaves the matrix as it was.
     void add_batch(const Tensor& scores, const int32_t* labels);
     // Adds another matrix's counts (e.g. from another thread or another part of the data).

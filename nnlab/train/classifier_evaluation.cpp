@@ -4,13 +4,14 @@
 #include <cmath>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/metrics/predicted_classes.hpp"
 #include "nnlab/train/metric_tracker.hpp"
 
 namespace nnlab {
 namespace {
 
 void check_classes(const Shape& outputs, const Dataset& data, const std::string& split) {
-    if (outputs.rank() != 2 || outputs[1] != data.num_classes()) {
+    if (outputs.rank() != 2 || !outputs_fit_classes(outputs[1], data.num_classes())) {
         throw Error("the model outputs " + outputs.to_string() + " but " + split + " has " +
                     std::to_string(data.num_classes()) + " classes");
     }
@@ -35,17 +36,22 @@ ClassifierEvaluation evaluate_classifier(Sequential& model, const Dataset& data,
 ClassifierEvaluation evaluate_probabilities(const Tensor& probabilities, const Dataset& data, const std::string& split,
                                             const Loss* loss, const std::vector<std::string>& metrics) {
     const int64_t classes = data.num_classes();
-    const Shape expected{data.size(), classes};
+    const int64_t outputs =
+        probabilities.shape().rank() == 2 && probabilities.cols() == 1 && classes == 2 ? 1 : classes;
+    const Shape expected{data.size(), outputs};
     if (probabilities.shape() != expected) {
         throw Error("evaluate: expected probabilities " + expected.to_string() + " (one row per example of " + split +
                     ", one column per class), found " + probabilities.shape().to_string());
     }
-    Tensor one_hot(Shape{data.size(), classes});
-    for (int64_t i = 0; i < data.size(); ++i) one_hot[i * classes + data.labels[static_cast<size_t>(i)]] = 1.0f;
+    Tensor one_hot(Shape{data.size(), outputs});  // the targets as the loader makes them
+    for (int64_t i = 0; i < data.size(); ++i) {
+        const int32_t label = data.labels[static_cast<size_t>(i)];
+        one_hot[outputs == 1 ? i : i * classes + label] = outputs == 1 ? static_cast<float>(label) : 1.0f;
+    }
     ConfusionMatrix confusion(classes);
     confusion.add_batch(probabilities, data.labels.data());
     MetricTracker tracker(metrics);
-    tracker.check_classes(classes);
+    tracker.check_classes(outputs);
     tracker.add_batch(probabilities, one_hot);
     int64_t correct = 0;
     for (int64_t c = 0; c < classes; ++c) correct += confusion.count(c, c);

@@ -11,18 +11,21 @@
 #include "nnlab/core/rng.hpp"
 #include "nnlab/data/loader.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/metrics/predicted_classes.hpp"
 #include "nnlab/train/memory_estimate.hpp"
 
 namespace nnlab {
 void Sequential::check_fits(const Dataset& data, const std::string& what) const {
     const Shape out = output_shape();
-    if (out.rank() != 2 || out[1] != data.num_classes()) {
+    if (out.rank() != 2 || !outputs_fit_classes(out[1], data.num_classes())) {
         throw Error(what + ": the model outputs " + out.to_string() + " but the dataset has " +
                     std::to_string(data.num_classes()) + " classes; the last layer needs " +
-                    std::to_string(data.num_classes()) + " units");
+                    std::to_string(data.num_classes()) + " units" +
+                    (data.num_classes() == 2 ? " (or 1, a binary classifier's P(class 1))" : ""));
     }
     if (data.image_shape != input_shape_.without_batch()) {
-        throw Error(what + ": the model expects images " + input_shape_.without_batch().to_string() +
+        const std::string examples = data.has_features() ? "examples" : "images";
+        throw Error(what + ": the model expects " + examples + " " + input_shape_.without_batch().to_string() +
                     " but the dataset has " + data.image_shape.to_string());
     }
 }

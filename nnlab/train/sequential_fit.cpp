@@ -10,6 +10,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/loader.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/metrics/predicted_classes.hpp"
 #include "nnlab/train/memory_estimate.hpp"
 
 namespace nnlab {
@@ -44,10 +45,10 @@ std::vector<LogKey> log_keys(const std::string& prefix, const std::vector<std::s
 double Sequential::evaluate_batch(const Tensor& x, const Tensor& y, MetricTracker& metrics, int64_t& correct,
                                   ConfusionMatrix* confusion) {
     const Tensor y_pred = forward(x, Mode::inference);
-    // Accuracy and the confusion matrix count the same predictions: argmax_rows' one rule (numpy's, NaN first).
+    // Accuracy and the confusion matrix count the same predictions: predicted_classes' one rule.
     std::vector<int32_t> labels(static_cast<size_t>(y.rows())), predicted(static_cast<size_t>(y.rows()));
-    argmax_rows(y, labels.data());
-    argmax_rows(y_pred, predicted.data());
+    predicted_classes(y, labels.data());
+    predicted_classes(y_pred, predicted.data());
     for (size_t r = 0; r < labels.size(); ++r) correct += predicted[r] == labels[r];
     metrics.add_batch(y_pred, y);
     if (confusion != nullptr) confusion->add_batch(y_pred, labels.data());
@@ -272,7 +273,7 @@ Evaluation Sequential::evaluate(const Dataset& data, int64_t batch_size, const A
     if (!loss_) throw Error("model " + name_ + ": not compiled; call compile() first");
     if (data.size() == 0) throw Error("evaluate: the dataset is empty");
     check_fits(data, "evaluate");
-    if (confusion != nullptr && confusion->num_classes() != output_shape()[1]) {
+    if (confusion != nullptr && !outputs_fit_classes(output_shape()[1], confusion->num_classes())) {
         throw Error("evaluate: the confusion matrix has " + std::to_string(confusion->num_classes()) +
                     " classes but the model outputs " + std::to_string(output_shape()[1]));
     }

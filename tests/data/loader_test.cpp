@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nnlab/core/error.hpp"
+#include "tests/support/error_message.hpp"
 #include "tests/support/synthetic_data.hpp"
 
 namespace nnlab {
@@ -143,6 +144,25 @@ TEST(Loader, RejectsBadOptionsAndLabels) {
         EXPECT_THAT(error.what(), HasSubstr("label 2"));
     }
     EXPECT_THROW(Loader(data.take(0), 3, {}), Error);
+}
+
+TEST(Loader, CopiesFloatFeaturesAsTheyAreAndGivesABinaryClassifierItsLabel) {
+    Dataset data;
+    data.kind = ExampleKind::features;
+    data.image_shape = Shape{2};
+    data.features = {0.25f, -3, 1e6f, 7};
+    data.labels = {1, 0};
+    data.class_names = {"no", "yes"};
+    Loader loader(data, 1, {.batch_size = 2, .shuffle = false});  // one output: y is the 0/1 label
+    loader.start_epoch(0);
+    const Batch* batch = loader.next();
+    EXPECT_EQ(batch->x.shape(), (Shape{2, 2}));
+    EXPECT_THAT(std::vector<float>(batch->x.data(), batch->x.data() + 4), ElementsAre(0.25f, -3, 1e6f, 7));
+    EXPECT_EQ(batch->y.shape(), (Shape{2, 1}));
+    EXPECT_THAT(std::vector<float>(batch->y.data(), batch->y.data() + 2), ElementsAre(1.0f, 0.0f));
+    data.labels = {2, 0};
+    EXPECT_THAT(testing::error_message([&] { Loader(data, 1, {}); }),
+                HasSubstr("a model with one output is a binary classifier: labels 0 and 1"));
 }
 
 TEST(DatasetTake, KeepsTheFirstExamplesAndTheMetadata) {

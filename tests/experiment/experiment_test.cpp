@@ -120,6 +120,46 @@ TEST(Experiment, ValidationSplit) {
                 HasSubstr("data.validation_split"));
 }
 
+TEST(Experiment, CsvAndNumpyKeys) {
+    const char* const tabular = R"(
+[model]
+input_shape = [4]
+layers = [{ type = "Dense", units = 1, activation = "sigmoid" }]
+)";
+    TempDir dir;
+    const Experiment e =
+        load_experiment(dir.write("csv.toml",
+                                  "[data]\ndataset = \"t.csv\"\nlabel_column = \"y\"\nheader = true\nskip_rows = 2\n"
+                                  "test_split = 0.25\nsplit_seed = 9\nclass_names = [\"no\", \"yes\"]\n" +
+                                      std::string(tabular)));
+    EXPECT_EQ(e.csv.label_column, "y");
+    EXPECT_EQ(e.csv.csv.header, true);
+    EXPECT_EQ(e.csv.csv.skip_rows, 2);
+    EXPECT_EQ(e.csv.test_split, 0.25);
+    EXPECT_EQ(e.csv.split_seed, 9u);
+    EXPECT_EQ(e.class_names, (std::vector<std::string>{"no", "yes"}));
+    // Written back resolved, every key read again.
+    const Experiment again = load_experiment(dir.write("resolved.toml", e.to_toml()));
+    EXPECT_EQ(again.description(), e.description());
+    EXPECT_THAT(error_for("[data]\ndataset = \"t.csv\"\n" + std::string(tabular)),
+                HasSubstr("a .csv dataset needs a test split"));
+    EXPECT_THAT(error_for("[data]\ndataset = \"t.csv\"\ntest_split = 1.5\n" + std::string(tabular)),
+                HasSubstr("data.test_split"));
+    EXPECT_THAT(
+        error_for("[data]\ndataset = \"t.csv\"\ntest_split = 0.2\ntest_file = \"u.csv\"\n" + std::string(tabular)),
+        HasSubstr("give test_file or test_split, not both"));
+    EXPECT_THAT(error_for("[data]\ndataset = \"t.csv\"\ntest_split = 0.2\nlabel_column = 1.5\n" + std::string(tabular)),
+                HasSubstr("a column name (a string) or a column index"));
+    EXPECT_THAT(error_for("[data]\nlabel_column = 0\n" + std::string(valid_model)),
+                HasSubstr("data.label_column: only for a .csv dataset; cifar10 is not one"));
+    EXPECT_THAT(error_for("[data]\nclass_names = [\"a\"]\n" + std::string(valid_model)),
+                HasSubstr("only for NumPy arrays and .csv files; cifar10 names its own classes"));
+    EXPECT_EQ(load_experiment(dir.write("npz.toml", "[data]\ndataset = \"d.npz\"\nclass_names = [\"a\", \"b\"]\n" +
+                                                        std::string(tabular)))
+                  .class_names.size(),
+              2u);
+}
+
 TEST(Experiment, ResolvedConfigParsesToTheSameExperiment) {
     const Experiment e = load_experiment(std::string(NNLAB_SOURCE_DIR) + "/examples/seed_mlp.toml");
     TempDir dir;

@@ -18,6 +18,7 @@
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "tests/support/archive_writer.hpp"
+#include "tests/support/npy_writer.hpp"
 
 namespace fs = std::filesystem;
 using nnlab::Sequential;
@@ -200,6 +201,28 @@ void write_cifar(const fs::path& folder) {
 
 }  // namespace
 
+// .npy files of several dtypes and orders, and .npz files (stored and deflated) holding x_train and y_train.
+void write_numpy(const fs::path& folder) {
+    using nnlab::testing::npy_bytes;
+    using nnlab::testing::raw_bytes;
+    const std::string x = npy_bytes("<f4", {2, 3}, raw_bytes(std::vector<float>{0.5f, 1, 2, 3, 4, 5}));
+    const std::string y = npy_bytes("|u1", {2, 1}, std::string("\x00\x01", 2));
+    write(folder / "float32.npy", x);
+    write(folder / "labels.npy", y);
+    write(folder / "big_endian_fortran.npy",
+          npy_bytes(">i2", {2, 2}, std::string("\x00\x01\x00\x03\x00\x02\x00\x04", 8), true));
+    write(folder / "one_hot.npy", npy_bytes("<f8", {2, 2}, raw_bytes(std::vector<double>{1, 0, 0, 1})));
+    write(folder / "images.npy", npy_bytes("|u1", {2, 2, 2}, std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8)));
+    nnlab::testing::write_zip(folder / "stored.npz", {{"x_train.npy", x}, {"y_train.npy", y}}, false);
+    nnlab::testing::write_zip(folder / "deflated.npz", {{"x_train.npy", x}, {"y_train.npy", y}}, true);
+}
+
+void write_csv(const fs::path& folder) {
+    write(folder / "header.csv", "width,height,label\n1.5,2,0\n3,4e1,1\n-5,6,1\n7,8,0\n");
+    write(folder / "quoted.csv", "\"a, b\",\"c\"\"\",y\r\n1,2,0\r\n\r\n3,4,1\r\n");
+    write(folder / "numbers.csv", "0.1,0.2,2\n0.3,0.4,0\n0.5,0.6,1\n0.7,0.8,2\n");
+}
+
 int main(int argc, char** argv) {
     if (argc != 2) {
         std::cerr << "usage: fuzz_seed_writer <corpus folder>\n";
@@ -211,5 +234,7 @@ int main(int argc, char** argv) {
     write_images(corpus / "image_decode");
     write_idx(corpus / "idx");
     write_cifar(corpus / "cifar_archive");
+    write_numpy(corpus / "numpy");
+    write_csv(corpus / "csv");
     return 0;
 }

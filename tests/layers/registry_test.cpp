@@ -34,8 +34,8 @@ KeyError key_error_of(const json& spec) {
 // Every layer type, in the order error messages list them.
 const std::string known_types =
     "Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, "
-    "GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, PatchWhitening, Residual, Rescaling, Reshape, "
-    "ZeroPadding2D";
+    "GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Normalization, PatchWhitening, Residual, Rescaling, "
+    "Reshape, ZeroPadding2D";
 
 void expect_key_error(const json& spec, const std::string& key, const std::string& message) {
     const KeyError e = key_error_of(spec);

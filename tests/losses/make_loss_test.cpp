@@ -27,23 +27,26 @@ TEST(MakeLoss, AcceptsKerasClassNames) {
     EXPECT_EQ(make_loss("CategoricalHinge")->name(), "categorical_hinge");
 }
 
-TEST(MakeLoss, OnlyCrossentropyFusesWithSoftmax) {
+TEST(MakeLoss, OnlyCategoricalCrossentropiesFuseWithSoftmax) {
     EXPECT_TRUE(make_loss("categorical_crossentropy")->fuses_with_softmax());
     EXPECT_FALSE(make_loss("mse")->fuses_with_softmax());
     EXPECT_FALSE(make_loss("hinge")->fuses_with_softmax());
     EXPECT_FALSE(make_loss("categorical_hinge")->fuses_with_softmax());
+    EXPECT_FALSE(make_loss("binary_crossentropy")->fuses_with_softmax());
+    EXPECT_TRUE(make_loss("sparse_categorical_crossentropy")->fuses_with_softmax());
 }
 
 TEST(MakeLoss, UnknownNameThrowsKeyErrorListingTheKnownLosses) {
     try {
-        make_loss("binary_crossentropy");
+        make_loss("kl_divergence");
         FAIL() << "expected nnlab::KeyError";
     } catch (const KeyError& e) {
         EXPECT_EQ(e.key(), "loss");
         EXPECT_EQ(e.kind(), ErrorKind::bad_input);
         EXPECT_STREQ(e.what(),
-                     "loss: unknown loss 'binary_crossentropy'; expected one of categorical_crossentropy, "
-                     "mean_squared_error, hinge, categorical_hinge");
+                     "loss: unknown loss 'kl_divergence'; expected one of categorical_crossentropy, "
+                     "binary_crossentropy, sparse_categorical_crossentropy, mean_squared_error, hinge, "
+                     "categorical_hinge");
     }
 }
 

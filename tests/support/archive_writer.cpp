@@ -9,12 +9,22 @@
 
 namespace nnlab::testing {
 
-std::filesystem::path write_tar_gz(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries) {
+namespace {
+
+enum class Layout { tar_gz, zip_stored, zip_deflated };
+
+std::filesystem::path write_archive(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries,
+                                    Layout layout) {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), &archive_write_free);
     archive* a = writer.get();
-    archive_write_add_filter_gzip(a);
-    archive_write_set_format_pax_restricted(a);
+    if (layout == Layout::tar_gz) {
+        archive_write_add_filter_gzip(a);
+        archive_write_set_format_pax_restricted(a);
+    } else {
+        archive_write_set_format_zip(a);
+        archive_write_set_format_option(a, "zip", "compression", layout == Layout::zip_stored ? "store" : "deflate");
+    }
     if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
     for (const ArchiveEntry& item : entries) {
         const bool directory = !item.path.empty() && item.path.back() == '/';
@@ -33,6 +43,17 @@ std::filesystem::path write_tar_gz(const std::filesystem::path& path, const std:
     }
     if (archive_write_close(a) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
     return path;
+}
+
+}  // namespace
+
+std::filesystem::path write_tar_gz(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries) {
+    return write_archive(path, entries, Layout::tar_gz);
+}
+
+std::filesystem::path write_zip(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries,
+                                bool deflate) {
+    return write_archive(path, entries, deflate ? Layout::zip_deflated : Layout::zip_stored);
 }
 
 std::filesystem::path write_tar_gz(const std::filesystem::path& path, const std::string& folder,

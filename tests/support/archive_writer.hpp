@@ -1,4 +1,4 @@
-// .tar.gz archives written for a test, laid out as the official dataset archives are.
+// .tar.gz archives written for a test, laid out as the official dataset archives are, and zip files (.npz).
 #pragma once
 
 #include <filesystem>
@@ -17,6 +17,10 @@ struct ArchiveEntry {
 // Writes the entries, in order, as a gzip'd pax tar at `path` (creating its parent folders); throws when
 // libarchive fails.
 std::filesystem::path write_tar_gz(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries);
+
+// The entries as a zip file (an .npz is one), stored or deflated.
+std::filesystem::path write_zip(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries,
+                                bool deflate);
 
 // Every name -> bytes of `files` as <folder>/<name>, without a folder entry: how cifar-100-binary.tar.gz looks.
 std::filesystem::path write_tar_gz(const std::filesystem::path& path, const std::string& folder,

@@ -70,6 +70,37 @@ TEST(MetricTracker, CountsAccuracyAndTopKOverBatchesAsHandCounted) {
     EXPECT_THAT(tracker.results(), ::testing::ElementsAre(Pair("accuracy", 0.0), Pair("top_2_accuracy", 0.0)));
 }
 
+TEST(MetricTracker, BinaryAccuracyAndAucOnABinaryClassifiersOneOutput) {
+    MetricTracker tracker({"accuracy", "binary_accuracy", "auc"});
+    // P(class 1) 0.1, 0.6, 0.35, 0.8 for labels 0, 0, 1, 1: above 0.5 predicts 1, so rows 0 and 3 are right.
+    Tensor pred(Shape{4, 1}), truth(Shape{4, 1});
+    set_values(pred, {0.1f, 0.6f, 0.35f, 0.8f});
+    set_values(truth, {0, 0, 1, 1});
+    tracker.add_batch(pred, truth);
+    // accuracy resolves to binary accuracy for one output (Keras); AUC: 3 of the 4 pairs ranked right.
+    EXPECT_THAT(tracker.results(), ::testing::ElementsAre(Pair("accuracy", 0.5), Pair("binary_accuracy", 0.5),
+                                                          Pair("auc", ::testing::DoubleNear(0.75, 1e-12))));
+    // The counts carry every metric's state: summed into a fresh tracker (another rank's), they give the same.
+    MetricTracker other({"accuracy", "binary_accuracy", "auc"});
+    other.add_counts(tracker.counts());
+    EXPECT_EQ(other.results(), tracker.results());
+    MetricTracker restored({"accuracy", "binary_accuracy", "auc"});
+    restored.restore_state(tracker.state());
+    EXPECT_EQ(restored.results(), tracker.results());
+    EXPECT_THAT(error_for({"auc", "AUC"}), "no error");
+}
+
+TEST(MetricTracker, BinaryAccuracyCountsEveryOutputOfOneHotRows) {
+    // Keras: mean(y_true == (y_pred > 0.5)) over all outputs: [0.7, 0.2] vs [1, 0] both right, [0.6, 0.3] vs
+    // [0, 1] both wrong: 2 of 4.
+    MetricTracker tracker({"binary_accuracy"});
+    Tensor pred(Shape{2, 2}), truth(Shape{2, 2});
+    set_values(pred, {0.7f, 0.2f, 0.6f, 0.3f});
+    set_values(truth, {1, 0, 0, 1});
+    tracker.add_batch(pred, truth);
+    EXPECT_EQ(tracker.result(0), 0.5);
+}
+
 std::unique_ptr<Sequential> model_with(std::vector<std::string> metrics) {
     auto model = std::make_unique<Sequential>();
     model->add(Input{{4, 4, 3}});
