@@ -79,7 +79,7 @@ void write_evaluation_out(const std::filesystem::path& folder, const ClassifierE
     write_evaluation_files(folder, evaluation);
     std::printf(
         "\nWrote %s: metrics.json, classification_report.txt, confusion_matrix.csv, confusion_matrix.png, "
-        "confusion_matrix.svg\n",
+        "confusion_matrix.svg, confusion_matrix_normalized.png, confusion_matrix_normalized.svg\n",
         folder.c_str());
 }
 

@@ -2,10 +2,12 @@
 // summary().
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
+#include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/experiment/experiment.hpp"
 #include "nnlab/io/model_file.hpp"
 
@@ -23,12 +25,17 @@ void add_summary_command(CLI::App& app, int& exit_code) {
             return;
         }
         const Experiment experiment = load_experiment(*config);
-        if (!experiment.input_shape) {
+        std::optional<Shape> input = experiment.input_shape;
+        // NumPy arrays and CSV files say their example shape once read (an image folder would mean decoding it).
+        const std::string kind = dataset_source_kind(experiment.dataset, std::nullopt);
+        if (!input && (kind == "csv" || kind == "numpy"))
+            input = load_experiment_data(experiment, std::nullopt).train.image_shape;
+        if (!input) {
             throw Error(*config +
                         ": model.input_shape is needed to summarise a model of an image folder, e.g. "
                         "input_shape = [64, 64, 3]");
         }
-        std::cout << build_model(experiment, *experiment.input_shape)->summary();
+        std::cout << build_model(experiment, *input)->summary();
         exit_code = exit_ok;
     });
 }

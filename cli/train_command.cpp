@@ -14,6 +14,7 @@
 #include "nnlab/experiment/repeat_summary.hpp"
 #include "nnlab/experiment/resume.hpp"
 #include "nnlab/experiment/run.hpp"
+#include "nnlab/experiment/setting_path.hpp"
 #include "nnlab/metrics/classification_report.hpp"
 
 namespace nnlab::cli {
@@ -29,7 +30,24 @@ struct TrainArguments {
     std::optional<std::string> resume;
     bool overwrite = false;
     std::optional<std::string> init_from;
+    std::vector<std::string> settings;  // --set KEY=VALUE, in order
 };
+
+// --set KEY=VALUE, each split at its first '=' and its value read as TOML reads one.
+std::vector<SettingOverride> overrides_of(const TrainArguments& args) {
+    std::vector<SettingOverride> overrides;
+    for (const std::string& setting : args.settings) {
+        const size_t equals = setting.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            throw Error(
+                "--set: expected KEY=VALUE (a setting path and its value, e.g. model.layers[1].units=1024), "
+                "found \"" +
+                setting + "\"");
+        }
+        overrides.push_back({setting.substr(0, equals), setting_value(setting.substr(equals + 1))});
+    }
+    return overrides;
+}
 
 // How a run treats its folder: a new one (empty or absent), one replaced (--overwrite), one continued (--resume).
 enum class FolderUse { fresh, replace, resume };
@@ -120,9 +138,12 @@ void train_repeated(const Experiment& experiment, const DatasetSplits& data, int
 }
 
 // The options a continued run is given again: --threads, --epochs (config.toml has them, but a --repeat resume reads
-// the experiment file) and --data.
-std::vector<std::string> passed_on(const TrainArguments& args, const CommonOptions& common) {
+// the experiment file, and then --set too) and --data.
+std::vector<std::string> passed_on(const TrainArguments& args, const CommonOptions& common,
+                                   bool with_settings = false) {
     std::vector<std::string> options;
+    for (const std::string& setting : args.settings)
+        if (with_settings) options.insert(options.end(), {"--set", setting});
     if (common.threads > 0) options.insert(options.end(), {"--threads", std::to_string(common.threads)});
     if (args.epochs) options.insert(options.end(), {"--epochs", std::to_string(*args.epochs)});
     if (args.data) options.insert(options.end(), {"--data", *args.data});
@@ -144,6 +165,8 @@ Experiment experiment_for_resume(const TrainArguments& args) {
     if (args.overwrite) throw Error("--resume and --overwrite: choose one (continue the run, or replace it)");
     if (args.init_from)
         throw Error("--init-from starts a new run from saved weights; it cannot be given with --resume");
+    if (!args.settings.empty())
+        throw Error("--resume: the run keeps its settings (its config.toml); --set cannot be given with it");
     std::optional<Experiment> given;
     if (args.config) given = load_experiment(*args.config);
     if (given && args.epochs) given->epochs = *args.epochs;
@@ -166,12 +189,12 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
                 "given with it");
         if (!std::filesystem::is_directory(*args.resume))
             throw Error("--resume: " + *args.resume + " is not a folder; expected the --repeat folder");
-        Experiment experiment = load_experiment(*args.config);
+        Experiment experiment = load_experiment(*args.config, overrides_of(args));
         if (args.epochs) experiment.epochs = *args.epochs;
         if (common.threads > 0) experiment.threads = common.threads;
         const DatasetSplits data = load_experiment_data(
             experiment, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt);
-        train_repeated(experiment, data, args.repeat, *args.resume, true, passed_on(args, common));
+        train_repeated(experiment, data, args.repeat, *args.resume, true, passed_on(args, common, true));
         return exit_ok;
     }
     if (args.resume) {
@@ -184,7 +207,7 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
         return exit_ok;
     }
     if (!args.config) throw Error("train: expected an experiment file (CONFIG), or --resume RUN_FOLDER");
-    Experiment experiment = load_experiment(*args.config);
+    Experiment experiment = load_experiment(*args.config, overrides_of(args));
     if (args.epochs) experiment.epochs = *args.epochs;
     if (args.seed) experiment.seed = *args.seed;
     if (args.init_from) {
@@ -214,7 +237,7 @@ int run_train(const TrainArguments& args, const CommonOptions& common) {
                   single_resume_arguments(out, args, common), ranks);
     } else {
         if (args.overwrite) empty_out_folder(out);
-        train_repeated(experiment, data, args.repeat, out, false, passed_on(args, common));
+        train_repeated(experiment, data, args.repeat, out, false, passed_on(args, common, true));
     }
     return exit_ok;
 }
@@ -247,6 +270,13 @@ void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& commo
     command->add_option("--init-from", args->init_from,
                         "Start from the weights of this model file (fine-tuning; Keras: model.load_weights), layer by "
                         "layer; layers with trainable = false keep them");
+    command
+        ->add_option("--set", args->settings,
+                     "Override any setting: KEY=VALUE with KEY a path into the experiment's tables "
+                     "(train.batch_size=128, optimizer.learning_rate=3e-4, model.layers[1].units=1024, "
+                     "model.layers.dropout.rate=0.3, data.validation=\"split\"); VALUE as TOML reads it "
+                     "(a bare word is a string); repeatable")
+        ->allow_extra_args(false);  // one KEY=VALUE per --set, so that CONFIG after it stays CONFIG
     command->add_flag("--overwrite", args->overwrite,
                       "Replace the run folder given by --out when it holds an earlier run (else that is refused)");
     command->callback([args, &exit_code, &common] { exit_code = run_train(*args, common); });

@@ -12,6 +12,7 @@
 #include "nnlab/data/data_source_description.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/data/loader.hpp"
+#include "nnlab/experiment/setting_path.hpp"
 #include "nnlab/layers/registry.hpp"
 #include "nnlab/losses/loss.hpp"
 #include "nnlab/metrics/predicted_classes.hpp"
@@ -164,6 +165,37 @@ Experiment load_experiment(const std::filesystem::path& file) {
     return experiment_from(root, file);
 }
 
+Experiment load_experiment(const std::filesystem::path& file, const std::vector<SettingOverride>& overrides) {
+    if (overrides.empty()) return load_experiment(file);
+    config::Document document = config::read_toml_file(file);
+    if (document.tree.contains("sweep")) {
+        Reader(document.tree, "", &document.source)
+            .fail("sweep", "this experiment compares several variants; run it with `nnlab compare " + file.string() +
+                               "` (or remove [sweep] to train one model)");
+    }
+    std::vector<std::string> indexed;  // each override's path with layers by index, as errors name keys
+    for (const SettingOverride& setting : overrides) {
+        try {
+            indexed.push_back(set_setting(document.tree, setting.path, setting.value));
+        } catch (const KeyError& error) {
+            throw KeyError(setting.path, "--set " + std::string(error.what()));
+        }
+    }
+    try {
+        return experiment_from(Reader(document.tree, "", &document.source), file);
+    } catch (const config::ConfigError& error) {
+        for (size_t i = 0; i < overrides.size(); ++i) {
+            const SettingOverride& setting = overrides[i];
+            const std::string& path = indexed[i];
+            if (error.key() == path || error.key().starts_with(path + ".") || error.key().starts_with(path + "[")) {
+                throw KeyError(setting.path,
+                               "--set " + setting.path + "=" + config::describe(setting.value) + ": " + error.what());
+            }
+        }
+        throw;
+    }
+}
+
 Experiment experiment_from(const Reader& root, const std::filesystem::path& file) {
     root.reject_unknown(
         {"name", "seed", "threads", "data", "augment", "model", "train", "optimizer", "schedule", "callbacks"});
@@ -311,10 +343,20 @@ void adapt_model(Sequential& model, const Dataset& train, const Augmenter* augme
 }
 
 const std::vector<std::string>& run_files() {
-    static const std::vector<std::string> files{
-        "config.toml",          "model.safetensors",         "history.csv",          "history.json",
-        "metrics.json",         "classification_report.txt", "confusion_matrix.csv", "confusion_matrix.png",
-        "confusion_matrix.svg", "training_curves.png",       "training_curves.svg",  "report.html"};
+    static const std::vector<std::string> files{"config.toml",
+                                                "model.safetensors",
+                                                "history.csv",
+                                                "history.json",
+                                                "metrics.json",
+                                                "classification_report.txt",
+                                                "confusion_matrix.csv",
+                                                "confusion_matrix.png",
+                                                "confusion_matrix.svg",
+                                                "confusion_matrix_normalized.png",
+                                                "confusion_matrix_normalized.svg",
+                                                "training_curves.png",
+                                                "training_curves.svg",
+                                                "report.html"};
     return files;
 }
 

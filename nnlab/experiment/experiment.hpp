@@ -107,6 +107,16 @@ struct Experiment {
 // the file, the line and the key (config::ConfigError). Builds the model once to check the layers fit. A file
 // with a [sweep] is refused (it is nnlab compare's).
 Experiment load_experiment(const std::filesystem::path& file);
+
+// One setting given on the command line (train --set KEY=VALUE): a setting path (setting_path.hpp) and its value.
+struct SettingOverride {
+    std::string path;
+    config::Description value;
+};
+// The file with each override set in its tree before anything is read from it, so that every check sees the
+// overridden value. An error about an overridden key names the --set that gave it; a path that leads nowhere is a
+// KeyError naming it.
+Experiment load_experiment(const std::filesystem::path& file, const std::vector<SettingOverride>& overrides);
 // The same checks on a description already read (a variant of a sweep); `file` names it.
 Experiment experiment_from(const config::Reader& root, const std::filesystem::path& file);
 

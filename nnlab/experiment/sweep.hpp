@@ -1,5 +1,7 @@
-// Sweep — an experiment file with a [sweep] table: every combination of the listed values becomes one variant of
-// the experiment (nnlab compare runs them all, one after the other, with the same seed).
+// Sweep — an experiment file with a [sweep] table: every combination of the listed values (mode = "grid", the
+// default), or `samples` combinations drawn at random (mode = "random": a value from each list, or from a range
+// { min, max, scale = "log" }), becomes one variant of the experiment (nnlab compare runs them all, one after the
+// other, with the same seed).
 #pragma once
 
 #include <filesystem>
@@ -25,10 +27,11 @@ struct Sweep {
 // the first runs must stay quick.
 inline constexpr size_t max_sweep_variants = 10'000;
 
-// Reads the file and checks every variant before anything runs. Each key of [sweep] names a setting as a dotted
-// path into the experiment's tables ("train.loss", "optimizer.learning_rate", "seed") and holds a non-empty array
-// of values; an empty array, a key that names no setting, a variant that does not check out or more than
-// max_sweep_variants combinations is an error naming the key.
+// Reads the file and checks every variant before anything runs. Each key of [sweep] names a setting as a path
+// into the experiment's tables (setting_path.hpp: "train.loss", "optimizer.learning_rate", "seed",
+// "model.layers[1].units", "model.layers.dropout.rate") and holds a non-empty array of values (or, in random mode,
+// a range); an empty array, a path that leads nowhere, a variant that does not check out or more than
+// max_sweep_variants variants is an error naming the key. Random draws come from the experiment's seed.
 Sweep load_sweep(const std::filesystem::path& file);
 
 }  // namespace nnlab

@@ -80,6 +80,13 @@ std::optional<std::pair<Range, Range>> data_ranges(const LineChart& chart) {
             const double yv = chart.log_y ? std::log10(s.y[i]) : s.y[i];
             x = {std::min(x.low, s.x[i]), std::max(x.high, s.x[i])};
             y = {std::min(y.low, yv), std::max(y.high, yv)};
+            if (i < s.band_low.size() && i < s.band_high.size()) {
+                for (double edge : {s.band_low[i], s.band_high[i]}) {
+                    if (!drawable(s.x[i], edge, chart.log_y)) continue;
+                    const double ev = chart.log_y ? std::log10(edge) : edge;
+                    y = {std::min(y.low, ev), std::max(y.high, ev)};
+                }
+            }
         }
     }
     if (!(x.low <= x.high)) return std::nullopt;
@@ -231,6 +238,30 @@ void draw_series(cairo_t* cr, const LineChart& chart, const Axis& x_axis, const 
     cairo_clip(cr);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    // Bands first, so that every line is drawn over them: one quadrilateral per segment whose ends are drawable.
+    for (size_t si = 0; si < chart.series.size(); ++si) {
+        const auto& s = chart.series[si];
+        if (s.band_low.size() != s.x.size() || s.band_high.size() != s.x.size()) continue;
+        const Rgb colour = tab10(s.colour.value_or(si));
+        cairo_set_source_rgba(cr, colour.r, colour.g, colour.b, 0.2);
+        const auto edge = [&](size_t i, double v) {
+            return std::pair{x_axis.pixel(s.x[i]), y_axis.pixel(y_axis.unit(v))};
+        };
+        const auto fine = [&](size_t i) {
+            return drawable(s.x[i], s.band_low[i], chart.log_y) && drawable(s.x[i], s.band_high[i], chart.log_y);
+        };
+        for (size_t i = 0; i + 1 < s.x.size(); ++i) {
+            if (!fine(i) || !fine(i + 1)) continue;
+            const auto [x0, low0] = edge(i, s.band_low[i]);
+            const auto [x1, low1] = edge(i + 1, s.band_low[i + 1]);
+            cairo_move_to(cr, x0, low0);
+            cairo_line_to(cr, x1, low1);
+            cairo_line_to(cr, x1, edge(i + 1, s.band_high[i + 1]).second);
+            cairo_line_to(cr, x0, edge(i, s.band_high[i]).second);
+            cairo_close_path(cr);
+            cairo_fill(cr);
+        }
+    }
     for (size_t si = 0; si < chart.series.size(); ++si) {
         const auto& s = chart.series[si];
         const Rgb colour = tab10(s.colour.value_or(si));

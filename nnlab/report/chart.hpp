@@ -41,6 +41,9 @@ struct ChartSeries {
     std::vector<double> x, y;      // same length; points with a non-finite value (or y ≤ 0 on a log axis) are gaps
     std::optional<size_t> colour;  // tab10 index; by default the series' position in the chart
     bool markers = false;          // a dot on every point (isolated points always get one, or they would not show)
+    // A shaded band from low to high under the line (matplotlib's fill_between, alpha 0.2 in the series' colour),
+    // one pair per x; empty for none.
+    std::vector<double> band_low, band_high;
 };
 
 struct LineChart {

@@ -126,15 +126,49 @@ void check_confusion_input(const std::vector<int64_t>& counts, const std::vector
     }
 }
 
+// What the cells show: the counts (seaborn's fmt="d", the scale from the smallest to the largest count), or each
+// row divided by its sum (scikit-learn's normalize="true": the share of each true class predicted as each class,
+// two decimals, the scale from 0 to 1).
+struct HeatValues {
+    std::vector<double> values;
+    std::vector<std::string> texts;
+    bool fractions = false;
+};
+
+HeatValues heat_values(const std::vector<int64_t>& counts, size_t n, ConfusionValues kind) {
+    HeatValues v;
+    v.fractions = kind == ConfusionValues::normalized_by_true_label;
+    for (size_t r = 0; r < n; ++r) {
+        int64_t total = 0;
+        for (size_t c = 0; c < n; ++c) total += counts[r * n + c];
+        for (size_t c = 0; c < n; ++c) {
+            const int64_t count = counts[r * n + c];
+            if (!v.fractions) {
+                v.values.push_back(static_cast<double>(count));
+                v.texts.push_back(std::to_string(count));
+                continue;
+            }
+            const double share = total > 0 ? static_cast<double>(count) / static_cast<double>(total) : 0.0;
+            char text[16];
+            std::snprintf(text, sizeof text, "%.2f", share);
+            v.values.push_back(share);
+            v.texts.emplace_back(text);
+        }
+    }
+    return v;
+}
+
 struct Heatmap {
     ConfusionMatrixLayout layout;
     bool rotate_x;              // x labels at 45° because the longest name is wider than a cell
     double low, high;           // the colour scale: seaborn's vmin, vmax (the smallest and largest count)
     std::vector<double> ticks;  // colour bar ticks
+    double tick_step;           // their spacing, for their labels
     double bar_left, bar_width;
 };
 
-Heatmap heatmap_geometry(cairo_t* cr, const std::vector<int64_t>& counts, const std::vector<std::string>& names) {
+Heatmap heatmap_geometry(cairo_t* cr, const std::vector<int64_t>& counts, const std::vector<std::string>& names,
+                         const HeatValues& shown) {
     check_confusion_input(counts, names);
     const auto n = static_cast<double>(names.size());
     // 60 px cells up to ten classes (at least 360 px in all), then smaller ones so 100 classes still fit a screen.
@@ -148,11 +182,12 @@ Heatmap heatmap_geometry(cairo_t* cr, const std::vector<int64_t>& counts, const 
     Heatmap h{};
     h.rotate_x = name_width + 6 > cell;
     const auto [lo, hi] = std::minmax_element(counts.begin(), counts.end());
-    h.low = static_cast<double>(*lo);
-    h.high = *hi > *lo ? static_cast<double>(*hi) : h.low + 1;
-    h.ticks = nice_ticks(h.low, h.high, std::clamp(static_cast<int>(grid / 70), 3, 8), 1);
+    h.low = shown.fractions ? 0.0 : static_cast<double>(*lo);
+    h.high = shown.fractions ? 1.0 : *hi > *lo ? static_cast<double>(*hi) : h.low + 1;
+    h.ticks = nice_ticks(h.low, h.high, std::clamp(static_cast<int>(grid / 70), 3, 8), shown.fractions ? 0 : 1);
+    h.tick_step = h.ticks.size() > 1 ? h.ticks[1] - h.ticks[0] : 1;
     double tick_width = 0;
-    for (double t : h.ticks) tick_width = std::max(tick_width, text_width(cr, tick_label(t, 1)));
+    for (double t : h.ticks) tick_width = std::max(tick_width, text_width(cr, tick_label(t, h.tick_step)));
 
     const double x_names = h.rotate_x ? (name_width + line) * std::numbers::sqrt2 / 2 : line;
     double left = heat_pad + heat_label * 1.25 + 8 + name_width + heat_gap + heat_tick;
@@ -171,8 +206,8 @@ Context scratch_context(Surface& surface) {
     return Context(cairo_create(surface.get()));
 }
 
-void draw_heatmap(cairo_t* cr, const Heatmap& h, const std::vector<int64_t>& counts,
-                  const std::vector<std::string>& names, const std::string& title) {
+void draw_heatmap(cairo_t* cr, const Heatmap& h, const HeatValues& shown, const std::vector<std::string>& names,
+                  const std::string& title) {
     const size_t n = names.size();
     const auto [width, height, left, top, cell] = h.layout;
     const double grid = cell * static_cast<double>(n), bottom = top + grid;
@@ -180,11 +215,12 @@ void draw_heatmap(cairo_t* cr, const Heatmap& h, const std::vector<int64_t>& cou
 
     // Counts in the cells, fitted to the widest one; left out when cells are too small to read them.
     set_font(cr, std::min(14.0, cell * 0.3));
-    const double widest = text_width(cr, std::to_string(*std::max_element(counts.begin(), counts.end())));
+    double widest = 0;
+    for (const std::string& text : shown.texts) widest = std::max(widest, text_width(cr, text));
     const double annot = std::min(14.0, cell * 0.3) * std::min(1.0, 0.85 * cell / std::max(1.0, widest));
     for (size_t r = 0; r < n; ++r) {
         for (size_t c = 0; c < n; ++c) {
-            const double v = static_cast<double>(counts[r * n + c]);
+            const double v = shown.values[r * n + c];
             const Rgb fill = colour_of(v);
             const double x = left + static_cast<double>(c) * cell, y = top + static_cast<double>(r) * cell;
             cairo_set_source_rgb(cr, fill.r, fill.g, fill.b);
@@ -194,8 +230,7 @@ void draw_heatmap(cairo_t* cr, const Heatmap& h, const std::vector<int64_t>& cou
             const double ink = relative_luminance(fill) > 0.408 ? 0.15 : 1.0;
             cairo_set_source_rgb(cr, ink, ink, ink);
             set_font(cr, annot);
-            draw_text(cr, std::to_string(counts[r * n + c]), x + cell / 2, y + cell / 2, Anchor::middle,
-                      Anchor::middle);
+            draw_text(cr, shown.texts[r * n + c], x + cell / 2, y + cell / 2, Anchor::middle, Anchor::middle);
         }
     }
 
@@ -240,7 +275,7 @@ void draw_heatmap(cairo_t* cr, const Heatmap& h, const std::vector<int64_t>& cou
         cairo_move_to(cr, h.bar_left + h.bar_width, y);
         cairo_line_to(cr, h.bar_left + h.bar_width + heat_tick, y);
         cairo_stroke(cr);
-        draw_text(cr, tick_label(t, 1), h.bar_left + h.bar_width + heat_tick + heat_gap, y, Anchor::start,
+        draw_text(cr, tick_label(t, h.tick_step), h.bar_left + h.bar_width + heat_tick + heat_gap, y, Anchor::start,
                   Anchor::middle);
     }
 
@@ -321,24 +356,29 @@ std::string render_training_curves(const History& history, FigureFormat format) 
 }
 
 ConfusionMatrixLayout confusion_matrix_layout(const std::vector<int64_t>& counts,
-                                              const std::vector<std::string>& class_names) {
+                                              const std::vector<std::string>& class_names, ConfusionValues values) {
     Surface surface;
     Context cr = scratch_context(surface);
-    return heatmap_geometry(cr.get(), counts, class_names).layout;
+    check_confusion_input(counts, class_names);
+    return heatmap_geometry(cr.get(), counts, class_names, heat_values(counts, class_names.size(), values)).layout;
 }
 
 std::string render_confusion_matrix(const std::vector<int64_t>& counts, const std::vector<std::string>& class_names,
-                                    const std::string& title, FigureFormat format) {
+                                    const std::string& title, FigureFormat format, ConfusionValues values) {
     Surface surface;
     Context scratch = scratch_context(surface);
-    const Heatmap heatmap = heatmap_geometry(scratch.get(), counts, class_names);
+    check_confusion_input(counts, class_names);
+    const HeatValues shown = heat_values(counts, class_names.size(), values);
+    const Heatmap heatmap = heatmap_geometry(scratch.get(), counts, class_names, shown);
     Canvas canvas(format, heatmap.layout.width, heatmap.layout.height);
-    draw_heatmap(canvas.cr(), heatmap, counts, class_names, title);
+    draw_heatmap(canvas.cr(), heatmap, shown, class_names, title);
     return canvas.finish(title);
 }
 
-std::string render_comparison(const std::vector<CurveSeries>& curves, const std::string& title,
-                              const std::string& x_label, const std::string& y_label, FigureFormat format) {
+namespace {
+
+LineChart comparison_chart(const std::vector<CurveSeries>& curves, const std::string& title, const std::string& x_label,
+                           const std::string& y_label) {
     LineChart chart{.title = title, .x_label = x_label, .y_label = y_label};
     bool whole = true, any = false;
     for (const auto& curve : curves) {
@@ -351,11 +391,35 @@ std::string render_comparison(const std::vector<CurveSeries>& curves, const std:
         for (double x : curve.x) {
             if (std::isfinite(x)) any = true, whole = whole && x == std::round(x);
         }
-        chart.series.push_back({.label = curve.label, .x = curve.x, .y = curve.y});
+        chart.series.push_back({.label = curve.label,
+                                .x = curve.x,
+                                .y = curve.y,
+                                .band_low = curve.band_low,
+                                .band_high = curve.band_high});
     }
     chart.integer_x = any && whole;
+    return chart;
+}
+
+}  // namespace
+
+std::string render_comparison(const std::vector<CurveSeries>& curves, const std::string& title,
+                              const std::string& x_label, const std::string& y_label, FigureFormat format) {
+    const LineChart chart = comparison_chart(curves, title, x_label, y_label);
     Canvas canvas(format, 800, 520);
     draw_line_chart(canvas.cr(), chart, {0, 0, 800, 520});
+    return canvas.finish(title);
+}
+
+std::string render_comparison_panels(const std::vector<ComparisonPanel>& panels, const std::string& x_label,
+                                     const std::string& title, FigureFormat format) {
+    constexpr int width = 560, height = 460;
+    std::vector<LineChart> charts;
+    for (const ComparisonPanel& panel : panels)
+        charts.push_back(comparison_chart(panel.curves, panel.title, x_label, panel.y_label));
+    Canvas canvas(format, width * std::max<int>(1, static_cast<int>(charts.size())), height);
+    for (size_t i = 0; i < charts.size(); ++i)
+        draw_line_chart(canvas.cr(), charts[i], {static_cast<double>(i) * width, 0, width, height});
     return canvas.finish(title);
 }
 

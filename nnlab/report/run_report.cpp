@@ -26,6 +26,9 @@ void write_evaluation_files(const std::filesystem::path& folder, const Classifie
          {std::pair{FigureFormat::png, ".png"}, std::pair{FigureFormat::svg, ".svg"}}) {
         write_file_atomically(folder / (std::string("confusion_matrix") + extension),
                               render_confusion_matrix(e.confusion.counts(), names, "Confusion Matrix", format));
+        write_file_atomically(folder / (std::string("confusion_matrix_normalized") + extension),
+                              render_confusion_matrix(e.confusion.counts(), names, "Confusion Matrix (normalized)",
+                                                      format, ConfusionValues::normalized_by_true_label));
     }
 }
 
@@ -59,10 +62,14 @@ std::string render_run_report(const RunReport& r) {
         page.sections.push_back(
             {.heading = "Classification report", .preformatted = classification_report(e.metrics, e.class_names, 4)});
         const std::vector<std::string> names = class_names_or_indices(e.class_names, e.confusion.num_classes());
-        page.sections.push_back({.heading = "Confusion matrix",
-                                 .figures = {{"Confusion matrix: rows are true labels, columns predictions",
-                                              render_confusion_matrix(e.confusion.counts(), names, "Confusion Matrix",
-                                                                      FigureFormat::png)}}});
+        page.sections.push_back(
+            {.heading = "Confusion matrix",
+             .figures = {{"Confusion matrix: rows are true labels, columns predictions",
+                          render_confusion_matrix(e.confusion.counts(), names, "Confusion Matrix", FigureFormat::png)},
+                         {"Normalized by true label: each row's share of its class (the diagonal is each class's "
+                          "recall)",
+                          render_confusion_matrix(e.confusion.counts(), names, "Confusion Matrix (normalized)",
+                                                  FigureFormat::png, ConfusionValues::normalized_by_true_label)}}});
     }
     if (r.history != nullptr && r.history->size() > 0) {
         const History& h = *r.history;

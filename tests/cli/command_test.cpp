@@ -229,4 +229,43 @@ TEST(Command, CompareNeedsASweepAndTrainRefusesOne) {
     EXPECT_FALSE(std::filesystem::exists(dir / "run"));
 }
 
+TEST(Command, SetOverridesAnySettingAndABadOneExitsTwoBeforeAnythingIsWritten) {
+    // A CSV of 40 rows: features x, 2x; label 1 when x > 20. Trained for one epoch with overrides of every kind.
+    TempDir dir;
+    std::string rows;
+    for (int i = 0; i < 40; ++i)
+        rows += std::to_string(i) + "," + std::to_string(2 * i) + "," + (i > 20 ? "1" : "0") + "\n";
+    const auto csv = dir.write("t.csv", rows);
+    const auto config =
+        dir.write("t.toml", "name = \"t\"\n[data]\ndataset = \"" + csv.string() +
+                                "\"\ntest_split = 0.25\n[model]\nlayers = [{ type = \"Normalization\" }, "
+                                "{ type = \"Dense\", units = 4, activation = \"relu\" }, "
+                                "{ type = \"Dense\", units = 1, activation = \"sigmoid\" }]\n"
+                                "[train]\nloss = \"binary_crossentropy\"\nepochs = 1\n[optimizer]\ntype = \"adam\"\n");
+    const Result ok =
+        run("train " + config.string() + " --set model.layers.dense.units=7 --set train.batch_size=5 " +
+            "--set optimizer.learning_rate=0.01 --set 'train.metrics=[\"auc\"]' --out " + (dir / "run").string());
+    ASSERT_EQ(ok.exit_code, 0) << ok.output;
+    EXPECT_THAT(ok.output, HasSubstr("(None, 7)"));
+    const std::string resolved = [&] {
+        std::ifstream file(dir / "run" / "config.toml");
+        std::stringstream text;
+        text << file.rdbuf();
+        return text.str();
+    }();
+    EXPECT_THAT(resolved, HasSubstr("batch_size = 5"));
+    EXPECT_THAT(resolved, HasSubstr("units = 7"));
+    EXPECT_THAT(resolved, HasSubstr("metrics = [\"auc\"]"));
+    for (const auto& [option, message] :
+         {std::pair{"--set model.layers[5].units=3", "--set model.layers[5].units: \"model.layers\" holds 3 entries"},
+          {"--set model.layers.dense_7.units=3", "no layer named \"dense_7\""},
+          {"--set train.batch_size=-1", "--set train.batch_size=-1: "},
+          {"--set model.layers", "--set: expected KEY=VALUE"}}) {
+        const Result bad = run("train " + config.string() + " " + option + " --out " + (dir / "bad").string());
+        EXPECT_EQ(bad.exit_code, 2) << option << "\n" << bad.output;
+        EXPECT_THAT(bad.output, HasSubstr(message)) << option;
+        EXPECT_FALSE(std::filesystem::exists(dir / "bad")) << option;
+    }
+}
+
 }  // namespace

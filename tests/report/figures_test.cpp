@@ -230,6 +230,58 @@ TEST(ConfusionMatrix, EqualCountsAndOneClassStillDraw) {
     EXPECT_GT(decode_png(render_confusion_matrix({0}, {"only"}, "t", FigureFormat::png)).width, 0);
 }
 
+TEST(ConfusionMatrix, NormalizedCellsShowEachRowsShare) {
+    // One example of class 0 (right) and a hundred of class 1 (right): as counts the first cell is pale, as shares
+    // of their rows both diagonal cells are 1.00, the top of the scale.
+    const std::vector<int64_t> counts{1, 0, 0, 100};
+    const std::vector<std::string> names{"a", "b"};
+    const auto counts_layout = confusion_matrix_layout(counts, names);
+    const auto shares_layout = confusion_matrix_layout(counts, names, ConfusionValues::normalized_by_true_label);
+    const auto background = [&](const Image& image, int r, int c) {
+        const auto& layout = image.width == counts_layout.width ? counts_layout : shares_layout;
+        return image.at(layout.grid_left + (c + 0.5) * layout.cell, layout.grid_top + (r + 0.12) * layout.cell);
+    };
+    const Image plain = decode_png(render_confusion_matrix(counts, names, "Counts", FigureFormat::png));
+    const Image shares = decode_png(
+        render_confusion_matrix(counts, names, "Shares", FigureFormat::png, ConfusionValues::normalized_by_true_label));
+    ASSERT_EQ(plain.width, counts_layout.width);
+    ASSERT_EQ(shares.width, shares_layout.width);
+    EXPECT_GT(background(plain, 0, 0)[0], 200) << "a count of 1 next to 100 is pale";
+    for (const auto& cell : {background(shares, 0, 0), background(shares, 1, 1)}) {
+        EXPECT_NEAR(cell[0], 0x08, 3);  // Blues' darkest, #08306b
+        EXPECT_NEAR(cell[2], 0x6b, 3);
+    }
+    EXPECT_NEAR(background(shares, 0, 1)[0], 0xf7, 3);  // 0.00, the lightest
+    // A class without examples has no shares: its row stays at 0, not NaN.
+    EXPECT_NO_THROW(render_confusion_matrix({0, 0, 3, 4}, names, "Empty row", FigureFormat::png,
+                                            ConfusionValues::normalized_by_true_label));
+    const std::string svg =
+        render_confusion_matrix(counts, names, "Shares", FigureFormat::svg, ConfusionValues::normalized_by_true_label);
+    EXPECT_THAT(svg, HasSubstr("Shares"));
+}
+
+TEST(Comparison, ABandIsShadedInTheCurvesColourAndPanelsSitSideBySide) {
+    CurveSeries mean{.label = "mean", .x = {1, 2, 3}, .y = {0.4, 0.5, 0.6}};
+    mean.band_low = {0.2, 0.3, 0.4};
+    mean.band_high = {0.6, 0.7, 0.8};
+    const Image image = decode_png(render_comparison_panels({{.title = "accuracy", .y_label = "acc", .curves = {mean}},
+                                                             {.title = "loss", .y_label = "loss", .curves = {mean}}},
+                                                            "Epoch", "Runs", FigureFormat::png));
+    ASSERT_EQ(image.width, 1120);
+    ASSERT_EQ(image.height, 460);
+    // C0 (#1f77b4) at 20% over white: (210, 228, 240).
+    int shaded_left = 0, shaded_right = 0;
+    for (int y = 0; y < image.height; ++y) {
+        for (int x = 0; x < image.width; ++x) {
+            const auto p = image.at(x, y);
+            const bool band = std::abs(p[0] - 210) < 8 && std::abs(p[1] - 228) < 8 && std::abs(p[2] - 240) < 8;
+            (x < 560 ? shaded_left : shaded_right) += band;
+        }
+    }
+    EXPECT_GT(shaded_left, 2000);
+    EXPECT_GT(shaded_right, 2000);
+}
+
 TEST(Comparison, DrawsEachCurveInMatplotlibsColourCycle) {
     const Image image =
         decode_png(render_comparison({{"a", {1, 2, 3}, {0.1, 0.5, 0.3}}, {"b", {1, 2, 3}, {0.2, 0.2, 0.6}}}, "Runs",

@@ -59,10 +59,10 @@ TEST(RunReport, EvaluationFilesAgreeWithTheModelsEvaluation) {
     const std::string csv = read(dir / "confusion_matrix.csv");
     EXPECT_EQ(csv.substr(0, csv.find('\n')), "true\\predicted,cat,dog,ship");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
-    for (const char* name : {"confusion_matrix.png", "training_curves.png"}) {
+    for (const char* name : {"confusion_matrix.png", "confusion_matrix_normalized.png", "training_curves.png"}) {
         EXPECT_EQ(read(dir / name).substr(1, 3), "PNG") << name;
     }
-    for (const char* name : {"confusion_matrix.svg", "training_curves.svg"}) {
+    for (const char* name : {"confusion_matrix.svg", "confusion_matrix_normalized.svg", "training_curves.svg"}) {
         EXPECT_THAT(read(dir / name), HasSubstr("<svg")) << name;
     }
 
@@ -81,7 +81,8 @@ TEST(RunReport, EvaluationFilesAgreeWithTheModelsEvaluation) {
     for (size_t at = html.find("data:image/png;base64,"); at != std::string::npos;
          at = html.find("data:image/png;base64,", at + 1))
         ++images;
-    EXPECT_EQ(images, 2u);  // the confusion matrix and the curves
+    EXPECT_EQ(images, 3u);  // the confusion matrix as counts and normalized, and the curves
+    EXPECT_THAT(html, HasSubstr("Normalized by true label"));
 }
 
 TEST(RunReport, ModelThatDoesNotFitTheDataNamesBoth) {
