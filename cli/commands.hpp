@@ -74,6 +74,7 @@ RunOptions terminal_progress();
 // Each returns the exit code through `exit_code` once the command has run.
 void add_train_command(CLI::App& app, int& exit_code, const CommonOptions& common);
 void add_summary_command(CLI::App& app, int& exit_code);
+void add_export_command(CLI::App& app, int& exit_code);
 void add_evaluate_command(CLI::App& app, int& exit_code);
 void add_download_command(CLI::App& app, int& exit_code);
 void add_augment_preview_command(CLI::App& app, int& exit_code);

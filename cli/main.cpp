@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
     add_compare_command(app, exit_code, common);
     add_download_command(app, exit_code);
     add_augment_preview_command(app, exit_code);
+    add_export_command(app, exit_code);
     try {
         if (nnlab::started_by_mpi_launcher()) {
             mpi.emplace();

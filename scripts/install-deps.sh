@@ -23,7 +23,26 @@ packages=(
   libbenchmark-dev                    # bench/
   clang-format                        # the format check
   clang libclang-rt-14-dev            # fuzzing: clang 14 with libFuzzer (scripts/fuzz.sh)
+  libonnx-dev                         # onnx.proto, the schema nnlab export writes
+  protobuf-compiler libprotobuf-dev   # protoc and the runtime for it
+  python3-onnx                        # tests: the ONNX checker accepts what nnlab export writes
 )
+
+# ONNX Runtime's CPU library comes inside npm's onnxruntime-node; --ignore-scripts keeps its install script from
+# downloading anything else. Installed into .deps/node (ignored by git), where the tests look for it.
+install_onnxruntime() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps/node"
+  if [ -f "$dir/node_modules/onnxruntime-node/package.json" ]; then return 0; fi
+  # Node.js and npm come with the machine (Debian's own nodejs package conflicts with that install).
+  if ! command -v npm >/dev/null; then
+    echo "install-deps: npm not found; install Node.js 18 or later (it brings npm), then run this again" >&2
+    exit 1
+  fi
+  echo "install-deps: installing onnxruntime-node 1.31.1 into $dir"
+  mkdir -p "$dir"
+  (cd "$dir" && npm install --ignore-scripts --no-audit --no-fund --silent onnxruntime-node@1.31.1)
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -32,6 +51,7 @@ for package in "${packages[@]}"; do
   fi
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  install_onnxruntime
   exit 0
 fi
 
@@ -41,3 +61,4 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_onnxruntime

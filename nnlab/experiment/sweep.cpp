@@ -53,6 +53,10 @@ SweptKey range_of(const Reader& table, const std::string& key, const std::string
     swept.log_scale = scale == "log";
     if (!(swept.min <= swept.max)) range.fail("max", "expected max ≥ min (" + shortest(swept.min) + ")");
     if (swept.log_scale && !(swept.min > 0.0)) range.fail("min", "a log-scale range needs min > 0");
+    // Whole numbers are drawn as doubles: beyond 2^53 they would not be whole any more.
+    constexpr double exact = 9007199254740992.0;
+    if (swept.integers && (std::abs(swept.min) > exact || std::abs(swept.max) > exact))
+        range.fail("max", "an integer range must lie within ±2^53 (9,007,199,254,740,992)");
     return swept;
 }
 

@@ -2,6 +2,7 @@
 #include "nnlab/metrics/auc.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "nnlab/core/error.hpp"
 
@@ -29,8 +30,10 @@ void AucCounts::add_batch(const Tensor& y_pred, const Tensor& y_true) {
     for (int64_t i = 0; i < y_pred.numel(); ++i) {
         // The thresholds are sorted: those below the prediction are a prefix (NaN is above none).
         const float p = y_pred[i];
-        const size_t above =
-            static_cast<size_t>(std::lower_bound(thresholds_.begin(), thresholds_.end(), p) - thresholds_.begin());
+        const size_t above = std::isnan(p)
+                                 ? 0  // above no threshold, as Keras's comparisons say
+                                 : static_cast<size_t>(std::lower_bound(thresholds_.begin(), thresholds_.end(), p) -
+                                                       thresholds_.begin());
         ++counts_[(y_true[i] != 0.0f ? 0 : buckets) + above];
     }
 }

@@ -134,6 +134,9 @@ train.loss = ["categorical_crossentropy", "hinge"]
     EXPECT_THAT(error_for("[sweep]\nmode = \"random\"\nsamples = 2\noptimizer.learning_rate = { min = 0, max = 1, "
                           "scale = \"log\" }\n"),
                 HasSubstr("a log-scale range needs min > 0"));
+    EXPECT_THAT(error_for("[sweep]\nmode = \"random\"\nsamples = 2\ntrain.batch_size = { min = 1, max = "
+                          "9223372036854775807 }\n"),
+                HasSubstr("an integer range must lie within ±2^53"));
 }
 
 TEST(Sweep, TrainingASweepFileSaysToCompare) {

@@ -50,6 +50,13 @@ TEST(Auc, EqualsTheExactAreaWhenThresholdsSeparateThePredictions) {
     EXPECT_EQ(empty.result(), 0.0);
 }
 
+TEST(Auc, ANanPredictionIsAboveNoThreshold) {
+    AucCounts with_nan, with_zero;
+    with_nan.add_batch(tensor({2, 1}, {NAN, 0.7f}), tensor({2, 1}, {1, 0}));
+    with_zero.add_batch(tensor({2, 1}, {-1.0f, 0.7f}), tensor({2, 1}, {1, 0}));
+    EXPECT_EQ(with_nan.counts(), with_zero.counts());
+}
+
 TEST(Auc, FlattensEveryOutputAsOneBinaryPrediction) {
     // multi_label = False: a (2, 2) batch is four predictions; the same four in one column give the same area.
     AucCounts wide, tall;

@@ -26,8 +26,9 @@ struct CsvTable {
     std::vector<double> values;  // rows × columns, row-major
 };
 
-// The largest CSV file read (4 GiB of text).
-constexpr uintmax_t max_csv_bytes = uintmax_t{1} << 32;
+// The largest CSV file read (1 GiB of text: up to 512 million fields, held as doubles while read; larger data
+// belongs in NumPy files).
+constexpr uintmax_t max_csv_bytes = uintmax_t{1} << 30;
 
 // Blank lines are skipped; \r\n line ends and spaces around a number are accepted. Throws nnlab::Error naming
 // `what` and the line (and column) on a field that is not a finite number, a row whose field count differs from
