@@ -220,7 +220,8 @@ train.loss = ["categorical_crossentropy", "hinge"]
     std::vector<std::string> lines;
     for (std::string line; std::getline(csv, line);) lines.push_back(line);
     ASSERT_EQ(lines.size(), 3u);
-    EXPECT_EQ(lines[0], "variant,final_val_accuracy,best_val_accuracy,best_epoch,test_accuracy,seconds,folder");
+    EXPECT_EQ(lines[0],
+              "variant,final_val_accuracy,best_val_accuracy,best_epoch,final_val_loss,test_accuracy,seconds,folder");
     EXPECT_EQ(lines[2].rfind("loss=hinge,", 0), 0u) << lines[2];
     for (const char* name : {"comparison.png", "comparison.svg", "report.html",
                              "1-loss_categorical_crossentropy/report.html", "2-loss_hinge/model.safetensors"}) {
