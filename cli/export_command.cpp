@@ -27,12 +27,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
                                                     : std::filesystem::path(args->model).replace_extension(".onnx");
         if (std::filesystem::is_directory(out)) throw Error("--out: " + out.string() + " is a folder; expected a file");
         const LoadedModel loaded = load_model(args->model);
-        if (loaded.preprocessing) {
-            throw Error("export: " + args->model +
-                        " standardises its inputs outside its layers (featurewise or samplewise centring and "
-                        "scaling, ZCA), which ONNX export does not carry yet");
-        }
-        export_onnx(*loaded.model, out);
+        // The standardisation training applied (featurewise, samplewise, ZCA) goes into the graph before the layers.
+        export_onnx(*loaded.model, out, loaded.preprocessing ? &*loaded.preprocessing : nullptr);
         std::printf("Wrote %s: ONNX opset %d, input \"input\" %s, output \"output\" %s\n", out.c_str(), onnx_opset,
                     loaded.model->input_shape().to_string().c_str(), loaded.model->output_shape().to_string().c_str());
         exit_code = exit_ok;

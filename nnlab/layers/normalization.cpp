@@ -8,20 +8,15 @@
 #include "nnlab/core/error.hpp"
 
 namespace nnlab {
-namespace {
-
-// 1 / max(sqrt(variance), epsilon) per feature.
-std::vector<float> inverse_deviations(const Tensor& variance) {
+std::vector<float> Normalization::inverse_deviations() const {
+    const Tensor& variance = variance_.value;
     std::vector<float> inverse(static_cast<size_t>(variance.numel()));
     for (int64_t c = 0; c < variance.numel(); ++c) {
-        const double deviation =
-            std::max(std::sqrt(std::max(static_cast<double>(variance[c]), 0.0)), Normalization::epsilon);
+        const double deviation = std::max(std::sqrt(std::max(static_cast<double>(variance[c]), 0.0)), epsilon);
         inverse[static_cast<size_t>(c)] = static_cast<float>(1.0 / deviation);
     }
     return inverse;
 }
-
-}  // namespace
 
 Normalization::Normalization(int64_t samples) : samples_(samples) {
     if (samples < 1)
@@ -40,7 +35,7 @@ Shape Normalization::build(const Shape& input) {
 
 void Normalization::forward(const Tensor& x, Tensor& y, Mode) {
     const int64_t features = mean_.value.numel();
-    const std::vector<float> inverse = inverse_deviations(variance_.value);
+    const std::vector<float> inverse = inverse_deviations();
     const float* mean = mean_.value.data();
     const int64_t rows = x.numel() / features;
 #pragma omp parallel for schedule(static)
@@ -54,7 +49,7 @@ void Normalization::forward(const Tensor& x, Tensor& y, Mode) {
 void Normalization::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
     const int64_t features = mean_.value.numel();
-    const std::vector<float> inverse = inverse_deviations(variance_.value);
+    const std::vector<float> inverse = inverse_deviations();
     const int64_t rows = dy.numel() / features;
 #pragma omp parallel for schedule(static)
     for (int64_t r = 0; r < rows; ++r) {

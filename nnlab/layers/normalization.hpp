@@ -29,6 +29,8 @@ public:
 
     Param& mean() { return mean_; }
     Param& variance() { return variance_; }
+    // What forward multiplies by after centring: 1 / max(sqrt(variance), epsilon) per feature.
+    std::vector<float> inverse_deviations() const;
 
 private:
     int64_t samples_;

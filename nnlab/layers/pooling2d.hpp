@@ -32,12 +32,12 @@ public:
     const std::array<int64_t, 2>& pool_size() const { return pool_size_; }
     const std::array<int64_t, 2>& strides() const { return strides_; }
     const std::string& padding() const { return padding_; }
+    // The windows build() worked out (with their padding), for a batch of `batch` samples.
+    PoolGeometry geometry(int64_t batch) const;
 
 protected:
     // Throws KeyError("pool_size" / "strides" / "padding") for a value Keras would refuse.
     Pooling2D(std::array<int64_t, 2> pool_size, PoolingOptions options);
-    // The geometry build() worked out, for a batch of `batch` samples.
-    PoolGeometry geometry(int64_t batch) const;
 
 private:
     std::array<int64_t, 2> pool_size_;

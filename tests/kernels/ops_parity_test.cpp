@@ -95,10 +95,14 @@ class ActivationParity : public ::testing::TestWithParam<ActivationKind> {};
 
 TEST_P(ActivationParity, ForwardAndBackwardMatchReference) {
     const ActivationKind kind = GetParam();
-    for (int rows : {1, 3, 17, 65, 331}) {  // 331 × 257 is split across threads
-        for (int cols : {1, 3, 17, 65, 257}) {
-            const Tensor x = random_tensor(Shape{rows, cols}, 7, -4.0, 4.0);
-            const Tensor dy = random_tensor(Shape{rows, cols}, 8);
+    std::vector<Shape> shapes{Shape{3, 5, 7, 9}};  // images: softmax over each pixel's channels
+    for (int rows : {1, 3, 17, 65, 331}) {         // 331 × 257 is split across threads
+        for (int cols : {1, 3, 17, 65, 257}) shapes.push_back(Shape{rows, cols});
+    }
+    for (const Shape& shape : shapes) {
+        {
+            const Tensor x = random_tensor(shape, 7, -4.0, 4.0);
+            const Tensor dy = random_tensor(shape, 8);
             Tensor y_fast(x.shape()), y_reference(x.shape());
             activation_forward(kind, x, y_fast);
             reference::activation_forward(kind, x, y_reference);

@@ -56,6 +56,17 @@ TEST(Activation, GradientsMatchCentralDifferences) {
     }
 }
 
+// Keras's softmax normalises the last axis: on images, each pixel's channels, not the whole image.
+TEST(Activation, SoftmaxOfImagesIsOverEachPixelsChannels) {
+    Activation softmax("softmax");
+    // Two pixels of two channels: softmax([0, ln 3]) = [1/4, 3/4] and softmax([5, 5]) = [1/2, 1/2].
+    EXPECT_THAT(
+        values(forward_once(softmax, Shape{1, 1, 2, 2}, {0, 1.0986123f, 5, 5})),
+        ElementsAre(FloatNear(0.25f, 1e-6), FloatNear(0.75f, 1e-6), FloatNear(0.5f, 1e-6), FloatNear(0.5f, 1e-6)));
+    Activation again("softmax");
+    EXPECT_LAYER_GRADIENTS_OK(again, Shape{2, 3, 2, 4});
+}
+
 TEST(Activation, OnlySoftmaxTakesLogitGradients) {
     EXPECT_TRUE(Activation("softmax").ends_in_softmax());
     EXPECT_FALSE(Activation("relu").ends_in_softmax());

@@ -145,7 +145,7 @@ void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor
             eltwise_forward(dnnl::algorithm::eltwise_logistic, in, out, count);
             return;
         case ActivationKind::softmax: {
-            const int64_t rows = x.rows(), cols = x.cols();
+            const int64_t cols = x.shape()[x.shape().rank() - 1], rows = x.numel() / cols;  // Keras: axis −1
 #pragma omp parallel for schedule(static) if (count >= parallel_threshold)
             for (int64_t r = 0; r < rows; ++r) {
                 const float* row = in + r * cols;
@@ -209,7 +209,7 @@ void CpuBackend::activation_backward(ActivationKind kind, const Tensor& x, const
             for (int64_t i = 0; i < count; ++i) d[i] = out[i] * (1.0f - out[i]) * g[i];
             return;
         case ActivationKind::softmax: {
-            const int64_t rows = y.rows(), cols = y.cols();
+            const int64_t cols = y.shape()[y.shape().rank() - 1], rows = y.numel() / cols;  // Keras: axis −1
             for (int64_t r = 0; r < rows; ++r) {
                 float dot = 0.0f;
                 for (int64_t j = 0; j < cols; ++j) dot += g[r * cols + j] * out[r * cols + j];

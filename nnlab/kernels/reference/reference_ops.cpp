@@ -107,7 +107,7 @@ void ReferenceBackend::activation_forward(ActivationKind kind, const Tensor& x, 
             for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(1.0 / (1.0 + std::exp(-double{x[i]})));
             return;
         case ActivationKind::softmax: {
-            const int64_t rows = x.rows(), cols = x.cols();
+            const int64_t cols = x.shape()[x.shape().rank() - 1], rows = x.numel() / cols;  // Keras: axis −1
             for (int64_t r = 0; r < rows; ++r) {
                 const float* in = x.data() + r * cols;
                 double top = in[0];
@@ -158,7 +158,7 @@ void ReferenceBackend::activation_backward(ActivationKind kind, const Tensor& x,
             return;
         case ActivationKind::softmax: {
             // dx = y ⊙ (dy − Σ dy⊙y), row by row.
-            const int64_t rows = y.rows(), cols = y.cols();
+            const int64_t cols = y.shape()[y.shape().rank() - 1], rows = y.numel() / cols;  // Keras: axis −1
             for (int64_t r = 0; r < rows; ++r) {
                 double dot = 0.0;
                 for (int64_t j = 0; j < cols; ++j) dot += double{dy[r * cols + j]} * y[r * cols + j];
