@@ -41,14 +41,22 @@ void warn_if_flip_tta_unseen(const std::string& model_file, const ModelMetadata&
 
 Dataset load_test_split(const std::string& dataset, const std::optional<std::string>& data_dir,
                         std::optional<int64_t> samples, const ModelMetadata& metadata) {
-    // The model's own dataset is read as training read it (a CSV file's columns and split, the class names).
+    // The model's own dataset is read as training read it (a CSV file's columns and split, the class names);
+    // another CSV file as new rows laid out as the model's: its columns read the same way, every row a test example.
+    const std::optional<std::filesystem::path> root =
+        data_dir ? std::optional<std::filesystem::path>(*data_dir) : std::nullopt;
     DataSourceOptions options;
     if (dataset == metadata.dataset) {
         options.csv = metadata.csv;
         options.class_names = metadata.class_names;
+    } else if (dataset_source_kind(dataset, root) == "csv") {
+        options.csv = metadata.csv;
+        options.csv.test_file.clear();
+        options.csv.test_split = 0.0;
+        options.csv.all_rows_test = true;
+        options.class_names = metadata.class_names;
     }
-    DatasetSplits data =
-        load_dataset(dataset, data_dir ? std::optional<std::filesystem::path>(*data_dir) : std::nullopt, options);
+    DatasetSplits data = load_dataset(dataset, root, options);
     return samples ? data.test.take(*samples) : std::move(data.test);
 }
 

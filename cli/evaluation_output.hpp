@@ -24,7 +24,9 @@ std::string dataset_for(const std::optional<std::string>& option, const ModelMet
 // The batch size: --batch-size when given, else training's (so that the figures are training's own), else 32.
 int64_t batch_size_for(const std::optional<int64_t>& option, const ModelMetadata& metadata);
 
-// The test split of `dataset` (a known name or an image folder), only its first `samples` images when given.
+// The test split of `dataset` (a known name, an image folder, NumPy arrays, a CSV file), only its first `samples`
+// examples when given. The model's own dataset is read as training read it; another CSV file is taken as new rows
+// laid out as the model's training file (its label column, header and skip_rows), every row a test example.
 Dataset load_test_split(const std::string& dataset, const std::optional<std::string>& data_dir,
                         std::optional<int64_t> samples, const ModelMetadata& metadata);
 

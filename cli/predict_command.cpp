@@ -25,7 +25,7 @@ struct PredictArguments {
     std::optional<std::string> dataset;
     std::optional<std::string> data;
     int64_t samples = 10;
-    int top_k = 3;
+    std::optional<int> top_k;  // default: 3, or every class of a model with fewer
     bool json = false;
     bool tta = false;
 };
@@ -66,9 +66,10 @@ int run_predict(const PredictArguments& args) {
     // A binary classifier's one output, P(class 1), is shown as the two classes' probabilities.
     const bool binary = model.output_shape()[1] == 1;
     const int64_t classes = binary ? 2 : model.output_shape()[1];
-    if (args.top_k < 1 || args.top_k > classes) {
+    const int top_k = args.top_k.value_or(static_cast<int>(std::min<int64_t>(3, classes)));
+    if (top_k < 1 || top_k > classes) {
         throw Error("--top-k: expected an integer from 1 to " + std::to_string(classes) +
-                    " (the model's classes), found " + std::to_string(args.top_k));
+                    " (the model's classes), found " + std::to_string(top_k));
     }
     std::vector<std::string> names = loaded.metadata.class_names;
     if (names.empty()) {
@@ -78,14 +79,7 @@ int run_predict(const PredictArguments& args) {
     Dataset data;
     std::vector<std::string> sources;
     if (dataset) {
-        DataSourceOptions options;  // the model's own dataset is read as training read it
-        if (*dataset == loaded.metadata.dataset) {
-            options.csv = loaded.metadata.csv;
-            options.class_names = loaded.metadata.class_names;
-        }
-        DatasetSplits splits = load_dataset(
-            *dataset, args.data ? std::optional<std::filesystem::path>(*args.data) : std::nullopt, options);
-        data = splits.test.take(args.samples);
+        data = load_test_split(*dataset, args.data, args.samples, loaded.metadata);
         if (data.image_shape != model.input_shape().without_batch()) {
             throw Error(args.model + " takes images " + model.input_shape().without_batch().to_string() + " but the " +
                         *dataset + " test split has images " + data.image_shape.to_string());
@@ -118,7 +112,7 @@ int run_predict(const PredictArguments& args) {
         std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return row[a] > row[b]; });
         nlohmann::json top = nlohmann::json::array();
         std::string line = sources[static_cast<size_t>(i)] + ":";
-        for (int k = 0; k < args.top_k; ++k) {
+        for (int k = 0; k < top_k; ++k) {
             const int64_t c = order[static_cast<size_t>(k)];
             top.push_back({{"class", names[static_cast<size_t>(c)]}, {"index", c}, {"probability", row[c]}});
             char text[64];
@@ -156,8 +150,7 @@ void add_predict_command(CLI::App& app, int& exit_code) {
     command->add_option("--samples", args->samples, "How many test images with --dataset")
         ->capture_default_str()
         ->check(whole_number(1, max_samples_option));
-    command->add_option("--top-k", args->top_k, "How many classes to show per image")
-        ->capture_default_str()
+    command->add_option("--top-k", args->top_k, "How many classes to show per image (default 3, or all of fewer)")
         ->check(whole_number(1, 1000));
     command->add_flag("--json", args->json, "Print JSON instead of text");
     command->add_flag("--tta", args->tta,

@@ -222,10 +222,12 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
     e.loss = loss_description(*make_loss("categorical_crossentropy"));
     if (const auto train = root.table("train")) read_train(*train, e);
 
-    const Description adam = "adam";
+    // No [optimizer], or one without a type (`--set optimizer.learning_rate=…` on such a file), is Adam.
     const auto optimizer_description = root.table("optimizer");
-    const std::unique_ptr<Optimizer> optimizer =
-        optimizer_from(optimizer_description ? *optimizer_description : Reader(adam, "optimizer"));
+    Description optimizer_table = optimizer_description ? optimizer_description->value() : Description("adam");
+    if (optimizer_table.is_object() && !optimizer_table.contains("type")) optimizer_table["type"] = "adam";
+    const std::unique_ptr<Optimizer> optimizer = optimizer_from(
+        Reader(optimizer_table, "optimizer", optimizer_description ? optimizer_description->source() : nullptr));
     e.optimizer = optimizer->config();
     std::string schedule_type;
     if (const auto schedule = root.table("schedule")) {

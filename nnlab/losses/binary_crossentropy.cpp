@@ -19,17 +19,7 @@ BinaryCrossentropy::BinaryCrossentropy(bool from_logits, double label_smoothing)
 }
 
 double BinaryCrossentropy::compute(const Tensor& y_pred, const Tensor& y_true, Tensor* grad) const {
-    if (y_pred.shape().rank() != 2 || y_pred.shape() != y_true.shape()) {
-        throw Error(
-            "binary_crossentropy: expected y_pred and y_true of the same shape (batch, outputs), found y_pred " +
-            y_pred.shape().to_string() + " and y_true " + y_true.shape().to_string());
-    }
-    if (y_pred.rows() == 0) throw Error("binary_crossentropy: the batch is empty; its mean loss is undefined");
-    if (grad != nullptr && grad->shape() != y_pred.shape()) {
-        throw Error("binary_crossentropy: expected a gradient of shape " + y_pred.shape().to_string() + ", found " +
-                        grad->shape().to_string(),
-                    ErrorKind::failure);
-    }
+    check_loss_shapes("binary_crossentropy", y_pred, y_true, grad, "outputs");
     const int64_t n = y_pred.numel();
     const double scale = 1.0 / static_cast<double>(n);  // the mean over outputs, then over the batch
     double total = 0.0;

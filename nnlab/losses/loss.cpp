@@ -18,6 +18,20 @@ double Loss::compute_from_softmax(const Tensor&, const Tensor&, Tensor&) const {
                 ErrorKind::failure);
 }
 
+void check_loss_shapes(const std::string& loss, const Tensor& y_pred, const Tensor& y_true, const Tensor* grad,
+                       const std::string& columns) {
+    if (y_pred.shape().rank() != 2 || y_pred.shape() != y_true.shape()) {
+        throw Error(loss + ": expected y_pred and y_true of the same shape (batch, " + columns + "), found y_pred " +
+                    y_pred.shape().to_string() + " and y_true " + y_true.shape().to_string());
+    }
+    if (y_pred.rows() == 0) throw Error(loss + ": the batch is empty; its mean loss is undefined");
+    if (grad != nullptr && grad->shape() != y_pred.shape()) {
+        throw Error(loss + ": expected a gradient of shape " + y_pred.shape().to_string() + ", found " +
+                        grad->shape().to_string(),
+                    ErrorKind::failure);
+    }
+}
+
 LossRegistry& loss_registry() {
     static LossRegistry registry("loss");
     static const bool registered = [] {

@@ -34,6 +34,12 @@ public:
     virtual double compute_from_softmax(const Tensor& probs, const Tensor& y_true, Tensor& dlogits) const;
 };
 
+// What every loss checks first, so that a model whose last layer has the wrong width fails with both shapes rather
+// than reading out of bounds: y_pred and y_true of the same shape (batch, `columns`) with at least one row, and grad
+// (when given) of y_pred's shape (else a failure: the caller's bug). Messages start with the loss's name.
+void check_loss_shapes(const std::string& loss, const Tensor& y_pred, const Tensor& y_true, const Tensor* grad,
+                       const std::string& columns = "classes");
+
 using LossRegistry = config::Registry<Loss>;
 
 // Every loss a description may name: categorical_crossentropy (label_smoothing), binary_crossentropy (from_logits,

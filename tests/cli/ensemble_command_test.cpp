@@ -13,6 +13,7 @@
 #include "nnlab/train/test_time_augmentation.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
@@ -55,11 +56,6 @@ std::filesystem::path trained_model(const TempDir& dir, uint64_t seed) {
     return path;
 }
 
-nlohmann::json read_json(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
-}
-
 std::string four_decimals(const char* label, double value) {
     char text[64];
     std::snprintf(text, sizeof text, "%s%.4f", label, value);
@@ -93,7 +89,7 @@ TEST(EnsembleCommand, PrintsAndWritesTheMetricsOfTheMeanProbabilities) {
     EXPECT_THAT(result.output, HasSubstr("Trouser"));  // the report names the classes
     EXPECT_GT(mean.metrics.accuracy, 0.5);
 
-    const nlohmann::json metrics = read_json(out / "metrics.json");
+    const nlohmann::json metrics = testing::read_json_file(out / "metrics.json");
     EXPECT_EQ(metrics["accuracy"].get<double>(), mean.metrics.accuracy);
     EXPECT_NEAR(metrics["loss"].get<double>(), mean.summary.loss, 1e-12);
     for (const char* name :
@@ -116,7 +112,7 @@ TEST(EnsembleCommand, WithTtaAveragesEachMembersFlipAverage) {
                                                          {.batch_size = 7, .horizontal_flip_tta = true});
     const double accuracy = evaluate_probabilities(expected.probabilities, test, "t").metrics.accuracy;
     EXPECT_THAT(result.output, HasSubstr("(100 images), horizontal-flip TTA"));
-    EXPECT_EQ(read_json(out / "metrics.json")["accuracy"].get<double>(), accuracy);
+    EXPECT_EQ(testing::read_json_file(out / "metrics.json")["accuracy"].get<double>(), accuracy);
 }
 
 TEST(EnsembleCommand, RefusesOneModelAnUnreadableFileAndModelsThatDiffer) {
@@ -168,7 +164,7 @@ TEST(EvaluateCommand, WithTtaScoresTheFlipAverage) {
                                &loaded.model->loss(), loaded.model->metrics());
     EXPECT_THAT(result.output, HasSubstr("on the fashion_mnist test split (300 images), horizontal-flip TTA"));
     EXPECT_THAT(result.output, HasSubstr(four_decimals("\nAccuracy: ", expected.metrics.accuracy)));
-    const nlohmann::json metrics = read_json(out / "metrics.json");
+    const nlohmann::json metrics = testing::read_json_file(out / "metrics.json");
     EXPECT_EQ(metrics["accuracy"].get<double>(), expected.metrics.accuracy);
     EXPECT_NEAR(metrics["loss"].get<double>(), expected.summary.loss, 1e-12);
     EXPECT_EQ(metrics["split"], "fashion_mnist test split (300 images), horizontal-flip TTA");
@@ -176,7 +172,8 @@ TEST(EvaluateCommand, WithTtaScoresTheFlipAverage) {
     const Result plain = run("evaluate " + model.string() + " --dataset fashion_mnist --samples " +
                              std::to_string(samples) + " --out " + (dir / "plain").string());
     ASSERT_EQ(plain.exit_code, 0) << plain.output;
-    EXPECT_NE(read_json(dir / "plain" / "metrics.json")["loss"].get<double>(), metrics["loss"].get<double>());
+    EXPECT_NE(testing::read_json_file(dir / "plain" / "metrics.json")["loss"].get<double>(),
+              metrics["loss"].get<double>());
 }
 
 TEST(PredictCommand, WithTtaPrintsTheFlipAverage) {

@@ -48,6 +48,9 @@ private:
 TEST(NeighbourSwitch, ASpinningRunContinuesPassiveWhenAnotherProgramComputesAndEndsTheSame) {
     SKIP_WITHOUT_FASHION_MNIST();
     TempDir dir;
+    // 30 epochs: over 4 s of training on a quiet machine (0.15 s an epoch), so that the watch's two readings a
+    // second apart find the neighbour before the run ends (8 epochs ended first, in 1.4 s).
+
     const fs::path config = dir.write("switch.toml", R"(name = "switch"
 seed = 4
 [data]
@@ -59,7 +62,7 @@ layers = [{ type = "Flatten" }, { type = "Dense", units = 256, activation = "rel
           { type = "Dropout", rate = 0.2 }, { type = "Dense", units = 10, activation = "softmax" }]
 [train]
 batch_size = 32
-epochs = 8
+epochs = 30
 verbose = 0
 )");
     const auto reference = nnlab::testing::run_command(

@@ -2,6 +2,7 @@
 // that numpy itself wrote (np.save, np.savez, np.savez_compressed, through Debian's python3-numpy), and the errors
 // a damaged or hostile file gets.
 #include "nnlab/data/formats/npy.hpp"
+#include "nnlab/data/formats/npz.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

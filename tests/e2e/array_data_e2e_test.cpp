@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include <cmath>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +13,7 @@
 #include "tests/support/npy_writer.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
@@ -24,16 +25,10 @@ Result run(const std::string& arguments) {
     return testing::run_command(NNLAB_BINARY, arguments);
 }
 
-nlohmann::json read_json(const std::filesystem::path& path) {
-    std::ifstream file(path);
-    return nlohmann::json::parse(file);
-}
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
+// The number after "Accuracy: " in what evaluate printed; NaN when there is none.
+double printed_accuracy(const std::string& output) {
+    const size_t at = output.find("Accuracy: ");
+    return at == std::string::npos ? std::nan("") : std::stod(output.substr(at + 10));
 }
 
 // keras.datasets.cifar10's layout: x (N, 32, 32, 3) uint8, y (N, 1) uint8.
@@ -55,7 +50,7 @@ TEST(ArrayDataEndToEnd, NumpyCopyOfCifarTrainsBitForBitAsTheBinaryBatches) {
     std::string names;
     for (const std::string& name : cifar.train.class_names) names += (names.empty() ? "\"" : ", \"") + name + "\"";
     // The seed experiment (augmentation included) on a slice, from each copy.
-    std::string config = read_text(std::string(NNLAB_SOURCE_DIR) + "/examples/seed_mlp.toml");
+    std::string config = testing::read_file(std::string(NNLAB_SOURCE_DIR) + "/examples/seed_mlp.toml");
     const std::string anchor = "dataset = \"cifar10\"";
     const std::string slice = "\ntrain_samples = 3000\ntest_samples = 500";
     std::string numpy_config = config;
@@ -70,13 +65,13 @@ TEST(ArrayDataEndToEnd, NumpyCopyOfCifarTrainsBitForBitAsTheBinaryBatches) {
     const Result numpy = run("train " + numpy_file.string() + " --out " + (dir / "numpy").string() + common);
     ASSERT_EQ(numpy.exit_code, 0) << numpy.output;
     // Every logged number, bit for bit (JSON keeps the shortest text that reads back as the same double).
-    const nlohmann::json binary_history = read_json(dir / "binary" / "history.json");
-    EXPECT_EQ(read_json(dir / "numpy" / "history.json"), binary_history);
+    const nlohmann::json binary_history = testing::read_json_file(dir / "binary" / "history.json");
+    EXPECT_EQ(testing::read_json_file(dir / "numpy" / "history.json"), binary_history);
     EXPECT_EQ(binary_history.at("loss").size(), 2u);
-    EXPECT_EQ(read_json(dir / "numpy" / "metrics.json").at("accuracy"),
-              read_json(dir / "binary" / "metrics.json").at("accuracy"));
-    EXPECT_EQ(read_text(dir / "numpy" / "classification_report.txt"),
-              read_text(dir / "binary" / "classification_report.txt"));
+    EXPECT_EQ(testing::read_json_file(dir / "numpy" / "metrics.json").at("accuracy"),
+              testing::read_json_file(dir / "binary" / "metrics.json").at("accuracy"));
+    EXPECT_EQ(testing::read_file(dir / "numpy" / "classification_report.txt"),
+              testing::read_file(dir / "binary" / "classification_report.txt"));
 }
 
 TEST(ArrayDataEndToEnd, BreastCancerExampleLearnsAndItsModelEvaluatesAgain) {
@@ -91,9 +86,9 @@ TEST(ArrayDataEndToEnd, BreastCancerExampleLearnsAndItsModelEvaluatesAgain) {
     EXPECT_THAT(train.output, HasSubstr("normalization (Normalization)"));
     EXPECT_THAT(train.output, HasSubstr("test split (114 examples)"));
     // Seeds 0–5 reached 0.965–0.974 test accuracy and 0.996–0.998 AUC; chance is 0.58 (66 benign of 114).
-    const nlohmann::json metrics = read_json(dir / "run" / "metrics.json");
+    const nlohmann::json metrics = testing::read_json_file(dir / "run" / "metrics.json");
     EXPECT_GE(metrics.at("accuracy").get<double>(), 0.94) << train.output;
-    const nlohmann::json history = read_json(dir / "run" / "history.json");
+    const nlohmann::json history = testing::read_json_file(dir / "run" / "history.json");
     EXPECT_GE(history.at("val_auc").back().get<double>(), 0.98);
     EXPECT_GE(history.at("val_binary_accuracy").back().get<double>(), 0.94);
     // The model file knows how its CSV was read and split: evaluate gives the run's numbers again.
@@ -103,6 +98,23 @@ TEST(ArrayDataEndToEnd, BreastCancerExampleLearnsAndItsModelEvaluatesAgain) {
     std::snprintf(accuracy, sizeof accuracy, "Accuracy: %.4f", metrics.at("accuracy").get<double>());
     EXPECT_THAT(evaluate.output, HasSubstr(accuracy));
     EXPECT_THAT(evaluate.output, HasSubstr("malignant"));
+
+    // New rows in the training file's layout (its metadata line, then rows): every row is a test example, read
+    // with the model's CSV settings.
+    const std::string text = testing::read_file(csv);
+    size_t end = 0;
+    for (int line = 0; line < 1 + 150; ++line) end = text.find('\n', end) + 1;
+    const auto rows = testing::write_file(dir / "new_rows.csv", text.substr(0, end));
+    const Result on_rows =
+        run("evaluate " + (dir / "run" / "model.safetensors").string() + " --dataset " + rows.string());
+    ASSERT_EQ(on_rows.exit_code, 0) << on_rows.output;
+    EXPECT_THAT(on_rows.output, HasSubstr("test split (150 examples)"));
+    const double row_accuracy = printed_accuracy(on_rows.output);
+    EXPECT_GE(row_accuracy, 0.9) << on_rows.output;  // mostly rows it trained on; chance is below 0.65
+    const Result predicted =
+        run("predict " + (dir / "run" / "model.safetensors").string() + " --dataset " + rows.string() + " --samples 2");
+    ASSERT_EQ(predicted.exit_code, 0) << predicted.output;
+    EXPECT_THAT(predicted.output, HasSubstr("test example 1"));
 }
 
 TEST(ArrayDataEndToEnd, ImageOnlySettingsOnFloatFeaturesAreRefusedBeforeAnythingIsWritten) {
@@ -110,7 +122,7 @@ TEST(ArrayDataEndToEnd, ImageOnlySettingsOnFloatFeaturesAreRefusedBeforeAnything
     if (!std::filesystem::exists(csv))
         GTEST_SKIP() << "Debian's python3-sklearn is not installed (scripts/install-deps.sh installs it)";
     testing::TempDir dir;
-    const std::string example = read_text(std::string(NNLAB_SOURCE_DIR) + "/examples/breast_cancer.toml");
+    const std::string example = testing::read_file(std::string(NNLAB_SOURCE_DIR) + "/examples/breast_cancer.toml");
     const auto augmented = dir.write("augmented.toml", example + "\n[augment]\nhorizontal_flip = true\n");
     const Result augment = run("train " + augmented.string() + " --out " + (dir / "a").string());
     EXPECT_EQ(augment.exit_code, 2) << augment.output;

@@ -14,6 +14,7 @@
 #include "tests/support/cifar_data.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
@@ -23,17 +24,6 @@ using Result = testing::CommandResult;
 
 Result run(const std::string& arguments) {
     return testing::run_command(NNLAB_BINARY, arguments);
-}
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-nlohmann::json read_json(const std::filesystem::path& path) {
-    return nlohmann::json::parse(read_text(path));
 }
 
 bool have_fashion_mnist() {
@@ -64,7 +54,8 @@ void expect_evaluate_reproduces_the_run(const testing::TempDir& dir, const std::
         run("evaluate " + (folder / "model.safetensors").string() + " --out " + (dir / "evaluation").string() + extra);
     ASSERT_EQ(evaluate.exit_code, 0) << evaluate.output;
     EXPECT_EQ(metrics_block(evaluate.output), metrics_block(train.output));
-    EXPECT_EQ(read_json(dir / "evaluation" / "metrics.json"), read_json(folder / "metrics.json"));
+    EXPECT_EQ(testing::read_json_file(dir / "evaluation" / "metrics.json"),
+              testing::read_json_file(folder / "metrics.json"));
     std::printf("%s", evaluate.output.substr(0, evaluate.output.find("Precision")).c_str());
 }
 
@@ -142,7 +133,7 @@ momentum = 0.9
 TEST(ReproduceEndToEnd, SeedMlpEvaluatesToItsRunsMetrics) {
     SKIP_WITHOUT_CIFAR();
     testing::TempDir dir;
-    std::string config = read_text(std::string(NNLAB_SOURCE_DIR) + "/examples/seed_mlp.toml");
+    std::string config = testing::read_file(std::string(NNLAB_SOURCE_DIR) + "/examples/seed_mlp.toml");
     config.replace(config.find("validation = \"test\""), 19, "validation = \"test\"\ntrain_samples = 5000");
     config.replace(config.find("epochs = 50"), 11, "epochs = 1");
     expect_evaluate_reproduces_the_run(dir, config, " --data " + testing::cifar_root()->string());
@@ -157,7 +148,7 @@ TEST(ReproduceEndToEnd, ResolvedConfigReRunsBitForBit) {
     const Result first =
         run("train " + dir.write("experiment.toml", config).string() + " --out " + (dir / "a").string());
     ASSERT_EQ(first.exit_code, 0) << first.output;
-    const std::string resolved = read_text(dir / "a" / "config.toml");
+    const std::string resolved = testing::read_file(dir / "a" / "config.toml");
     // Every default is in it: the optimizer's, the thread count, and floats as written (0.1, not 0.100…01).
     for (const char* line : {"beta_1 = 0.9", "beta_2 = 0.999", "epsilon = 1e-07", "amsgrad = false",
                              "threads = ", "rotation_range = 10.0", "zca_epsilon = 1e-06", "label_smoothing = 0.0"}) {
@@ -166,10 +157,10 @@ TEST(ReproduceEndToEnd, ResolvedConfigReRunsBitForBit) {
     EXPECT_THAT(resolved, ::testing::Not(HasSubstr("0000000")));
     const Result second = run("train " + (dir / "a" / "config.toml").string() + " --out " + (dir / "b").string());
     ASSERT_EQ(second.exit_code, 0) << second.output;
-    EXPECT_EQ(read_text(dir / "b" / "history.csv"), read_text(dir / "a" / "history.csv"));
-    EXPECT_EQ(read_json(dir / "b" / "metrics.json"), read_json(dir / "a" / "metrics.json"));
+    EXPECT_EQ(testing::read_file(dir / "b" / "history.csv"), testing::read_file(dir / "a" / "history.csv"));
+    EXPECT_EQ(testing::read_json_file(dir / "b" / "metrics.json"), testing::read_json_file(dir / "a" / "metrics.json"));
     // …and resolves to itself.
-    const std::string again = read_text(dir / "b" / "config.toml");
+    const std::string again = testing::read_file(dir / "b" / "config.toml");
     EXPECT_EQ(again.substr(again.find('\n')), resolved.substr(resolved.find('\n')));
 }
 

@@ -82,6 +82,10 @@ layers = [{ type = "Flatten" }, { type = "Dense", units = 8 }, { type = "Dense",
     EXPECT_EQ(e.layers[1]["units"], 32);
     EXPECT_EQ(e.loss["type"], "hinge");
     EXPECT_EQ(e.validation, "split");
+    // The file leaves the optimizer to its default (Adam); setting its rate keeps it Adam.
+    const Experiment faster = load_experiment(file, {{"optimizer.learning_rate", 0.01}});
+    EXPECT_EQ(faster.optimizer["type"], "adam");
+    EXPECT_DOUBLE_EQ(faster.optimizer["learning_rate"].get<double>(), 0.01);
     EXPECT_THAT(error_message([&] {
                     load_experiment(file, {{"model.layers[1].units", -3}});
                 }),

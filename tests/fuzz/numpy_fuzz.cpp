@@ -1,6 +1,7 @@
 // Fuzz target: NumPy arrays — an .npy file through nnlab::read_npy_file, or (when it starts as a zip does) an .npz
 // through nnlab::read_npz_file; arrays named x_train and y_train then become a dataset as the loader reads them.
 #include "nnlab/data/formats/array_dataset.hpp"
+#include "nnlab/data/formats/npz.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -16,6 +16,7 @@
 #include "nnlab/report/html_report.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/write_files.hpp"
 
 namespace nnlab {
 namespace {
@@ -35,11 +36,6 @@ std::string find_chromium() {
         if (std::filesystem::is_regular_file(candidate, ignored)) return candidate.string();
     }
     return {};
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Single-quoted for the shell that run_command starts (temporary paths hold no quotes).
@@ -122,7 +118,7 @@ TEST(HtmlReportInChromium, ImagesDecodeAndThePageRenders) {
                                  shell_quoted("file://" + page.string()),
                              environment);
     ASSERT_EQ(screenshot.exit_code, 0) << screenshot.output;
-    const std::string bytes = read_file(shot);
+    const std::string bytes = testing::read_file(shot);
     png_image image{};
     image.version = PNG_IMAGE_VERSION;
     ASSERT_TRUE(png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) << image.message;

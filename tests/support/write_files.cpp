@@ -30,4 +30,8 @@ std::string read_file(const std::filesystem::path& path) {
     return bytes.str();
 }
 
+nlohmann::json read_json_file(const std::filesystem::path& path) {
+    return nlohmann::json::parse(read_file(path));
+}
+
 }  // namespace nnlab::testing

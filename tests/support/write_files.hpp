@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace nnlab::testing {
 
 // Writes `bytes` (binary, exactly as given) to `path`, creating its parent folders; throws when it cannot.
@@ -15,5 +17,8 @@ std::filesystem::path write_files(const std::filesystem::path& folder, const std
 
 // The bytes of `path`, binary; empty when it cannot be read (the test's own comparison then says so).
 std::string read_file(const std::filesystem::path& path);
+
+// The JSON document in `path` (history.json, metrics.json, …); throws nlohmann's parse error when it holds none.
+nlohmann::json read_json_file(const std::filesystem::path& path);
 
 }  // namespace nnlab::testing

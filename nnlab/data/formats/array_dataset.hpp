@@ -44,6 +44,9 @@ struct CsvDatasetOptions {
     double test_split = 0.0;
     uint64_t split_seed = 0;
     std::vector<std::string> class_names;
+    // Every row is a test example and the train split is empty (a model evaluated on new rows laid out as its
+    // training file): test_file and test_split are not used.
+    bool all_rows_test = false;
 };
 
 // A CSV file of numeric columns: every column but the label's is a float32 feature (an example is (features)).

@@ -78,6 +78,15 @@ Dataset subset(const Dataset& data, const std::vector<int64_t>& rows) {
 }  // namespace
 
 DatasetSplits load_csv_dataset(const std::filesystem::path& path, const CsvDatasetOptions& options) {
+    if (options.all_rows_test) {
+        const CsvTable table = read_csv_file(path, options.csv);
+        DatasetSplits data;
+        data.test = dataset_from_table(table, label_column(table, options, path.string()), path.string());
+        data.train.kind = data.test.kind;
+        data.train.image_shape = data.test.image_shape;
+        name_classes(data, options.class_names, path.string());
+        return data;
+    }
     if (!options.test_file.empty() && options.test_split > 0.0)
         throw KeyError("test_split", "test_split: the test rows come from test_file already; give one of the two");
     if (options.test_file.empty() && !(options.test_split > 0.0 && options.test_split < 1.0)) {

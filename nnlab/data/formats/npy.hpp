@@ -1,11 +1,11 @@
-// NumPy's .npy and .npz files (numpy.lib.format, versions 1.0–3.0): the arrays a Python user saves with np.save /
-// np.savez(_compressed), as keras.datasets returns them. Little or big endian, C or Fortran order; bool, signed and
-// unsigned integers of 1–8 bytes, float16/32/64. Structured and object arrays are refused.
+// NumPy's .npy files (numpy.lib.format, versions 1.0–3.0): the arrays a Python user saves with np.save, as
+// keras.datasets returns them (.npz archives of them: npz.hpp). Little or big endian, C or Fortran order; bool, signed
+// and unsigned integers of 1–8 bytes, float16/32/64. Structured and object arrays are refused.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,13 +45,14 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, const std::string& what);
 // An .npy file; its length is checked against the header's shape before the data is read.
 NpyArray read_npy_file(const std::filesystem::path& path);
 
-// The arrays of an .npz file (a zip of .npy files, stored or deflated), keyed by name without ".npy" (np.savez's
-// keywords: "x_train", …). Only the `wanted` names are kept (all when empty); each entry is read against the size
-// its header declares, so a compressed entry cannot grow past it. Throws nnlab::Error naming the file and entry.
-std::map<std::string, NpyArray> read_npz_file(const std::filesystem::path& path,
-                                              const std::vector<std::string>& wanted = {});
-// The same from the bytes of an .npz file (the fuzz target's way in).
-std::map<std::string, NpyArray> parse_npz(std::span<const uint8_t> bytes, const std::string& what,
-                                          const std::vector<std::string>& wanted = {});
+// What an .npy header says about the file: the array's shape, its element size and the file's whole length.
+struct NpyLayout {
+    std::vector<int64_t> shape;
+    int item_bytes = 0;
+    uint64_t file_bytes = 0;  // header and data
+};
+// The layout from the first bytes of an .npy file or stream: nullopt while `prefix` does not yet hold the whole
+// header; throws as parse_npy does for a bad header or a shape past max_npy_bytes.
+std::optional<NpyLayout> read_npy_layout(std::span<const uint8_t> prefix, const std::string& what);
 
 }  // namespace nnlab

@@ -1,8 +1,10 @@
 // NumPy datasets: x_train, y_train, x_test, y_test from an .npz file or a folder of .npy files.
+#include <map>
 #include <system_error>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/formats/array_dataset.hpp"
+#include "nnlab/data/formats/npz.hpp"
 
 namespace nnlab {
 namespace {
