@@ -32,6 +32,16 @@ void Operand::set(const Tensor& x, Precision precision) {
     }
 }
 
+Operand Operand::rows(int64_t begin, int64_t count) const {
+    Operand part;
+    part.precision_ = precision_;
+    if (precision_ == Precision::bfloat16)
+        part.bfloat16_ = bfloat16_.rows(begin, count);
+    else
+        part.float32_ = float32_.rows(begin, count);
+    return part;
+}
+
 void gemm(const Operand& a, const Operand& b, Tensor& c, GemmOptions options) {
     check_same_precision("gemm", a, b);
     if (a.precision() == Precision::bfloat16)

@@ -44,6 +44,8 @@ public:
     const Tensor& float32() const { return float32_; }
     const Bf16Tensor& bfloat16() const { return bfloat16_; }
     bool empty() const { return precision_ == Precision::float32 ? float32_.empty() : bfloat16_.empty(); }
+    // A view of `count` of its rows (along the batch axis) from `begin`; this operand must outlive it.
+    Operand rows(int64_t begin, int64_t count) const;
 
 private:
     Precision precision_ = Precision::float32;

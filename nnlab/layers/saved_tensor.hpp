@@ -18,6 +18,9 @@ public:
     // The saved values in float32: the view itself, or the copy widened into a buffer that every SavedTensor of this
     // thread shares (backward runs one layer at a time), valid until the next read() on this thread.
     Tensor read() const;
+    // The same for `count` rows (along the batch axis) from `begin`: a backward that works in pieces of the batch
+    // widens only a piece at a time.
+    Tensor read_rows(int64_t begin, int64_t count) const;
 
 private:
     Operand kept_;  // the products' operand type: a view or a rounding, as the precision says

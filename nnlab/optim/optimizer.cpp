@@ -104,6 +104,16 @@ void Optimizer::step(Tensor& params, const Tensor& grads) {
     ++iterations_;
 }
 
+bool Optimizer::frozen(VariableSpan span) const {
+    if (runs_.empty() || span.size <= 0) return false;
+    for (const GroupRun& run : runs_) {
+        if (run.offset + run.size <= span.offset || run.offset >= span.offset + span.size) continue;
+        const ParameterGroup* group = run.group >= 0 ? &groups_[static_cast<size_t>(run.group)] : nullptr;
+        if (group == nullptr || !group->until_epoch || epoch_ < *group->until_epoch) return false;
+    }
+    return true;
+}
+
 Tensor Optimizer::part(const Tensor& arena, VariableSpan range) {
     if (arena.numel() == 0) return Tensor();
     // A view for the update kernels; the caller owns the arena and may write through it.

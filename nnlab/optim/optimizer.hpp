@@ -78,6 +78,9 @@ public:
     const std::vector<ParameterGroup>& parameter_groups() const { return groups_; }
     // The epoch now training, counted from 0 (fit() sets it), for the groups' until_epoch.
     void set_epoch(int epoch) { epoch_ = epoch; }
+    // Whether step() leaves every value of `span` (of the arenas) alone this epoch: each lies in a group past its
+    // until_epoch. The model then spares the backward that only those gradients need (PyTorch: requires_grad off).
+    bool frozen(VariableSpan span) const;
 
     // Keras 3's weight_decay, which every optimizer takes: before each update p −= p·weight_decay·lr, with the
     // step's learning rate and apart from the gradient (decoupled, as AdamW's), on every trainable weight (biases

@@ -1,5 +1,6 @@
 // Bf16Tensor — a bfloat16 copy of a float tensor, the operand of GEMMs and convolutions in bfloat16 precision.
-// Its storage only grows, so converting again every step allocates nothing once the largest shape was seen.
+// Its storage only grows, so converting again every step allocates nothing once the largest shape was seen. A view
+// (rows) reads rows of another one's storage, which must outlive it.
 #pragma once
 
 #include <bit>
@@ -26,11 +27,13 @@ constexpr float float_from_bfloat16(uint16_t bits) {
 
 class Bf16Tensor {
 public:
-    // Takes `shape`, keeping the storage when it is large enough; the values are then unspecified.
+    // Takes `shape`, keeping the storage when it is large enough; the values are then unspecified. Not on a view.
     void resize(const Shape& shape);
+    // A view of `count` entries along the batch axis from `begin`.
+    Bf16Tensor rows(int64_t begin, int64_t count) const;
 
-    uint16_t* data() { return storage_.data(); }
-    const uint16_t* data() const { return storage_.data(); }
+    uint16_t* data() { return view_ != nullptr ? view_ : storage_.data(); }
+    const uint16_t* data() const { return view_ != nullptr ? view_ : storage_.data(); }
     const Shape& shape() const { return shape_; }
     int64_t numel() const { return numel_; }
     bool empty() const { return numel_ == 0; }
@@ -38,6 +41,7 @@ public:
 
 private:
     std::vector<uint16_t> storage_;
+    uint16_t* view_ = nullptr;  // set on a view, which has no storage of its own
     Shape shape_;
     int64_t numel_ = 0;
 };

@@ -48,6 +48,14 @@ Tensor Tensor::first_rows(int64_t rows) const {
     return view_of(data_, shape_.with_batch(rows));
 }
 
+Tensor Tensor::rows(int64_t begin, int64_t count) const {
+    if (shape_.rank() < 1 || begin < 0 || count < 0 || begin > shape_[0] - count) {
+        throw Error("cannot take rows " + std::to_string(begin) + " to " + std::to_string(begin + count) +
+                    " of a tensor of shape " + shape_.to_string());
+    }
+    return view_of(data_ + begin * shape_.sample_size(), shape_.with_batch(count));
+}
+
 Tensor Tensor::clone() const {
     Tensor copy(shape_);
     std::copy_n(data_, numel_, copy.data_);

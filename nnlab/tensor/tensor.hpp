@@ -31,6 +31,8 @@ public:
     Tensor reshaped(Shape shape) const;
     // A view of the first `rows` entries along the batch axis.
     Tensor first_rows(int64_t rows) const;
+    // A view of `count` entries along the batch axis from `begin`.
+    Tensor rows(int64_t begin, int64_t count) const;
     Tensor clone() const;
 
     float* data() { return data_; }

@@ -271,10 +271,11 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
         loss = fused_softmax_ ? loss_->compute_from_softmax(y_pred, y, grad) : loss_->compute(y_pred, y, &grad);
         if (metrics != nullptr) metrics->add_batch(y_pred, y);
         for (Tensor& g : accumulated_gradients_) g.fill(0.0f);
+        const size_t first = first_layer_to_train();
         // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
-        // previous layer's output-gradient buffer (none for the first trainable layer, where the walk ends).
-        for (size_t i = layers_.size(); i-- > first_trainable_layer_;) {
-            Tensor dx = i == first_trainable_layer_
+        // previous layer's output-gradient buffer (none for the first layer to train, where the walk ends).
+        for (size_t i = layers_.size(); i-- > first;) {
+            Tensor dx = i == first
                             ? Tensor()
                             : Tensor::view_of(output_grads_[i % 2].data(), output_shapes_[i - 1].with_batch(rows));
             if (i + 1 == layers_.size() && fused_softmax_)
@@ -289,7 +290,8 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
         // collectives (synchronised batch norm, the gradient buckets) must come in the same order on every rank.
         trainable_gradients().fill(0.0f);
         for (const auto& layer : layers_) layer->forward_without_rows(Mode::training);
-        for (size_t i = layers_.size(); i-- > first_trainable_layer_;) {
+        const size_t first = first_layer_to_train();
+        for (size_t i = layers_.size(); i-- > first;) {
             layers_[i]->backward_without_rows();
             if (reducer_) reducer_->layer_done(i);
         }
@@ -300,6 +302,22 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
     Tensor trainable = trainable_weights(), trainable_grads = trainable_gradients();
     optimizer_->step(trainable, trainable_grads);
     return {loss, penalty};
+}
+
+size_t Sequential::first_layer_to_train() {
+    for (size_t i = first_trainable_layer_; i < layers_.size(); ++i) {
+        bool updated = false;
+        for (const Param* p : layers_[i]->params())
+            if (p->trainable && !optimizer_->frozen({p->grad.data() - gradients_.data(), p->grad.numel()}))
+                updated = true;
+        if (updated) return i;
+        // Skipped: its gradients stay zero (those of layers that write rather than add them included), as a clipping
+        // norm over the arena should see them.
+        if (layers_[i]->write_gradients_in_backward())
+            for (Param* p : layers_[i]->params())
+                if (p->trainable) p->grad.fill(0.0f);
+    }
+    return first_trainable_layer_;  // nothing is updated: the walk of a model without frozen groups
 }
 
 std::vector<GradientRange> Sequential::layer_gradient_ranges() const {

@@ -267,6 +267,9 @@ private:
     // and this one no input gradient (the seed MLP's first Dense would otherwise spend a third of its GEMM time
     // on a gradient for Flatten that nobody reads).
     size_t first_trainable_layer_ = 0;
+    // This step's first layer with a weight the optimizer updates, later than first_trainable_layer_ while
+    // parameter groups are frozen (airbench's whitening bias after its epochs); its gradients are then left zero.
+    size_t first_layer_to_train();
     Arena weights_;
     Arena gradients_;
     // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.

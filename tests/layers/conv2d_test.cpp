@@ -197,6 +197,44 @@ TEST(Conv2D, Bfloat16PassesShareTheRoundedOperands) {
     expect_near(conv.bias().grad, db_expected, "db");
 }
 
+// A large output's backward runs in pieces of the batch (its rounded dL/dz is never whole): dx is the whole batch's
+// row for row, and the weights' gradients the whole batch's within float32 summation. Here 33 images of 32×32×256
+// (8.65 M values of dz, two pieces) against the same kernels run on the whole batch.
+TEST(Conv2D, Bfloat16BackwardOfALargeOutputInPiecesIsTheWholeBatchs) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    Conv2D conv(256, {3, 3}, {.padding = "same"});
+    const Shape input{33, 32, 32, 3};
+    const Shape output = build_with_params(conv, input);
+    ASSERT_GT(output.numel(), int64_t{8} << 20);
+    conv.kernel().value = random_tensor(conv.kernel().value.shape(), 1);
+    conv.set_precision(Precision::bfloat16);
+    const Tensor x = random_tensor(input, 2), dy = random_tensor(output, 3);
+    Tensor y(output), dx(input);
+    conv.forward(x, y, Mode::training);
+    conv.backward(dy, dx);
+
+    Operand x_whole, dy_whole;
+    x_whole.set(x, Precision::bfloat16);
+    dy_whole.set(dy, Precision::bfloat16);
+    Tensor dx_whole(input), dw_whole(conv.kernel().value.shape()), db_whole(Shape{256});
+    conv2d_backward_data(conv.geometry(), dy_whole, conv.kernel().value, dx_whole);
+    conv2d_backward_weights(conv.geometry(), x_whole, dy_whole, dw_whole, db_whole);
+    for (int64_t i = 0; i < dx.numel(); ++i) ASSERT_EQ(dx[i], dx_whole[i]) << "dx at " << i;
+    // The weights' gradients sum 33·1024 products each, in another order: within a few float32 roundings of the sum
+    // of the products' magnitudes (the same kernels on |x| and |dy|).
+    Tensor x_abs = x.clone(), dy_abs = dy.clone();
+    for (float& v : x_abs.values()) v = std::abs(v);
+    for (float& v : dy_abs.values()) v = std::abs(v);
+    x_whole.set(x_abs, Precision::float32);
+    dy_whole.set(dy_abs, Precision::float32);
+    Tensor dw_scale(conv.kernel().value.shape()), db_scale(Shape{256});
+    conv2d_backward_weights(conv.geometry(), x_whole, dy_whole, dw_scale, db_scale);
+    for (int64_t i = 0; i < dw_whole.numel(); ++i)
+        ASSERT_NEAR(conv.kernel().grad[i], dw_whole[i], 1e-6 * dw_scale[i]) << "dw at " << i;
+    for (int64_t i = 0; i < db_whole.numel(); ++i)
+        ASSERT_NEAR(conv.bias().grad[i], db_whole[i], 1e-6 * db_scale[i]) << "db at " << i;
+}
+
 TEST(Conv2D, RejectsInputThatIsNotAnImageBatch) {
     Conv2D conv(8, {3, 3});
     conv.set_name("conv2d");

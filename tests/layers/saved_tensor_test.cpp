@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnlab/core/error.hpp"
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/layers/activation.hpp"
 #include "nnlab/layers/batch_normalization.hpp"
@@ -34,6 +35,47 @@ TEST(SavedTensor, Float32KeepsAViewAndBfloat16ARoundedCopy) {
     const Tensor read = copy.read();
     ASSERT_EQ(read.shape(), x.shape());
     for (int64_t i = 0; i < x.numel(); ++i) EXPECT_EQ(read[i], float_from_bfloat16(bfloat16_bits(original[i])));
+}
+
+TEST(SavedTensor, ReadsRowsOfTheCopyOrTheView) {
+    const Tensor x = random_tensor(Shape{4, 2, 3}, 5);
+    SavedTensor view, copy;
+    view.save(x, Precision::float32);
+    copy.save(x, Precision::bfloat16);
+    const Tensor view_rows = view.read_rows(1, 2);
+    EXPECT_EQ(view_rows.data(), x.data() + 6);
+    EXPECT_EQ(view_rows.shape(), (Shape{2, 2, 3}));
+    const Tensor copy_rows = copy.read_rows(1, 2);
+    ASSERT_EQ(copy_rows.shape(), (Shape{2, 2, 3}));
+    for (int64_t i = 0; i < copy_rows.numel(); ++i)
+        EXPECT_EQ(copy_rows[i], float_from_bfloat16(bfloat16_bits(x[6 + i])));
+    EXPECT_THROW(copy.read_rows(3, 2), Error);
+    EXPECT_THROW(view.read_rows(-1, 1), Error);
+}
+
+// A large saved copy is widened a piece of the batch at a time; the gradient is the one of the whole copy widened
+// at once. 9 × 64 × 64 × 64 values: pieces of 5 and 4 images.
+TEST(SavedTensor, AnActivationsBackwardInPiecesIsTheWholeBatchs) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    const Shape shape{9, 64, 64, 64};
+    for (const char* name : {"gelu", "tanh"}) {
+        Activation layer(name);
+        layer.build(shape);
+        layer.set_precision(Precision::bfloat16);
+        const Tensor x = random_tensor(shape, 6, -3.0, 3.0), dy = random_tensor(shape, 7);
+        Tensor y(shape), dx(shape);
+        layer.forward(x, y, Mode::training);
+        layer.backward(dy, dx);
+        SavedTensor whole;
+        whole.save(activation_needs_input(layer.kind()) ? x : y, Precision::bfloat16);
+        Tensor expected(shape);
+        const Tensor saved = whole.read();
+        if (activation_needs_input(layer.kind()))
+            activation_backward(layer.kind(), saved, dy, dy, expected);
+        else
+            activation_backward(layer.kind(), Tensor(), saved, dy, expected);
+        for (int64_t i = 0; i < dx.numel(); ++i) ASSERT_EQ(dx[i], expected[i]) << name << " at " << i;
+    }
 }
 
 // The largest relative difference between two tensors, against the larger one's largest magnitude.

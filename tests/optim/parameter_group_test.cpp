@@ -149,5 +149,40 @@ TEST(ParameterGroups, CompileMatchesTheModelsWeightNames) {
     EXPECT_NE(values(model.layers()[0]->params()[0]->value), kernel_before);
 }
 
+TEST(ParameterGroups, AModelSkipsTheBackwardOfLayersWhoseGroupsArePastTheirEpochs) {
+    // Two twins, one step each at epoch 0; then one more where the first layer's group is past its epoch for one
+    // twin only. That twin's walk ends at the second layer: the first layer's gradient is zero (Dense writes its
+    // gradients, so the last step's would otherwise remain) and its weights stay; the second layer's update is the
+    // same in both, since it never depends on what the walk does below it.
+    const auto twin = [] {
+        auto model = std::make_unique<Sequential>();
+        model->add(Input{{3}});
+        model->add(Dense(4, "tanh"));
+        model->add(Dense(2));
+        SGD sgd(SGDOptions{.learning_rate = 0.1, .momentum = 0.9});
+        sgd.set_parameter_groups({{.params = "dense/*", .until_epoch = 1}});
+        model->compile(std::move(sgd), MeanSquaredError(), {.seed = 5});
+        return model;
+    };
+    const std::unique_ptr<Sequential> frozen = twin(), training = twin();
+    Tensor x(Shape{2, 3}), y(Shape{2, 2});
+    for (int64_t i = 0; i < x.numel(); ++i) x[i] = 0.25f * static_cast<float>(i) - 0.6f;
+    for (int64_t i = 0; i < y.numel(); ++i) y[i] = static_cast<float>(i % 3) - 0.5f;
+    frozen->train_step(x, y);
+    training->train_step(x, y);
+    const std::vector<float> first_kernel = values(frozen->layers()[0]->params()[0]->value);
+    frozen->optimizer().set_epoch(1);
+    frozen->train_step(x, y);
+    training->train_step(x, y);
+    for (Param* p : frozen->layers()[0]->params()) EXPECT_THAT(values(p->grad), ::testing::Each(0.0f)) << p->name;
+    EXPECT_EQ(values(frozen->layers()[0]->params()[0]->value), first_kernel);
+    EXPECT_THAT(values(training->layers()[0]->params()[0]->grad), ::testing::Contains(::testing::Ne(0.0f)));
+    EXPECT_NE(values(training->layers()[0]->params()[0]->value), first_kernel);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(values(frozen->layers()[1]->params()[i]->value), values(training->layers()[1]->params()[i]->value));
+        EXPECT_EQ(values(frozen->layers()[1]->params()[i]->grad), values(training->layers()[1]->params()[i]->grad));
+    }
+}
+
 }  // namespace
 }  // namespace nnlab
