@@ -5,7 +5,8 @@ Run through bench/compare, which installs and tunes the PyTorch peer first. Each
 number of epochs by nnlab (build/bench/nnlab_compare_worker) and by PyTorch (bench/compare_torch.py), one process
 per run, the two sides alternating so that the machine's drift falls on both. Per model and side it prints the
 median seconds per training epoch (over every epoch of every run), images/s, the GFLOP/s that implies (three
-times the forward FLOPs per image, as counted by nnlab from the layers), its fraction of the precision's peak, the median
+times the forward FLOPs per image, as counted by nnlab from the layers), its fraction of the precision's peak (oneDNN's
+matmul on a large shape, measured at the start of the same run by build/bench/nnlab_matmul_peak), the median
 peak RSS and the mean test accuracy after the fixed epochs, which shows the two sides did the same work.
 """
 import argparse
@@ -14,10 +15,6 @@ import os
 import statistics
 import subprocess
 import sys
-
-# The ceiling each precision is measured against on 2 Zen 5 cores (the project's brief): the fp32 FMA peak, and
-# for bfloat16 oneDNN's matmul on large shapes (its AVX-512 BF16 kernels).
-PEAK_GFLOPS = {"float32": 420.0, "bfloat16": 656.0}
 
 # name: (example file, compare_torch.py model, augmentation on, epochs option)
 MODELS = {
@@ -71,6 +68,14 @@ def main():
         name, value = assignment.split("=", 1)
         torch_env[name] = value
     worker = os.path.join(root, "build", "bench", "nnlab_compare_worker")
+    # The ceiling the GFLOP/s are quoted against, measured here and now: machines with the same name differ.
+    peaks = run_worker([os.path.join(root, "build", "bench", "nnlab_matmul_peak"), "--threads", str(args.threads)],
+                       nnlab_env)
+    peak_gflops = peaks[args.precision]
+    if not peak_gflops > 0:
+        sys.exit(f"compare: this CPU has no {args.precision} matmul to measure a peak with")
+    print(f"  matmul peak: {peaks['float32']:.0f} GFLOP/s float32, {peaks['bfloat16']:.0f} bfloat16", file=sys.stderr,
+          flush=True)
     results = {}
     for name in args.models.split(","):
         if name not in MODELS:
@@ -100,12 +105,12 @@ def main():
                       f"{' '.join(f'{s:.2f}' for s in line['epoch_seconds'])} s/epoch, "
                       f"test accuracy {line['test_accuracy']:.4f}", file=sys.stderr, flush=True)
         forward_gflop = sides["nnlab"][0]["forward_gflop_per_image"]
-        results[name] = {side: summarise(lines, forward_gflop, PEAK_GFLOPS[args.precision])
+        results[name] = {side: summarise(lines, forward_gflop, peak_gflops)
                          for side, lines in sides.items()}
         results[name]["epochs"] = int(epochs)
 
     print(f"\n{args.precision}, {args.threads} threads, {args.runs} alternating processes per side; medians over every epoch; "
-          f"peak {PEAK_GFLOPS[args.precision]:.0f} GFLOP/s ({args.precision})")
+          f"peak {peak_gflops:.0f} GFLOP/s ({args.precision} oneDNN matmul, 4096³, measured in this run)")
     print("PyTorch: " + (args.torch_env.replace(";", ", ") or "as installed"))
     print()
     print("| model | epochs | side | s/epoch | images/s | GFLOP/s | % of peak | peak RSS MB | test accuracy |"
@@ -121,7 +126,7 @@ def main():
                   f"{f'×{speedup:.2f}' if side == 'nnlab' else ''} |")
     if args.json:
         with open(args.json + ".tmp", "w") as f:
-            json.dump(results, f, indent=1)
+            json.dump({"matmul_peak_gflops": peaks, "models": results}, f, indent=1)
         os.replace(args.json + ".tmp", args.json)
 
 

@@ -1,7 +1,8 @@
 // Where a training step's time goes, layer by layer: each layer's forward (training mode) and backward at the
 // experiment's batch size on real CIFAR-10 images (standardised as the run would), the whole step
 // (Sequential::train_step: forward, loss, backward, optimizer) beside their sum, each convolution's GFLOP/s, and the
-// time the machine's peak would need for the layer's arithmetic (the step's floor). Medians over the repeats after
+// time the machine's peak (oneDNN's matmul, measured first: bench/matmul_peak.hpp) would need for the layer's
+// arithmetic (the step's floor). Medians over the repeats after
 // one warm-up step that creates every oneDNN primitive.
 //   NNLAB_DATA=../shared/datasets build/bench/nnlab_layer_profile [config=examples/cifar10_94.toml] [repeats=5]
 //       [batch (default: the config's)]
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "bench/flop_count.hpp"
+#include "bench/matmul_peak.hpp"
 #include "nnlab/core/resource_usage.hpp"
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/experiment/experiment.hpp"
@@ -23,10 +25,6 @@ namespace {
 
 using namespace nnlab;
 using Clock = std::chrono::steady_clock;
-
-// Measured on this machine (the project's brief): oneDNN matmul on large shapes.
-constexpr double bf16_peak_gflops = 656.0;
-constexpr double fp32_peak_gflops = 334.0;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -90,10 +88,12 @@ int main(int argc, char** argv) try {
         }
     }
     const bool bf16 = model->precision() == Precision::bfloat16;
-    const double peak = bf16 ? bf16_peak_gflops : fp32_peak_gflops;
-    std::printf("%s, batch %lld, %s, %d threads; medians of %d; floor: the layer's FLOPs at %.0f GFLOP/s\n",
-                experiment.name.c_str(), static_cast<long long>(batch), precision_name(model->precision()),
-                thread_count(), repeats, peak);
+    const double peak = bench::measure_matmul_peak_gflops(bf16 ? Precision::bfloat16 : Precision::float32);
+    std::printf(
+        "%s, batch %lld, %s, %d threads; medians of %d; floor: the layer's FLOPs at %.0f GFLOP/s (oneDNN matmul, "
+        "measured now)\n",
+        experiment.name.c_str(), static_cast<long long>(batch), precision_name(model->precision()), thread_count(),
+        repeats, peak);
     std::printf("%-22s %-20s %9s %9s %8s %9s %9s\n", "layer", "output", "fwd ms", "bwd ms", "GFLOP", "GFLOP/s",
                 "floor ms");
     double total_flops = 0.0, total_ms = 0.0;

@@ -46,15 +46,15 @@ Dataset load_test_split(const std::string& dataset, const std::optional<std::str
     const std::optional<std::filesystem::path> root =
         data_dir ? std::optional<std::filesystem::path>(*data_dir) : std::nullopt;
     DataSourceOptions options;
-    if (dataset == metadata.dataset) {
+    const bool other_csv = dataset != metadata.dataset && dataset_source_kind(dataset, root) == "csv";
+    if (dataset == metadata.dataset || other_csv) {
         options.csv = metadata.csv;
         options.class_names = metadata.class_names;
-    } else if (dataset_source_kind(dataset, root) == "csv") {
-        options.csv = metadata.csv;
+    }
+    if (other_csv) {
         options.csv.test_file.clear();
         options.csv.test_split = 0.0;
         options.csv.all_rows_test = true;
-        options.class_names = metadata.class_names;
     }
     DatasetSplits data = load_dataset(dataset, root, options);
     return samples ? data.test.take(*samples) : std::move(data.test);

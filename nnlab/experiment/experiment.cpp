@@ -224,7 +224,7 @@ Experiment experiment_from(const Reader& root, const std::filesystem::path& file
 
     // No [optimizer], or one without a type (`--set optimizer.learning_rate=…` on such a file), is Adam.
     const auto optimizer_description = root.table("optimizer");
-    Description optimizer_table = optimizer_description ? optimizer_description->value() : Description("adam");
+    Description optimizer_table = optimizer_description ? optimizer_description->value() : Description::object();
     if (optimizer_table.is_object() && !optimizer_table.contains("type")) optimizer_table["type"] = "adam";
     const std::unique_ptr<Optimizer> optimizer = optimizer_from(
         Reader(optimizer_table, "optimizer", optimizer_description ? optimizer_description->source() : nullptr));

@@ -17,8 +17,8 @@ Operand& output_gradient_operand() {
     return operand;
 }
 
-// The most values of dz rounded at once (16 MB in bfloat16). Measured at batch 1024 on airbench's net: pieces of
-// this size cost no time against the whole batch (docs/measurements.md).
+// The most values of dz rounded at once (16 MB in bfloat16). Measured at batch 1024 on airbench's net: pieces are
+// no slower than the whole batch (docs/measurements.md).
 constexpr int64_t max_rounded_dz = int64_t{8} << 20;
 
 }  // namespace
