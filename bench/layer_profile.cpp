@@ -55,6 +55,7 @@ int main(int argc, char** argv) try {
 
     const auto& layers = model->layers();
     const size_t n = layers.size();
+    const std::vector<bool>& fused = model->fused_layers();
     std::vector<Tensor> outputs, gradients;
     for (size_t i = 0; i < n; ++i) {
         outputs.emplace_back(model->layer_output_shapes()[i].with_batch(batch));
@@ -69,14 +70,15 @@ int main(int argc, char** argv) try {
         for (size_t i = 0; i < n; ++i) {
             const auto start = Clock::now();
             layers[i]->forward(i == 0 ? x : outputs[i - 1], outputs[i], Mode::training);
-            const double s = seconds_since(start);
+            // A fused layer's work is timed in the layer above; here it only copies what the model would share.
+            const double s = fused[i] ? 0.0 : seconds_since(start);
             if (r > 0) forward[i].push_back(s);
             sum += s;
         }
         for (size_t i = n; i-- > 0;) {
             const auto start = Clock::now();
             layers[i]->backward(gradients[i], i == 0 ? no_input_gradient : gradients[i - 1]);
-            const double s = seconds_since(start);
+            const double s = fused[i] ? 0.0 : seconds_since(start);
             if (r > 0) backward[i].push_back(s);
             sum += s;
         }
@@ -108,6 +110,9 @@ int main(int argc, char** argv) try {
         if (gflop > 0) {
             std::printf("%-22s %-20s %9.2f %9.2f %8.2f %9.1f %9.2f\n", layers[i]->name().c_str(), shape.c_str(), f, b,
                         gflop, gflop / ((f + b) / 1e3), 1e3 * gflop / peak);
+        } else if (fused[i]) {
+            std::printf("%-22s %-20s %9s %9s  (in the layer above)\n", layers[i]->name().c_str(), shape.c_str(), "-",
+                        "-");
         } else {
             std::printf("%-22s %-20s %9.2f %9.2f\n", layers[i]->name().c_str(), shape.c_str(), f, b);
         }

@@ -77,6 +77,25 @@ namespace nnlab {
            (const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& batch_mean,                                  \
             const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma, Tensor& dbeta),                           \
            (x, dy, gamma, batch_mean, batch_variance, epsilon, dx, dgamma, dbeta), dx)                                         \
+    /* batch norm and the activation after it in one pass (kind: linear, relu or gelu; Error otherwise): y = f(z),             \
+       z = gamma·(x − μ)/√(σ² + ε) + beta with the batch's μ and σ², which are written */                          \
+    KERNEL(void, batch_norm_activation_forward_training,                                                                       \
+           (ActivationKind kind, const Tensor& x, const Tensor& gamma, const Tensor& beta, float epsilon, Tensor& y,           \
+            Tensor& batch_mean, Tensor& batch_variance),                                                                       \
+           (kind, x, gamma, beta, epsilon, y, batch_mean, batch_variance), y)                                                  \
+    /* through both, from x and the statistics alone (z is recomputed): dy is f's output gradient; dx written unless           \
+       empty, dgamma and dbeta added into */                                                                                   \
+    KERNEL(void, batch_norm_activation_backward,                                                                               \
+           (ActivationKind kind, const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& beta,                   \
+            const Tensor& batch_mean, const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma,                 \
+            Tensor& dbeta),                                                                                                    \
+           (kind, x, dy, gamma, beta, batch_mean, batch_variance, epsilon, dx, dgamma, dbeta), dgamma)                         \
+    /* the same from x's bfloat16 rounding (a batch norm's saved input under bfloat16), read as it is */                       \
+    KERNEL(void, batch_norm_activation_backward,                                                                               \
+           (ActivationKind kind, const Bf16Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& beta,               \
+            const Tensor& batch_mean, const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma,                 \
+            Tensor& dbeta),                                                                                                    \
+           (kind, x, dy, gamma, beta, batch_mean, batch_variance, epsilon, dx, dgamma, dbeta), dgamma)                         \
     /* average = average·momentum + value·(1 − momentum), elementwise (batch norm's moving statistics) */                  \
     KERNEL(void, moving_average, (Tensor & average, const Tensor& value, double momentum), (average, value, momentum),         \
            average)                                                                                                            \

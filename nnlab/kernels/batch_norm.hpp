@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "nnlab/kernels/kernel_arguments.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -16,8 +17,19 @@ namespace nnlab {
 struct BatchNormDims {
     int64_t m, c;
 };
-BatchNormDims check_batch_norm(const char* op, const Tensor& x, std::initializer_list<const Tensor*> same_as_x,
+BatchNormDims check_batch_norm(const char* op, const Shape& x, std::initializer_list<const Tensor*> same_as_x,
                                std::initializer_list<const Tensor*> per_channel);
+inline BatchNormDims check_batch_norm(const char* op, const Tensor& x, std::initializer_list<const Tensor*> same_as_x,
+                                      std::initializer_list<const Tensor*> per_channel) {
+    return check_batch_norm(op, x.shape(), same_as_x, per_channel);
+}
+
+// The activations a batch norm applies in its own pass (BatchNormalization::fuse_next): linear, relu and gelu, whose
+// derivative needs only the batch norm's output z. Throws nnlab::Error (a failure) for the others.
+constexpr bool batch_norm_fuses(ActivationKind kind) {
+    return kind == ActivationKind::linear || kind == ActivationKind::relu || kind == ActivationKind::gelu;
+}
+void check_fused_activation(const char* op, ActivationKind kind);
 
 // Which oneDNN implementation the fast kernel runs for x (…, C) ("bnorm_jit:avx512_core", …), for tests.
 std::string batch_norm_implementation(int64_t m, int64_t c, bool backward);

@@ -45,6 +45,10 @@ std::string activation_name(ActivationKind kind) {
 }
 
 void Activation::forward(const Tensor& x, Tensor& y, Mode) {
+    if (done_before_) {
+        copy(x, y);  // nothing when the model lets both share one output
+        return;
+    }
     activation_forward(kind_, x, y);
     const Precision kept = keeps_a_copy() ? Precision::bfloat16 : Precision::float32;
     saved_.save(activation_needs_input(kind_) ? x : y, kept);
@@ -52,11 +56,15 @@ void Activation::forward(const Tensor& x, Tensor& y, Mode) {
 
 void Activation::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
+    if (done_before_) {
+        copy(dy, dx);
+        return;
+    }
     // In pieces of the batch when the saved values are a rounded copy: each row's derivative is its own, and a piece
     // widened at a time keeps the float32 buffer small (airbench's first GELU: 94 MB whole at batch 1024).
     const int64_t batch = dy.rows();
-    const int64_t pieces = saved_.holds_copy() ? (dy.numel() + max_widened - 1) / max_widened : 1;
-    const int64_t piece_rows = (batch + pieces - 1) / std::max<int64_t>(pieces, 1);
+    const int64_t piece_rows =
+        saved_.holds_copy() ? rows_per_piece(batch, dy.numel(), max_widened) : std::max<int64_t>(batch, 1);
     // The kernel reads x or y, as the kind needs, and takes the shapes from y: dy's is the output's.
     const bool input = activation_needs_input(kind_);
     for (int64_t begin = 0; begin < batch; begin += piece_rows) {

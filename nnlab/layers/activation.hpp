@@ -24,7 +24,7 @@ public:
     void backward(const Tensor& dy, Tensor& dx) override;
     // gelu's and swish's derivatives read x, the others y (linear neither), from a copy under bfloat16 (but softmax's).
     BackwardReads backward_reads() const override {
-        if (keeps_a_copy()) return {.input = false, .output = false};
+        if (keeps_a_copy() || done_before_) return {.input = false, .output = false};
         const bool input = activation_needs_input(kind_);
         return {.input = input, .output = !input && kind_ != ActivationKind::linear};
     }
@@ -34,6 +34,11 @@ public:
     void backward_from_logits(const Tensor& dlogits, Tensor& dx) override;
 
     ActivationKind kind() const { return kind_; }
+    // Whether the layer before applies this activation in its own pass (Layer::fuse_next); forward and backward then
+    // pass their input through.
+    void set_done_before(bool done) { done_before_ = done; }
+    bool done_before() const { return done_before_; }
+    void unfuse() override { done_before_ = false; }
 
 private:
     // Under bfloat16 the tensor backward reads is kept rounded; softmax's derivative sums over a row, so it keeps
@@ -44,6 +49,7 @@ private:
     }
 
     ActivationKind kind_;
+    bool done_before_ = false;
     // What the derivative reads: the forward input for gelu and swish, the output for the others.
     SavedTensor saved_;
 };

@@ -6,7 +6,9 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/dist/communicator.hpp"
+#include "nnlab/kernels/batch_norm.hpp"
 #include "nnlab/kernels/ops.hpp"
+#include "nnlab/layers/activation.hpp"
 
 namespace nnlab {
 namespace {
@@ -76,16 +78,41 @@ std::vector<Param*> BatchNormalization::params() {
     return params;
 }
 
+bool BatchNormalization::fuse_next(Layer& next) {
+    auto* activation = dynamic_cast<Activation*>(&next);
+    if (activation == nullptr || !batch_norm_fuses(activation->kind()) || options_.synchronized) return false;
+    activation->set_done_before(true);
+    after_ = FusedActivation(activation->kind());
+    fused_ = activation;
+    return true;
+}
+
+void BatchNormalization::unfuse() {
+    if (fused_ != nullptr) fused_->unfuse();
+    fused_ = nullptr;
+    after_ = FusedActivation(ActivationKind::linear);
+}
+
 void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
     // A frozen batch norm normalises with its moving statistics and leaves them be (Keras, since TF 2.0).
     if (!trainable()) mode = Mode::inference;
     const auto epsilon = static_cast<float>(options_.epsilon);
+    fused_forward_ = false;
     if (mode == Mode::inference) {
         batch_norm_forward_inference(x, scale_values(), shift_values(), moving_mean_.value, moving_variance_.value,
                                      epsilon, y);
+        after_.forward(y);
         return;
     }
     x_.save(x, precision());
+    if (fused_ != nullptr) {
+        batch_norm_activation_forward_training(after_.kind(), x, scale_values(), shift_values(), epsilon, y,
+                                               batch_mean_, batch_variance_);
+        fused_forward_ = true;
+        moving_average(moving_mean_.value, batch_mean_, options_.momentum);
+        moving_average(moving_variance_.value, batch_variance_, options_.momentum);
+        return;
+    }
     batch_norm_forward_training(x, scale_values(), shift_values(), epsilon, y, batch_mean_, batch_variance_);
     if (synchronizing(mode)) {
         synchronize_statistics(x.numel() / batch_mean_.numel());
@@ -138,19 +165,32 @@ void BatchNormalization::synchronize_statistics(int64_t values) {
 
 void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {
     if (!trainable()) {
-        // Through the inference form, a per-channel scale: dx = dy·gamma/√(moving variance + ε), which is that
-        // form applied to dy with a zero mean and shift.
+        // Through the inference form, a per-channel scale: dx = dz·gamma/√(moving variance + ε), which is that
+        // form applied to dz with a zero mean and shift.
         if (!dx.empty()) {
-            batch_norm_forward_inference(dy, scale_values(), zeros_, zeros_, moving_variance_.value,
+            const Tensor dz = after_.backward(dy);
+            batch_norm_forward_inference(dz, scale_values(), zeros_, zeros_, moving_variance_.value,
                                          static_cast<float>(options_.epsilon), dx);
         }
         return;
     }
     if (x_.empty()) throw Error(error_prefix() + "backward needs a training forward first", ErrorKind::failure);
-    const Tensor x = x_.read();
     unused_grad_.fill(0.0f);  // collects what nobody reads; kept from growing without bound
     Tensor& dgamma = options_.scale ? gamma_.grad : unused_grad_;
     Tensor& dbeta = options_.center ? beta_.grad : unused_grad_;
+    const auto epsilon = static_cast<float>(options_.epsilon);
+    if (fused_forward_) {
+        // From x as it was kept, a bfloat16 copy read as it is: nothing is widened.
+        const Operand& x = x_.kept();
+        if (x.precision() == Precision::bfloat16)
+            batch_norm_activation_backward(after_.kind(), x.bfloat16(), dy, scale_values(), shift_values(), batch_mean_,
+                                           batch_variance_, epsilon, dx, dgamma, dbeta);
+        else
+            batch_norm_activation_backward(after_.kind(), x.float32(), dy, scale_values(), shift_values(), batch_mean_,
+                                           batch_variance_, epsilon, dx, dgamma, dbeta);
+        return;
+    }
+    const Tensor x = x_.read();
     Tensor* dx_target = &dx;
     if (dx.empty()) {
         if (dx_scratch_.numel() != dy.numel()) dx_scratch_ = Tensor(dy.shape());

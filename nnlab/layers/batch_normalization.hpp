@@ -2,6 +2,7 @@
 // of them in inference, then scale and shift (Keras: layers.BatchNormalization).
 #pragma once
 
+#include "nnlab/layers/fused_activation.hpp"
 #include "nnlab/layers/initializer.hpp"
 #include "nnlab/layers/layer.hpp"
 #include "nnlab/layers/regularizer.hpp"
@@ -45,6 +46,12 @@ public:
     BackwardReads backward_reads() const override {
         return {.input = precision() == Precision::float32, .output = false};
     }
+    // Takes over an Activation of a kind batch_norm_fuses (relu, gelu, linear) that follows it, unless synchronized:
+    // a training step then runs batch_norm_activation_forward_training and its backward, which keep only x (the
+    // activation's input is recomputed from it). Inference and a frozen layer apply the activation after the batch
+    // norm, in place.
+    bool fuse_next(Layer& next) override;
+    void unfuse() override;
     void set_batch_shard(const BatchShard& shard) override { shard_ = shard; }
     void forward_without_rows(Mode mode) override;
     void backward_without_rows() override;
@@ -73,18 +80,21 @@ private:
     void synchronize_backward(const Tensor& x, const Tensor& dy, Tensor& dx);
 
     BatchNormalizationOptions options_;
-    Param gamma_;                                 // (C), ones
-    Param beta_;                                  // (C), zeros
-    Param moving_mean_;                           // (C), zeros, not trainable
-    Param moving_variance_;                       // (C), ones, not trainable
-    Tensor ones_, zeros_;                         // stand in for gamma and beta when scale or center is off
-    Tensor batch_mean_, batch_variance_;          // (C), of the last training forward
-    Tensor unused_grad_;                          // (C), takes dgamma or dbeta when there is no such parameter
-    Tensor dx_scratch_;                           // takes dx when the caller wants none
-    SavedTensor x_;                               // the forward input, kept for backward in the precision
-    BatchShard shard_;                            // this step's part of the global batch
-    Tensor local_dgamma_, local_dbeta_;           // (C), synchronised backward: this rank's sums of dy·x̂ and dy
-    Tensor correction_scale_, correction_shift_;  // (C), synchronised backward: dx += x·scale + shift
+    Param gamma_;                                    // (C), ones
+    Param beta_;                                     // (C), zeros
+    Param moving_mean_;                              // (C), zeros, not trainable
+    Param moving_variance_;                          // (C), ones, not trainable
+    Tensor ones_, zeros_;                            // stand in for gamma and beta when scale or center is off
+    Tensor batch_mean_, batch_variance_;             // (C), of the last training forward
+    Tensor unused_grad_;                             // (C), takes dgamma or dbeta when there is no such parameter
+    Tensor dx_scratch_;                              // takes dx when the caller wants none
+    SavedTensor x_;                                  // the forward input, kept for backward in the precision
+    BatchShard shard_;                               // this step's part of the global batch
+    Layer* fused_ = nullptr;                         // the Activation taken over (fuse_next), or none
+    FusedActivation after_{ActivationKind::linear};  // its activation, applied after the batch norm when not fused
+    bool fused_forward_ = false;                     // whether the last forward ran the fused kernel
+    Tensor local_dgamma_, local_dbeta_;              // (C), synchronised backward: this rank's sums of dy·x̂ and dy
+    Tensor correction_scale_, correction_shift_;     // (C), synchronised backward: dx += x·scale + shift
 };
 
 }  // namespace nnlab

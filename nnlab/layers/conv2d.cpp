@@ -90,8 +90,8 @@ void Conv2D::backward(const Tensor& dy, Tensor& dx) {
     // In pieces of the batch, so that the rounded dz of a large output is never whole: every row's dx is its own and
     // the weights' gradients add up over the pieces (airbench's first convolution: 126 MB of dz at batch 1024).
     const int64_t batch = dy.rows(), per_row = dy.numel() / std::max<int64_t>(batch, 1);
-    const int64_t pieces = precision() == Precision::bfloat16 ? (dy.numel() + max_rounded_dz - 1) / max_rounded_dz : 1;
-    const int64_t piece_rows = (batch + pieces - 1) / std::max<int64_t>(pieces, 1);
+    const int64_t piece_rows = precision() == Precision::bfloat16 ? rows_per_piece(batch, dy.numel(), max_rounded_dz)
+                                                                  : std::max<int64_t>(batch, 1);
     for (int64_t begin = 0; begin < batch; begin += piece_rows) {
         const int64_t rows = std::min(piece_rows, batch - begin);
         ConvGeometry piece = geometry_;

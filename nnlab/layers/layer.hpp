@@ -76,6 +76,11 @@ public:
     // norm) still does and the other ranks are not left waiting.
     virtual void forward_without_rows(Mode /*mode*/) {}
     virtual void backward_without_rows() {}
+    // Fusion (Sequential::compile): a layer may take over the work of the layer after it, so that one pass over memory
+    // does both (batch norm the activation after it). fuse_next returns whether it did; `next` then passes its input
+    // through, and the model lets the two share one output. unfuse() undoes either side of it.
+    virtual bool fuse_next(Layer& /*next*/) { return false; }
+    virtual void unfuse() {}
     // Keras's adapt() (Normalization.adapt): a layer whose state is computed from data before training
     // (PatchWhitening) says how many sample inputs it wants; Sequential::adapt hands them over as this layer sees
     // them (the layers before it applied in inference mode). 0, the default: nothing to adapt.

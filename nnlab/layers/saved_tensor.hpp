@@ -14,6 +14,8 @@ public:
     // Whether the values live here rather than in the caller's tensor.
     bool holds_copy() const { return kept_.precision() == Precision::bfloat16; }
     bool empty() const { return kept_.empty(); }
+    // The values as they are kept: a view of the float32 tensor or its bfloat16 rounding (holds_copy()).
+    const Operand& kept() const { return kept_; }
     const Shape& shape() const { return holds_copy() ? kept_.bfloat16().shape() : kept_.float32().shape(); }
     // The saved values in float32: the view itself, or the copy widened into a buffer that every SavedTensor of this
     // thread shares (backward runs one layer at a time), valid until the next read() on this thread.

@@ -41,19 +41,18 @@ Tensor Tensor::reshaped(Shape shape) const {
     return view_of(data_, std::move(shape));
 }
 
-Tensor Tensor::first_rows(int64_t rows) const {
-    if (rows < 0 || rows > shape_[0]) {
-        throw Error("cannot take " + std::to_string(rows) + " rows of a tensor of shape " + shape_.to_string());
-    }
-    return view_of(data_, shape_.with_batch(rows));
-}
-
 Tensor Tensor::rows(int64_t begin, int64_t count) const {
     if (shape_.rank() < 1 || begin < 0 || count < 0 || begin > shape_[0] - count) {
         throw Error("cannot take rows " + std::to_string(begin) + " to " + std::to_string(begin + count) +
                     " of a tensor of shape " + shape_.to_string());
     }
     return view_of(data_ + begin * shape_.sample_size(), shape_.with_batch(count));
+}
+
+int64_t rows_per_piece(int64_t rows, int64_t values, int64_t max_values) {
+    if (rows <= 0 || values <= max_values) return std::max<int64_t>(rows, 1);
+    const int64_t pieces = (values + max_values - 1) / max_values;
+    return (rows + pieces - 1) / pieces;
 }
 
 Tensor Tensor::clone() const {

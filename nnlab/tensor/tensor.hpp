@@ -30,7 +30,7 @@ public:
     // A view of the same memory with another shape of the same size.
     Tensor reshaped(Shape shape) const;
     // A view of the first `rows` entries along the batch axis.
-    Tensor first_rows(int64_t rows) const;
+    Tensor first_rows(int64_t count) const { return rows(0, count); }
     // A view of `count` entries along the batch axis from `begin`.
     Tensor rows(int64_t begin, int64_t count) const;
     Tensor clone() const;
@@ -64,5 +64,9 @@ private:
     Shape shape_;
     int64_t numel_ = 0;
 };
+
+// How many rows of a batch to take at a time so that a piece of `rows` rows holding `values` values in all has at most
+// `max_values` of them (never fewer than one row): the size of the pieces a layer rounds or widens its values in.
+int64_t rows_per_piece(int64_t rows, int64_t values, int64_t max_values);
 
 }  // namespace nnlab

@@ -169,6 +169,10 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
     precision_ =
         options.precision == Precision::bfloat16 && !bfloat16_supported() ? Precision::float32 : options.precision;
     for (const auto& layer : layers_) layer->set_precision(precision_);
+    for (const auto& layer : layers_) layer->unfuse();
+    fused_.assign(layers_.size(), false);
+    for (size_t i = 0; options.fuse_layers && i + 1 < layers_.size(); ++i)
+        if (!fused_[i] && layers_[i]->fuse_next(*layers_[i + 1])) fused_[i + 1] = true;
     reuse_dead_outputs_ = options.reuse_dead_outputs;
     buffer_rows_ = 0;  // which outputs backward reads depends on the precision (ensure_buffers)
 }
@@ -212,17 +216,33 @@ const Loss& Sequential::loss() const {
 
 void Sequential::ensure_buffers(int64_t batch) {
     if (batch <= buffer_rows_) return;
-    // An output that no backward reads (neither its layer's nor the next one's, which may have kept a copy) is dead
-    // once the next layer has run: it borrows one of backward's two gradient buffers, free during forward, in turn
-    // by position, so that neighbours never share one. The last output stays: the loss and the caller read it.
+    // An output that no backward reads (neither its layer's nor those of the layers reading it next, which may have
+    // kept a copy) is dead once they have run: it borrows one of backward's two gradient buffers, free during forward,
+    // the two in turn, so that an output never shares one with the input it is computed from. A fused layer's output
+    // is the one before it. The last output stays: the loss and the caller read it.
     outputs_.clear();
     lent_outputs_.assign(layers_.size(), false);
+    lent_buffer_.assign(layers_.size(), 0);
+    fused_.resize(layers_.size(), false);
     int64_t largest = 1;
+    int turn = 0;
     for (size_t i = 0; i < layers_.size(); ++i) {
         const Shape shape = output_shapes_[i].with_batch(batch);
         largest = std::max(largest, shape.numel());
-        lent_outputs_[i] = reuse_dead_outputs_ && i + 1 < layers_.size() && !layers_[i]->backward_reads().output &&
-                           !layers_[i + 1]->backward_reads().input;
+        if (fused_[i]) {
+            outputs_.emplace_back();
+            continue;
+        }
+        bool read = layers_[i]->backward_reads().output;
+        size_t next = i + 1;
+        for (; next < layers_.size() && fused_[next]; ++next) {
+            const Layer::BackwardReads reads = layers_[next]->backward_reads();
+            read = read || reads.input || reads.output;
+        }
+        lent_outputs_[i] =
+            reuse_dead_outputs_ && next < layers_.size() && !read && !layers_[next]->backward_reads().input;
+        lent_buffer_[i] = turn;
+        turn ^= 1;
         outputs_.push_back(lent_outputs_[i] ? Tensor() : Tensor(shape));
     }
     // Backward needs a layer's output gradient only until it has written its input's: two buffers, used in turn.
@@ -244,8 +264,10 @@ Tensor Sequential::forward(const Tensor& x, Mode mode) {
     const Tensor* input = &x;
     Tensor current;
     for (size_t i = 0; i < layers_.size(); ++i) {
-        Tensor out = lent_outputs_[i] ? Tensor::view_of(output_grads_[i % 2].data(), output_shapes_[i].with_batch(rows))
-                                      : outputs_[i].first_rows(rows);
+        Tensor out = fused_[i]          ? input->view()
+                     : lent_outputs_[i] ? Tensor::view_of(output_grads_[static_cast<size_t>(lent_buffer_[i])].data(),
+                                                          output_shapes_[i].with_batch(rows))
+                                        : outputs_[i].first_rows(rows);
         layers_[i]->forward(*input, out, mode);
         current = std::move(out);
         input = &current;
@@ -272,12 +294,20 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
         if (metrics != nullptr) metrics->add_batch(y_pred, y);
         for (Tensor& g : accumulated_gradients_) g.fill(0.0f);
         const size_t first = first_layer_to_train();
-        // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the
-        // previous layer's output-gradient buffer (none for the first layer to train, where the walk ends).
+        zero_gradients_before(first);
+        // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the other of the two
+        // output-gradient buffers (none for the first layer to train, where the walk ends). A fused layer's work is
+        // in the layer before: its output gradient is that layer's.
+        size_t free = 0;
         for (size_t i = layers_.size(); i-- > first;) {
+            if (fused_[i]) {
+                if (reducer_) reducer_->layer_done(i);
+                continue;
+            }
             Tensor dx = i == first
                             ? Tensor()
-                            : Tensor::view_of(output_grads_[i % 2].data(), output_shapes_[i - 1].with_batch(rows));
+                            : Tensor::view_of(output_grads_[free].data(), output_shapes_[i - 1].with_batch(rows));
+            free ^= 1;
             if (i + 1 == layers_.size() && fused_softmax_)
                 layers_[i]->backward_from_logits(grad, dx);
             else
@@ -304,20 +334,18 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
     return {loss, penalty};
 }
 
-size_t Sequential::first_layer_to_train() {
-    for (size_t i = first_trainable_layer_; i < layers_.size(); ++i) {
-        bool updated = false;
+size_t Sequential::first_layer_to_train() const {
+    for (size_t i = first_trainable_layer_; i < layers_.size(); ++i)
         for (const Param* p : layers_[i]->params())
-            if (p->trainable && !optimizer_->frozen({p->grad.data() - gradients_.data(), p->grad.numel()}))
-                updated = true;
-        if (updated) return i;
-        // Skipped: its gradients stay zero (those of layers that write rather than add them included), as a clipping
-        // norm over the arena should see them.
+            if (p->trainable && !optimizer_->frozen({p->grad.data() - gradients_.data(), p->grad.numel()})) return i;
+    return first_trainable_layer_;  // nothing is updated: the walk of a model without frozen groups
+}
+
+void Sequential::zero_gradients_before(size_t first) {
+    for (size_t i = first_trainable_layer_; i < first; ++i)
         if (layers_[i]->write_gradients_in_backward())
             for (Param* p : layers_[i]->params())
                 if (p->trainable) p->grad.fill(0.0f);
-    }
-    return first_trainable_layer_;  // nothing is updated: the walk of a model without frozen groups
 }
 
 std::vector<GradientRange> Sequential::layer_gradient_ranges() const {

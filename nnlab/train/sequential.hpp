@@ -58,6 +58,9 @@ struct CompileOptions {
     // Lend the memory of outputs that no backward reads to later ones (see Layer::backward_reads); off, every
     // output keeps its own buffer, the same results at more memory (for checking the plan).
     bool reuse_dead_outputs = true;
+    // Let layers take over the work of the layer after them (Layer::fuse_next: batch norm applies the activation
+    // that follows in its own pass); off, every layer runs its own, the same results up to rounding (for checking).
+    bool fuse_layers = true;
 };
 
 struct FitOptions {
@@ -181,6 +184,8 @@ public:
     // Per layer, whether its output borrowed backward's memory in the last forward
     // (CompileOptions::reuse_dead_outputs).
     const std::vector<bool>& lent_outputs() const { return lent_outputs_; }
+    // Per layer, whether the layer before does its work (CompileOptions::fuse_layers): it then shares that output.
+    const std::vector<bool>& fused_layers() const { return fused_; }
     const std::vector<std::string>& metrics() const { return metrics_; }
     Arena& weights() { return weights_; }
     Arena& gradients() { return gradients_; }
@@ -268,14 +273,19 @@ private:
     // on a gradient for Flatten that nobody reads).
     size_t first_trainable_layer_ = 0;
     // This step's first layer with a weight the optimizer updates, later than first_trainable_layer_ while
-    // parameter groups are frozen (airbench's whitening bias after its epochs); its gradients are then left zero.
-    size_t first_layer_to_train();
+    // parameter groups are frozen (airbench's whitening bias after its epochs).
+    size_t first_layer_to_train() const;
+    // Zeroes the trainable gradients of the layers before `first`, whose backward the step skips: a clipping norm over
+    // the arena should see zeros there, also for layers that write rather than add their gradients.
+    void zero_gradients_before(size_t first);
     Arena weights_;
     Arena gradients_;
     // Per-layer forward outputs and backward gradients, allocated for the largest batch seen.
     int64_t buffer_rows_ = 0;
     std::vector<Tensor> outputs_;     // empty where lent
     std::vector<bool> lent_outputs_;  // outputs kept in output_grads_ during forward (ensure_buffers says which)
+    std::vector<int> lent_buffer_;    // which of the two each lent output is kept in
+    std::vector<bool> fused_;         // done by the layer before (Layer::fuse_next), which holds their one output
     bool reuse_dead_outputs_ = true;
     std::vector<Tensor> output_grads_;  // two buffers of the largest output, used in turn by backward
     Tensor loss_grad_;

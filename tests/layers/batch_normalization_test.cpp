@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "nnlab/core/error.hpp"
+#include "nnlab/layers/activation.hpp"
 #include "tests/support/gradcheck.hpp"
 #include "tests/support/layer_helpers.hpp"
 
@@ -142,6 +143,90 @@ TEST(BatchNormalization, SynchronisedInOneProcessIsPlainBatchNorm) {
         EXPECT_EQ(dx_synchronized[i], dx_plain[i]) << i;
     }
     EXPECT_LAYER_GRADIENTS_OK(synchronized, shape);
+}
+
+// A batch norm that takes over the activation after it (Sequential's fusion) computes that activation of its output,
+// forward and backward, in training, inference and frozen; the activation then passes its input through.
+TEST(BatchNormalization, FusedWithTheNextActivationIsBatchNormThenTheActivation) {
+    const Shape shape{4, 3, 3, 5};
+    for (const char* kind : {"gelu", "relu"}) {
+        for (bool trainable : {true, false}) {
+            SCOPED_TRACE(std::string(kind) + (trainable ? ", trainable" : ", frozen"));
+            BatchNormalization fused({.momentum = 0.6}), apart({.momentum = 0.6});
+            Activation taken(kind), after(kind);
+            ASSERT_TRUE(fused.fuse_next(taken));
+            EXPECT_TRUE(taken.done_before());
+            for (BatchNormalization* norm : {&fused, &apart}) {
+                build_with_params(*norm, shape);
+                for (int64_t j = 0; j < 5; ++j) {
+                    norm->gamma().value[j] = 0.5f + 0.2f * static_cast<float>(j);
+                    norm->beta().value[j] = 0.3f * static_cast<float>(j) - 0.5f;
+                    norm->moving_mean().value[j] = 0.1f * static_cast<float>(j);
+                    norm->moving_variance().value[j] = 1.0f + 0.5f * static_cast<float>(j);
+                }
+                norm->set_trainable(trainable);
+            }
+            Tensor x(shape), dy(shape);
+            for (int64_t i = 0; i < x.numel(); ++i)
+                x[i] = 2.0f * std::sin(0.37f * static_cast<float>(i)) + 0.1f * static_cast<float>(i % 5),
+                dy[i] = 0.1f * static_cast<float>(i % 7) - 0.3f;
+            // Kept past the loop: backward reads views of them.
+            Tensor y_fused(shape), y_taken(shape), z(shape), y_apart(shape);
+            for (Mode mode : {Mode::inference, Mode::training}) {
+                fused.forward(x, y_fused, mode);
+                taken.forward(y_fused, y_taken, mode);
+                apart.forward(x, z, mode);
+                after.forward(z, y_apart, mode);
+                for (int64_t i = 0; i < x.numel(); ++i) {
+                    ASSERT_NEAR(y_fused[i], y_apart[i], 2e-6) << i;
+                    ASSERT_EQ(y_taken[i], y_fused[i]) << i;
+                }
+            }
+            Tensor dz(shape), dx_taken(shape), dx_fused(shape), dx_apart(shape);
+            taken.backward(dy, dx_taken);
+            fused.backward(dx_taken, dx_fused);
+            after.backward(dy, dz);
+            apart.backward(dz, dx_apart);
+            for (int64_t i = 0; i < x.numel(); ++i) {
+                ASSERT_EQ(dx_taken[i], dy[i]) << i;
+                ASSERT_NEAR(dx_fused[i], dx_apart[i], 2e-5) << i;
+            }
+            for (int64_t j = 0; j < 5; ++j) {
+                EXPECT_NEAR(fused.gamma().grad[j], apart.gamma().grad[j], 2e-5) << j;
+                EXPECT_NEAR(fused.beta().grad[j], apart.beta().grad[j], 2e-5) << j;
+            }
+        }
+    }
+}
+
+TEST(BatchNormalization, FusedWithTheNextActivationGradientsMatchCentralDifferences) {
+    for (const char* kind : {"gelu", "relu"}) {
+        SCOPED_TRACE(kind);
+        BatchNormalization norm;
+        Activation next(kind);
+        ASSERT_TRUE(norm.fuse_next(next));
+        EXPECT_LAYER_GRADIENTS_OK(norm, Shape{2, 3, 4, 5});
+        BatchNormalization plain({.center = false, .scale = false});
+        Activation plain_next(kind);
+        ASSERT_TRUE(plain.fuse_next(plain_next));
+        EXPECT_LAYER_GRADIENTS_OK(plain, Shape{7, 3});
+    }
+}
+
+TEST(BatchNormalization, FusesOnlyReluGeluAndLinearAndNotWhenSynchronized) {
+    BatchNormalization norm;
+    for (const char* kind : {"tanh", "softmax", "swish", "sigmoid"}) {
+        Activation next(kind);
+        EXPECT_FALSE(norm.fuse_next(next)) << kind;
+        EXPECT_FALSE(next.done_before()) << kind;
+    }
+    BatchNormalization synchronized({.synchronized = true});
+    Activation gelu("gelu");
+    EXPECT_FALSE(synchronized.fuse_next(gelu));
+    Activation relu("relu");
+    ASSERT_TRUE(norm.fuse_next(relu));
+    norm.unfuse();
+    EXPECT_FALSE(relu.done_before());
 }
 
 TEST(BatchNormalization, RejectsUnsupportedAxisRankAndOptions) {

@@ -93,8 +93,9 @@ TEST(OutputReuse, ThePlanLendsWhatNoBackwardReads) {
         return model->lent_outputs();
     }();
     // 0 whitening (gelu: copy of z) → conv reads x in float32: kept; 1 conv gelu → pool: lent; 2 pool → BN reads
-    // x: kept; 3 BN → gelu reads x: kept; 4 gelu → conv (float32) reads x: kept; 5 conv relu reads y: kept; 6 conv
-    // linear → BN: kept; 7 BN → relu reads y only: lent; 8 relu reads y: kept; 9 pool → flatten: lent; 10 flatten
+    // x: kept; 3 BN, which does 4's gelu, → conv (float32) reads x: kept; 4 fused: no output of its own; 5 conv relu
+    // reads y: kept; 6 conv linear → BN: kept; 7 BN doing 8's relu → pool, which reads only its indices: lent; 8
+    // fused; 9 pool → flatten: lent; 10 flatten
     // → dense (float32) reads x: kept; 11 dense gelu → dense: kept; 12 dense linear → tanh reads y only: lent;
     // 13 tanh: kept; 14 dense → rescaling: lent; 15 rescaling → softmax reads y only: lent; 16 the last: kept.
     EXPECT_EQ(float32, (std::vector<bool>{false, true, false, false, false, false, false, true, false, true, false,
@@ -103,9 +104,12 @@ TEST(OutputReuse, ThePlanLendsWhatNoBackwardReads) {
     auto model = every_lending_layer(Precision::bfloat16, true, x);
     model->train_step(x, y);
     // Under bfloat16 the convolutions and dense layers keep rounded copies of their inputs, batch norm and the
-    // activations (but softmax) of what they read: every output but the relu convolution's (5) and the last is lent.
-    EXPECT_EQ(model->lent_outputs(), (std::vector<bool>{true, true, true, true, true, false, true, true, true, true,
+    // activations (but softmax) of what they read: every output but the relu convolution's (5), the last and those
+    // of the activations batch norm does (4, 8) is lent.
+    EXPECT_EQ(model->lent_outputs(), (std::vector<bool>{true, true, true, true, false, false, true, true, false, true,
                                                         true, true, true, true, true, true, false}));
+    EXPECT_EQ(model->fused_layers(), (std::vector<bool>{false, false, false, false, true, false, false, false, true,
+                                                        false, false, false, false, false, false, false, false}));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Batch normalisation as plain loops in double: the oracle the oneDNN kernels are tested against.
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "nnlab/kernels/batch_norm.hpp"
@@ -35,7 +36,82 @@ void normalize(const Tensor& x, const Tensor& gamma, const Tensor& beta, const s
     }
 }
 
+// The activations a batch norm fuses (check_fused_activation), and their derivatives, of z.
+double activate(ActivationKind kind, double z) {
+    if (kind == ActivationKind::relu) return z > 0.0 ? z : 0.0;
+    if (kind == ActivationKind::gelu) return z * 0.5 * std::erfc(-z / std::numbers::sqrt2);
+    return z;
+}
+
+double derivative(ActivationKind kind, double z) {
+    if (kind == ActivationKind::relu) return z > 0.0 ? 1.0 : 0.0;
+    if (kind == ActivationKind::gelu)
+        return 0.5 * std::erfc(-z / std::numbers::sqrt2) +
+               z * std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
+    return 1.0;
+}
+
 }  // namespace
+
+void ReferenceBackend::batch_norm_activation_forward_training(ActivationKind kind, const Tensor& x, const Tensor& gamma,
+                                                              const Tensor& beta, float epsilon, Tensor& y,
+                                                              Tensor& batch_mean, Tensor& batch_variance) {
+    check_fused_activation("batch_norm_activation_forward_training", kind);
+    const auto [m, c] = check_batch_norm("batch_norm_activation_forward_training", x, {&y},
+                                         {&gamma, &beta, &batch_mean, &batch_variance});
+    std::vector<double> mean, variance;
+    moments(x, m, c, mean, variance);
+    for (int64_t j = 0; j < c; ++j) {
+        const auto k = static_cast<size_t>(j);
+        const double inv_std = 1.0 / std::sqrt(variance[k] + double{epsilon});
+        for (int64_t i = 0; i < m; ++i)
+            y[i * c + j] = static_cast<float>(activate(kind, gamma[j] * (x[i * c + j] - mean[k]) * inv_std + beta[j]));
+        batch_mean[j] = static_cast<float>(mean[k]);
+        batch_variance[j] = static_cast<float>(variance[k]);
+    }
+}
+
+// With g = dy·f'(z): the batch norm's backward of g (batch_norm_backward).
+void ReferenceBackend::batch_norm_activation_backward(ActivationKind kind, const Tensor& x, const Tensor& dy,
+                                                      const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
+                                                      const Tensor& batch_variance, float epsilon, Tensor& dx,
+                                                      Tensor& dgamma, Tensor& dbeta) {
+    check_fused_activation("batch_norm_activation_backward", kind);
+    const auto [m, c] = check_batch_norm("batch_norm_activation_backward", x, {&dy},
+                                         {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
+    if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", x, {&dx}, {});
+    std::vector<double> g(static_cast<size_t>(m));
+    for (int64_t j = 0; j < c; ++j) {
+        const double mu = batch_mean[j];
+        const double inv_std = 1.0 / std::sqrt(double{batch_variance[j]} + double{epsilon});
+        double sum_g = 0.0, sum_g_xhat = 0.0;
+        for (int64_t i = 0; i < m; ++i) {
+            const double xhat = (x[i * c + j] - mu) * inv_std;
+            g[static_cast<size_t>(i)] = dy[i * c + j] * derivative(kind, gamma[j] * xhat + beta[j]);
+            sum_g += g[static_cast<size_t>(i)];
+            sum_g_xhat += g[static_cast<size_t>(i)] * xhat;
+        }
+        dbeta[j] = static_cast<float>(dbeta[j] + sum_g);
+        dgamma[j] = static_cast<float>(dgamma[j] + sum_g_xhat);
+        if (dx.empty()) continue;
+        const double md = static_cast<double>(m);
+        for (int64_t i = 0; i < m; ++i) {
+            const double xhat = (x[i * c + j] - mu) * inv_std;
+            dx[i * c + j] = static_cast<float>(gamma[j] * inv_std *
+                                               (g[static_cast<size_t>(i)] - sum_g / md - xhat * sum_g_xhat / md));
+        }
+    }
+}
+
+void ReferenceBackend::batch_norm_activation_backward(ActivationKind kind, const Bf16Tensor& x, const Tensor& dy,
+                                                      const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
+                                                      const Tensor& batch_variance, float epsilon, Tensor& dx,
+                                                      Tensor& dgamma, Tensor& dbeta) {
+    Tensor widened(x.shape());
+    convert_from_bfloat16(x, widened);
+    batch_norm_activation_backward(kind, widened, dy, gamma, beta, batch_mean, batch_variance, epsilon, dx, dgamma,
+                                   dbeta);
+}
 
 void ReferenceBackend::batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                    float epsilon, Tensor& y, Tensor& batch_mean,
