@@ -95,13 +95,18 @@ void BatchNormalization::unfuse() {
 
 void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
     // A frozen batch norm normalises with its moving statistics and leaves them be (Keras, since TF 2.0).
-    if (!trainable()) mode = Mode::inference;
+    const bool frozen = !trainable();
+    if (frozen) mode = Mode::inference;
     const auto epsilon = static_cast<float>(options_.epsilon);
     fused_forward_ = false;
     if (mode == Mode::inference) {
         batch_norm_forward_inference(x, scale_values(), shift_values(), moving_mean_.value, moving_variance_.value,
                                      epsilon, y);
-        after_.forward(y);
+        // A frozen layer's backward goes through the activation, which keeps what it reads; inference keeps nothing.
+        if (frozen)
+            after_.forward(y);
+        else
+            activation_forward(after_.kind(), y, y);
         return;
     }
     x_.save(x, precision());
