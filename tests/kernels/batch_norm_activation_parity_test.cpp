@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <string>
-#include <tuple>
+#include <utility>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/kernels/batch_norm.hpp"
@@ -171,9 +172,12 @@ TEST(VectorMath, ExpAndGeluAreWithinAFewUnitsOfFloat) {
         worst_gelu = std::max(worst_gelu, std::abs(vector_math::gelu(z) - zd * cdf) / scale);
         worst_derivative = std::max(worst_derivative, std::abs(vector_math::gelu_derivative(z) - (cdf + zd * density)));
     }
-    RecordProperty("worst_exp_relative", std::to_string(worst_exp));
-    RecordProperty("worst_gelu", std::to_string(worst_gelu));
-    RecordProperty("worst_gelu_derivative", std::to_string(worst_derivative));
+    for (const auto& [name, value] : {std::pair{"worst_exp_relative", worst_exp}, std::pair{"worst_gelu", worst_gelu},
+                                      std::pair{"worst_gelu_derivative", worst_derivative}}) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.3g", value);
+        RecordProperty(name, text);
+    }
     EXPECT_LT(worst_exp, 4e-7);
     EXPECT_LT(worst_gelu, 3e-7);
     EXPECT_LT(worst_derivative, 4e-7);
