@@ -13,19 +13,14 @@
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/kernels/reference/reference_kernels.hpp"
 #include "nnlab/layers/spatial.hpp"  // the Keras padding rule, to build realistic geometries
+#include "tests/support/parity.hpp"
 #include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
 
+using nnlab::testing::expect_close;
 using nnlab::testing::random_tensor;
-
-void expect_close(const Tensor& fast, const Tensor& reference, double tolerance, const std::string& what) {
-    ASSERT_EQ(fast.numel(), reference.numel()) << what;
-    for (int64_t i = 0; i < fast.numel(); ++i) {
-        ASSERT_NEAR(fast[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i]))) << what << " at " << i;
-    }
-}
 
 // The geometry a Keras layer would build for an (N, H, W, C) batch.
 ConvGeometry keras_geometry(Shape input, int64_t out_c, int64_t kernel, int64_t stride, int64_t dilation,

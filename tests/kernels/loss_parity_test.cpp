@@ -7,11 +7,13 @@
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/kernels/reference/reference_kernels.hpp"
+#include "tests/support/parity.hpp"
 #include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
 
+using nnlab::testing::expect_close;
 using nnlab::testing::random_tensor;
 
 Tensor one_hot(int64_t rows, int64_t classes, uint64_t seed) {
@@ -26,12 +28,6 @@ Tensor probabilities(int64_t rows, int64_t classes, uint64_t seed) {
     Tensor p = random_tensor(Shape{rows, classes}, seed, 0.0, 1.0);
     for (int64_t i = 0; i < p.numel(); i += 7) p[i] = 1e-12f;
     return p;
-}
-
-void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {
-    ASSERT_EQ(fast.numel(), reference.numel());
-    for (int64_t i = 0; i < fast.numel(); ++i)
-        ASSERT_NEAR(fast[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i]))) << "at " << i;
 }
 
 TEST(LossParity, CategoricalCrossentropyWithAndWithoutSmoothing) {

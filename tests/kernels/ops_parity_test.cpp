@@ -9,19 +9,14 @@
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/kernels/reference/reference_kernels.hpp"
+#include "tests/support/parity.hpp"
 #include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
 namespace {
 
+using nnlab::testing::expect_close;
 using nnlab::testing::random_tensor;
-
-void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {
-    ASSERT_EQ(fast.numel(), reference.numel());
-    for (int64_t i = 0; i < fast.numel(); ++i) {
-        ASSERT_NEAR(fast[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i]))) << "at " << i;
-    }
-}
 
 class GemmParity : public ::testing::TestWithParam<std::tuple<int, int, int, bool, bool, bool>> {};
 

@@ -11,6 +11,7 @@
 #include "nnlab/kernels/pooling.hpp"
 #include "nnlab/kernels/reference/reference_kernels.hpp"
 #include "nnlab/layers/pooling2d.hpp"
+#include "tests/support/parity.hpp"
 #include "tests/support/random_tensor.hpp"
 
 namespace nnlab {
@@ -20,6 +21,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+using nnlab::testing::expect_close;
 using nnlab::testing::random_tensor;
 
 // Values from {0, 1, 2}: most windows hold several equal maxima.
@@ -28,13 +30,6 @@ Tensor tied_tensor(Shape shape, uint64_t seed) {
     Rng rng(seed);
     for (float& v : t.values()) v = static_cast<float>(rng.below(3));
     return t;
-}
-
-void expect_close(const Tensor& fast, const Tensor& reference, double tolerance) {
-    ASSERT_EQ(fast.numel(), reference.numel());
-    for (int64_t i = 0; i < fast.numel(); ++i) {
-        ASSERT_NEAR(fast[i], reference[i], tolerance * std::max(1.0f, std::abs(reference[i]))) << "at " << i;
-    }
 }
 
 Shape input_shape(const PoolGeometry& g) {
