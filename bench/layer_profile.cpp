@@ -2,8 +2,9 @@
 // experiment's batch size on real CIFAR-10 images (standardised as the run would), the whole step
 // (Sequential::train_step: forward, loss, backward, optimizer) beside their sum, each convolution's GFLOP/s, and the
 // time the machine's peak (oneDNN's matmul, measured first: bench/matmul_peak.hpp) would need for the layer's
-// arithmetic (the step's floor). Medians over the repeats after
-// one warm-up step that creates every oneDNN primitive.
+// arithmetic (the step's floor), and under bfloat16 the whole step again with every tensor between layers in float32
+// (CompileOptions::bfloat16_between_layers off; the per-layer rows time each layer alone, in float32 between layers).
+// Medians over the repeats after one warm-up step that creates every oneDNN primitive.
 //   NNLAB_DATA=../shared/datasets build/bench/nnlab_layer_profile [config=examples/cifar10_94.toml] [repeats=5]
 //       [batch (default: the config's)]
 #include <algorithm>
@@ -52,6 +53,14 @@ int main(int argc, char** argv) try {
     const Batch* first = loader.next();
     const Tensor x = first->x.clone(), y = first->y.clone();
     if (model->adapt_samples() > 0) model->adapt(x);
+    // The same model with every tensor between layers in float32, its steps timed in turn with the model's.
+    std::unique_ptr<Sequential> float32_between = build_layers(experiment, data.train.image_shape);
+    float32_between->compile(make_optimizer(experiment.optimizer), loss_from(config::Reader(experiment.loss, "loss")),
+                             {.seed = experiment.seed,
+                              .metrics = experiment.metrics,
+                              .precision = experiment.precision,
+                              .bfloat16_between_layers = false});
+    if (float32_between->adapt_samples() > 0) float32_between->adapt(x);
 
     const auto& layers = model->layers();
     const size_t n = layers.size();
@@ -63,7 +72,7 @@ int main(int argc, char** argv) try {
         gradients.back().fill(1e-3f);
     }
     std::vector<std::vector<double>> forward(n), backward(n);
-    std::vector<double> steps, sums;
+    std::vector<double> steps, sums, float32_steps;
     Tensor no_input_gradient;
     for (int r = 0; r <= repeats; ++r) {
         double sum = 0.0;
@@ -88,6 +97,9 @@ int main(int argc, char** argv) try {
             steps.push_back(seconds_since(start));
             sums.push_back(sum);
         }
+        const auto float32_start = Clock::now();
+        float32_between->train_step(x, y);
+        if (r > 0) float32_steps.push_back(seconds_since(float32_start));
     }
     const bool bf16 = model->precision() == Precision::bfloat16;
     const double peak = bench::measure_matmul_peak_gflops(bf16 ? Precision::bfloat16 : Precision::float32);
@@ -123,6 +135,10 @@ int main(int argc, char** argv) try {
     std::printf("whole train_step: %.1f ms (%.0f images/s, %.0f GFLOP/s); floor at peak: %.1f ms; peak RSS %.0f MB\n",
                 step_ms, double(batch) / (step_ms / 1e3), total_flops / (step_ms / 1e3), 1e3 * total_flops / peak,
                 peak_rss_mb());
+    if (model->precision() == Precision::bfloat16) {
+        std::printf("whole train_step with every tensor between layers in float32: %.1f ms\n",
+                    1e3 * median(float32_steps));
+    }
     return 0;
 } catch (const std::exception& error) {
     std::fprintf(stderr, "nnlab_layer_profile: %s\n", error.what());

@@ -32,6 +32,20 @@ void Operand::set(const Tensor& x, Precision precision) {
     }
 }
 
+Operand Operand::viewing(const Bf16Tensor& x) {
+    Operand view;
+    view.precision_ = Precision::bfloat16;
+    view.bfloat16_ = x.rows(0, x.shape()[0]);
+    return view;
+}
+
+Bf16Tensor& Operand::rounded(const Shape& shape) {
+    precision_ = Precision::bfloat16;
+    float32_ = Tensor();
+    bfloat16_.resize(shape);
+    return bfloat16_;
+}
+
 Operand Operand::rows(int64_t begin, int64_t count) const {
     Operand part;
     part.precision_ = precision_;

@@ -40,6 +40,10 @@ class Operand {
 public:
     // Reads x in `precision`: a view of x in float32, a rounding of it (kept here) in bfloat16.
     void set(const Tensor& x, Precision precision);
+    // A view of x's bfloat16 values, which must outlive it.
+    static Operand viewing(const Bf16Tensor& x);
+    // Holds bfloat16 values the caller writes (a tensor handed over rounded): the storage, sized for `shape`.
+    Bf16Tensor& rounded(const Shape& shape);
     Precision precision() const { return precision_; }
     const Tensor& float32() const { return float32_; }
     const Bf16Tensor& bfloat16() const { return bfloat16_; }

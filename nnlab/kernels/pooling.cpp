@@ -25,14 +25,21 @@ bool axis_fits(int64_t in, int64_t out, int64_t pool, int64_t stride, int64_t pa
 
 }  // namespace
 
-void check_pool(const char* op, const PoolGeometry& g, const Tensor& x, const Tensor& y) {
+void check_pool(const char* op, const PoolGeometry& g, const Shape& x, const Shape& y) {
     const bool fits = g.batch > 0 && g.channels > 0 &&
                       axis_fits(g.in_h, g.out_h, g.pool_h, g.stride_h, g.pad_top, g.pad_bottom) &&
                       axis_fits(g.in_w, g.out_w, g.pool_w, g.stride_w, g.pad_left, g.pad_right);
     if (!fits) throw Error(std::string(op) + ": inconsistent pooling geometry: " + describe(g), ErrorKind::failure);
     if (x.numel() != g.batch * g.in_h * g.in_w * g.channels || y.numel() != g.batch * g.out_h * g.out_w * g.channels) {
-        throw Error(std::string(op) + ": tensors " + x.shape().to_string() + " and " + y.shape().to_string() +
+        throw Error(std::string(op) + ": tensors " + x.to_string() + " and " + y.to_string() +
                         " do not fit the geometry " + describe(g),
+                    ErrorKind::failure);
+    }
+}
+
+void check_disjoint_windows(const char* op, const PoolGeometry& g) {
+    if (!windows_disjoint(g)) {
+        throw Error(std::string(op) + ": bfloat16 gradients need windows that do not overlap; found " + describe(g),
                     ErrorKind::failure);
     }
 }

@@ -34,10 +34,20 @@ struct MaxPoolWorkspace {
 // left to right), which is what oneDNN picks.
 // Throws nnlab::Error (a failure: the caller's bug) when the geometry is inconsistent or the tensors
 // (x: N·in_h·in_w·C values, y: N·out_h·out_w·C) do not fit it.
-void check_pool(const char* op, const PoolGeometry& g, const Tensor& x, const Tensor& y);
+void check_pool(const char* op, const PoolGeometry& g, const Shape& x, const Shape& y);
+inline void check_pool(const char* op, const PoolGeometry& g, const Tensor& x, const Tensor& y) {
+    check_pool(op, g, x.shape(), y.shape());
+}
+// Whether no two windows share an input (strides at least the pool size): a max pool's backward then moves values
+// without adding any, and may do so in bfloat16 exactly.
+constexpr bool windows_disjoint(const PoolGeometry& g) {
+    return g.stride_h >= g.pool_h && g.stride_w >= g.pool_w;
+}
+// Throws nnlab::Error (a failure) unless windows_disjoint(g): the bfloat16 max pool backward's precondition.
+void check_disjoint_windows(const char* op, const PoolGeometry& g);
 
 // Which oneDNN implementation the fast kernel runs for this geometry ("jit:avx512_core", …; "ref:any" would
 // mean oneDNN's own slow loops), for tests and benchmarks.
-std::string pooling_implementation(const PoolGeometry& g, bool max, bool backward);
+std::string pooling_implementation(const PoolGeometry& g, bool max, bool backward, bool bfloat16 = false);
 
 }  // namespace nnlab

@@ -2,6 +2,7 @@
 #include "nnlab/layers/batch_normalization.hpp"
 
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "nnlab/core/error.hpp"
@@ -109,15 +110,8 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
             activation_forward(after_.kind(), y, y);
         return;
     }
+    if (fused_ != nullptr) return fused_forward(x, y);
     x_.save(x, precision());
-    if (fused_ != nullptr) {
-        batch_norm_activation_forward_training(after_.kind(), x, scale_values(), shift_values(), epsilon, y,
-                                               batch_mean_, batch_variance_);
-        fused_forward_ = true;
-        moving_average(moving_mean_.value, batch_mean_, options_.momentum);
-        moving_average(moving_variance_.value, batch_variance_, options_.momentum);
-        return;
-    }
     batch_norm_forward_training(x, scale_values(), shift_values(), epsilon, y, batch_mean_, batch_variance_);
     if (synchronizing(mode)) {
         synchronize_statistics(x.numel() / batch_mean_.numel());
@@ -125,6 +119,57 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
     }
     moving_average(moving_mean_.value, batch_mean_, options_.momentum);
     moving_average(moving_variance_.value, batch_variance_, options_.momentum);
+}
+
+// Under bfloat16 the statistics pass rounds x into the kept copy as it reads it.
+template <class Output>
+void BatchNormalization::fused_forward(const Tensor& x, Output& y) {
+    Bf16Tensor* rounded_x = nullptr;
+    if (precision() == Precision::bfloat16)
+        rounded_x = &x_.rounded(x.shape());
+    else
+        x_.save(x, precision());
+    batch_norm_activation_forward_training(after_.kind(), x, scale_values(), shift_values(),
+                                           static_cast<float>(options_.epsilon), y, batch_mean_, batch_variance_,
+                                           rounded_x);
+    fused_forward_ = true;
+    moving_average(moving_mean_.value, batch_mean_, options_.momentum);
+    moving_average(moving_variance_.value, batch_variance_, options_.momentum);
+}
+
+bool BatchNormalization::writes_output_rounded() const {
+    return fused_ != nullptr && trainable() && precision() == Precision::bfloat16;
+}
+
+void BatchNormalization::forward_rounded(const Tensor& x, Bf16Tensor& y, Mode mode) {
+    if (!writes_output_rounded() || mode != Mode::training)
+        throw Error(error_prefix() + "writes its output in bfloat16 only fused, in training", ErrorKind::failure);
+    fused_forward(x, y);
+}
+
+Layer::GradientPrecisions BatchNormalization::bfloat16_gradients(GradientPrecisions wanted) const {
+    return {.output = false, .input = wanted.input && writes_output_rounded()};
+}
+
+void BatchNormalization::backward_to_rounded(const Tensor& dy, Bf16Tensor& dx) {
+    if (!bfloat16_gradients({.input = true}).input || !fused_forward_ || !x_.holds_copy())
+        throw Error(error_prefix() + "writes dx in bfloat16 only after a fused bfloat16 training forward",
+                    ErrorKind::failure);
+    unused_grad_.fill(0.0f);
+    fused_backward(dy, dx, options_.scale ? gamma_.grad : unused_grad_, options_.center ? beta_.grad : unused_grad_);
+}
+
+// From x as it was kept, a bfloat16 copy read as it is: nothing is widened.
+template <class InputGradient>
+void BatchNormalization::fused_backward(const Tensor& dy, InputGradient& dx, Tensor& dgamma, Tensor& dbeta) {
+    const auto epsilon = static_cast<float>(options_.epsilon);
+    const Operand& x = x_.kept();
+    if (x.precision() == Precision::bfloat16)
+        batch_norm_activation_backward(after_.kind(), x.bfloat16(), dy, scale_values(), shift_values(), batch_mean_,
+                                       batch_variance_, epsilon, dx, dgamma, dbeta);
+    else if constexpr (std::is_same_v<InputGradient, Tensor>)
+        batch_norm_activation_backward(after_.kind(), x.float32(), dy, scale_values(), shift_values(), batch_mean_,
+                                       batch_variance_, epsilon, dx, dgamma, dbeta);
 }
 
 void BatchNormalization::forward_without_rows(Mode mode) {
@@ -183,18 +228,7 @@ void BatchNormalization::backward(const Tensor& dy, Tensor& dx) {
     unused_grad_.fill(0.0f);  // collects what nobody reads; kept from growing without bound
     Tensor& dgamma = options_.scale ? gamma_.grad : unused_grad_;
     Tensor& dbeta = options_.center ? beta_.grad : unused_grad_;
-    const auto epsilon = static_cast<float>(options_.epsilon);
-    if (fused_forward_) {
-        // From x as it was kept, a bfloat16 copy read as it is: nothing is widened.
-        const Operand& x = x_.kept();
-        if (x.precision() == Precision::bfloat16)
-            batch_norm_activation_backward(after_.kind(), x.bfloat16(), dy, scale_values(), shift_values(), batch_mean_,
-                                           batch_variance_, epsilon, dx, dgamma, dbeta);
-        else
-            batch_norm_activation_backward(after_.kind(), x.float32(), dy, scale_values(), shift_values(), batch_mean_,
-                                           batch_variance_, epsilon, dx, dgamma, dbeta);
-        return;
-    }
+    if (fused_forward_) return fused_backward(dy, dx, dgamma, dbeta);
     const Tensor x = x_.read();
     Tensor* dx_target = &dx;
     if (dx.empty()) {

@@ -52,6 +52,12 @@ public:
     // norm, in place.
     bool fuse_next(Layer& next) override;
     void unfuse() override;
+    // Fused, trainable and under bfloat16, a training forward may write y rounded and backward dx rounded, for a
+    // convolution that would round them.
+    bool writes_output_rounded() const override;
+    void forward_rounded(const Tensor& x, Bf16Tensor& y, Mode mode) override;
+    GradientPrecisions bfloat16_gradients(GradientPrecisions wanted) const override;
+    void backward_to_rounded(const Tensor& dy, Bf16Tensor& dx) override;
     void set_batch_shard(const BatchShard& shard) override { shard_ = shard; }
     void forward_without_rows(Mode mode) override;
     void backward_without_rows() override;
@@ -78,6 +84,12 @@ private:
     // Adds to dx what the other ranks' rows contribute through the global statistics (dx holds this rank's
     // backward with those statistics) and returns dgamma's and dbeta's local parts in local_dgamma_, local_dbeta_.
     void synchronize_backward(const Tensor& x, const Tensor& dy, Tensor& dx);
+    // The fused training forward into y (float32 or bfloat16), and its backward into dx: x kept, the statistics
+    // and their moving averages.
+    template <class Output>
+    void fused_forward(const Tensor& x, Output& y);
+    template <class InputGradient>
+    void fused_backward(const Tensor& dy, InputGradient& dx, Tensor& dgamma, Tensor& dbeta);
 
     BatchNormalizationOptions options_;
     Param gamma_;                                    // (C), ones

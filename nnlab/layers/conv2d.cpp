@@ -72,39 +72,80 @@ std::vector<Param*> Conv2D::params() {
 
 // The activation sees one row per pixel, so softmax runs over the channels as in Keras.
 void Conv2D::forward(const Tensor& x, Tensor& y, Mode) {
-    geometry_.batch = x.rows();
+    x_.set(x, precision());
+    convolve(y);
+}
+
+void Conv2D::forward_from_rounded(Tensor& y, Mode) {
+    if (x_.precision() != Precision::bfloat16 || x_.empty())
+        throw Error(error_prefix() + "no rounded input was written", ErrorKind::failure);
+    convolve(y);
+}
+
+void Conv2D::convolve(Tensor& y) {
+    geometry_.batch = y.rows();
     const Tensor no_bias;
     const Tensor& bias = options_.weights.use_bias ? bias_.value : no_bias;
     Tensor pixels = y.reshaped(Shape{y.numel() / filters_, filters_});
     // A relu costs no pass of its own: oneDNN applies it as the convolution writes its output.
     const bool relu = activation_.kind() == ActivationKind::relu;
-    x_.set(x, precision());
     conv2d_forward(geometry_, x_, kernel_.value, bias, y, relu);
     relu ? activation_.record_relu_output(pixels) : activation_.forward(pixels);
 }
 
 void Conv2D::backward(const Tensor& dy, Tensor& dx) {
     const Tensor dz = activation_.backward(dy.reshaped(Shape{dy.numel() / filters_, filters_})).reshaped(dy.shape());
-    Tensor no_bias;
     Operand& dz_operand = output_gradient_operand();
+    backward_of(
+        dz, dz.rows(), dz.numel(),
+        [&](int64_t begin, int64_t rows) -> const Operand& {
+            dz_operand.set(dz.rows(begin, rows), precision());
+            return dz_operand;
+        },
+        dx);
+}
+
+Layer::GradientPrecisions Conv2D::bfloat16_gradients(GradientPrecisions wanted) const {
+    const bool takes =
+        precision() == Precision::bfloat16 && activation_.kind() == ActivationKind::linear && kernel_.trainable;
+    return {.output = wanted.output && takes, .input = false};
+}
+
+// dy is dz (a linear activation) already rounded: each piece is a view of it.
+void Conv2D::backward_from_rounded(const Bf16Tensor& dy, Tensor& dx) {
+    if (!bfloat16_gradients({.output = true}).output)
+        throw Error(error_prefix() + "cannot take its output gradient in bfloat16", ErrorKind::failure);
+    Operand piece;
+    backward_of(
+        Tensor(), dy.shape()[0], dy.numel(),
+        [&](int64_t begin, int64_t rows) -> const Operand& {
+            piece = Operand::viewing(dy.rows(begin, rows));
+            return piece;
+        },
+        dx);
+}
+
+template <class DzRows>
+void Conv2D::backward_of(const Tensor& dz, int64_t batch, int64_t values, const DzRows& dz_rows, Tensor& dx) {
+    Tensor no_bias;
     // In pieces of the batch, so that the rounded dz of a large output is never whole: every row's dx is its own and
-    // the weights' gradients add up over the pieces (airbench's first convolution: 126 MB of dz at batch 1024).
-    const int64_t batch = dy.rows(), per_row = dy.numel() / std::max<int64_t>(batch, 1);
-    const int64_t piece_rows = precision() == Precision::bfloat16 ? rows_per_piece(batch, dy.numel(), max_rounded_dz)
+    // the weights' gradients add up over the pieces (airbench's first convolution: 126 MB of dz at batch 1024). A dz
+    // handed over rounded goes in the same pieces: the same sums in the same order.
+    const int64_t per_row = values / std::max<int64_t>(batch, 1);
+    const int64_t piece_rows = precision() == Precision::bfloat16 ? rows_per_piece(batch, values, max_rounded_dz)
                                                                   : std::max<int64_t>(batch, 1);
     for (int64_t begin = 0; begin < batch; begin += piece_rows) {
         const int64_t rows = std::min(piece_rows, batch - begin);
         ConvGeometry piece = geometry_;
         piece.batch = rows;
-        const Tensor dz_rows = dz.rows(begin, rows);
-        dz_operand.set(dz_rows, precision());
+        const Operand& dz_operand = dz_rows(begin, rows);
         if (kernel_.trainable) {
             conv2d_backward_weights(piece, x_.rows(begin, rows), dz_operand, kernel_.grad,
                                     options_.weights.use_bias ? bias_.grad : no_bias);
         } else if (options_.weights.use_bias && bias_.trainable) {
             // A frozen kernel (PatchWhitening's, a layer with trainable = false) needs no gradient: only the bias's,
             // the sum of dz over the pixels.
-            sum_rows(dz_rows.reshaped(Shape{rows * per_row / filters_, filters_}), bias_.grad, true);
+            sum_rows(dz.rows(begin, rows).reshaped(Shape{rows * per_row / filters_, filters_}), bias_.grad, true);
         }
         if (!dx.empty()) {
             Tensor dx_rows = dx.rows(begin, rows);

@@ -36,6 +36,13 @@ public:
     BackwardReads backward_reads() const override {
         return {.input = precision() == Precision::float32, .output = activation_.backward_reads_output()};
     }
+    // Under bfloat16 its input and output gradient are rounded before any use: it takes both rounded (the output
+    // gradient when the activation is linear and the kernel trains: a relu's mask or a bias-only sum read float32).
+    bool reads_input_rounded() const override { return precision() == Precision::bfloat16; }
+    Bf16Tensor& rounded_input(const Shape& shape) override { return x_.rounded(shape); }
+    void forward_from_rounded(Tensor& y, Mode mode) override;
+    GradientPrecisions bfloat16_gradients(GradientPrecisions wanted) const override;
+    void backward_from_rounded(const Bf16Tensor& dy, Tensor& dx) override;
     std::vector<Param*> params() override;
     nlohmann::json config() const override;
 
@@ -47,6 +54,13 @@ public:
     Param& bias() { return bias_; }
 
 private:
+    // y from the input x_ holds.
+    void convolve(Tensor& y);
+    // The backward of dz (the activation's input gradient), its rows [begin, begin + rows) given by dz_rows(begin,
+    // rows) as an Operand of the layer's precision; the float32 dz for a bias-only sum, where the kernel is frozen.
+    template <class DzRows>
+    void backward_of(const Tensor& dz, int64_t batch, int64_t values, const DzRows& dz_rows, Tensor& dx);
+
     int64_t filters_;
     std::array<int64_t, 2> kernel_size_;
     Conv2DOptions options_;

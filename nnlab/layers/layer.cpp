@@ -10,6 +10,38 @@ void Layer::backward_from_logits(const Tensor&, Tensor&) {
                 ErrorKind::failure);
 }
 
+namespace {
+
+[[noreturn]] void refuse_rounded(const std::string& prefix, const char* what) {
+    throw Error(prefix + "cannot " + what + " in bfloat16 (Sequential's plan asked it)", ErrorKind::failure);
+}
+
+}  // namespace
+
+Bf16Tensor& Layer::rounded_input(const Shape&) {
+    refuse_rounded(error_prefix(), "take its input");
+}
+
+void Layer::forward_from_rounded(Tensor&, Mode) {
+    refuse_rounded(error_prefix(), "take its input");
+}
+
+void Layer::forward_rounded(const Tensor&, Bf16Tensor&, Mode) {
+    refuse_rounded(error_prefix(), "write its output");
+}
+
+void Layer::backward_from_rounded(const Bf16Tensor&, Tensor&) {
+    refuse_rounded(error_prefix(), "take its output gradient");
+}
+
+void Layer::backward_to_rounded(const Tensor&, Bf16Tensor&) {
+    refuse_rounded(error_prefix(), "write its input gradient");
+}
+
+void Layer::backward_rounded(const Bf16Tensor&, Bf16Tensor&) {
+    refuse_rounded(error_prefix(), "take and write its gradients");
+}
+
 std::string Layer::error_prefix() const {
     return "layer " + name_ + " (" + type() + "): ";
 }

@@ -10,6 +10,7 @@
 #include "nnlab/core/shape.hpp"
 #include "nnlab/dist/batch_shard.hpp"
 #include "nnlab/layers/param.hpp"
+#include "nnlab/tensor/bf16_tensor.hpp"
 #include "nnlab/tensor/tensor.hpp"
 
 namespace nnlab {
@@ -81,6 +82,30 @@ public:
     // through, and the model lets the two share one output. unfuse() undoes either side of it.
     virtual bool fuse_next(Layer& /*next*/) { return false; }
     virtual void unfuse() {}
+    // bfloat16 between layers (Sequential::compile plans it under precision bfloat16, CompileOptions::
+    // bfloat16_between_layers). A layer that rounds a tensor to bfloat16 before any use (a convolution: its input and
+    // its output gradient) may take it rounded from the layer that writes it, which then writes bfloat16 straight away:
+    // the same numbers, without the float32 copy and the pass that rounds it.
+    //
+    // Forward, in training: a layer that reads its input only rounded returns where the layer before writes it (its
+    // own kept copy, sized for `shape`) and then runs forward_from_rounded; one that can write its output rounded runs
+    // forward_rounded. The defaults say no; forward_from_rounded and forward_rounded throw (the plan's bug).
+    virtual bool reads_input_rounded() const { return false; }
+    virtual Bf16Tensor& rounded_input(const Shape& shape);
+    virtual void forward_from_rounded(Tensor& y, Mode mode);
+    virtual bool writes_output_rounded() const { return false; }
+    virtual void forward_rounded(const Tensor& x, Bf16Tensor& y, Mode mode);
+    // Backward: of the gradients `wanted` in bfloat16 (dy, the output's, which the layer reads; dx, the input's,
+    // which it writes), those it can take so (a subset; none, the default). The plan then calls the backward of
+    // that pair; the default ones throw.
+    struct GradientPrecisions {
+        bool output = false;
+        bool input = false;
+    };
+    virtual GradientPrecisions bfloat16_gradients(GradientPrecisions /*wanted*/) const { return {}; }
+    virtual void backward_from_rounded(const Bf16Tensor& dy, Tensor& dx);
+    virtual void backward_to_rounded(const Tensor& dy, Bf16Tensor& dx);
+    virtual void backward_rounded(const Bf16Tensor& dy, Bf16Tensor& dx);
     // Keras's adapt() (Normalization.adapt): a layer whose state is computed from data before training
     // (PatchWhitening) says how many sample inputs it wants; Sequential::adapt hands them over as this layer sees
     // them (the layers before it applied in inference mode). 0, the default: nothing to adapt.

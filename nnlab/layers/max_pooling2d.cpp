@@ -28,4 +28,18 @@ void MaxPooling2D::backward(const Tensor& dy, Tensor& dx) {
     max_pool_backward(last_, dy, workspace_, dx);
 }
 
+Layer::GradientPrecisions MaxPooling2D::bfloat16_gradients(GradientPrecisions wanted) const {
+    const bool both =
+        wanted.output && wanted.input && precision() == Precision::bfloat16 && windows_disjoint(geometry(1));
+    return {.output = both, .input = both};
+}
+
+void MaxPooling2D::backward_rounded(const Bf16Tensor& dy, Bf16Tensor& dx) {
+    if (dx.empty()) return;
+    if (last_.batch != dy.shape()[0]) {
+        throw Error(error_prefix() + "backward needs a training forward of the same batch first", ErrorKind::failure);
+    }
+    max_pool_backward(last_, dy, workspace_, dx);
+}
+
 }  // namespace nnlab

@@ -16,6 +16,10 @@ public:
     void backward(const Tensor& dy, Tensor& dx) override;
     // Backward reads where each maximum was (oneDNN's workspace), not x or y.
     BackwardReads backward_reads() const override { return {.input = false, .output = false}; }
+    // Under bfloat16 and with windows that do not overlap, routing a gradient commutes with rounding it: both
+    // gradients in bfloat16, or neither.
+    GradientPrecisions bfloat16_gradients(GradientPrecisions wanted) const override;
+    void backward_rounded(const Bf16Tensor& dy, Bf16Tensor& dx) override;
 
 private:
     PoolGeometry last_;  // the geometry of the last training forward

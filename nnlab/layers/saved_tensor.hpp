@@ -11,6 +11,8 @@ class SavedTensor {
 public:
     // A view of x in float32 (x must outlive the backward that reads it), a rounding of it kept here in bfloat16.
     void save(const Tensor& x, Precision precision) { kept_.set(x, precision); }
+    // Keeps a bfloat16 rounding the caller writes (a kernel that rounds x as it reads it): the storage, sized.
+    Bf16Tensor& rounded(const Shape& shape) { return kept_.rounded(shape); }
     // Whether the values live here rather than in the caller's tensor.
     bool holds_copy() const { return kept_.precision() == Precision::bfloat16; }
     bool empty() const { return kept_.empty(); }

@@ -13,6 +13,14 @@ void Bf16Tensor::resize(const Shape& shape) {
     shape_ = shape;
 }
 
+Bf16Tensor Bf16Tensor::view_of(uint16_t* data, const Shape& shape) {
+    Bf16Tensor view;
+    view.shape_ = shape;
+    view.numel_ = shape.numel();
+    view.view_ = data;
+    return view;
+}
+
 Bf16Tensor Bf16Tensor::rows(int64_t begin, int64_t count) const {
     if (shape_.rank() < 1 || begin < 0 || count < 0 || begin > shape_[0] - count) {
         throw Error("cannot take rows " + std::to_string(begin) + " to " + std::to_string(begin + count) +

@@ -29,6 +29,8 @@ class Bf16Tensor {
 public:
     // Takes `shape`, keeping the storage when it is large enough; the values are then unspecified. Not on a view.
     void resize(const Shape& shape);
+    // A view of `shape`'s values at `data`, which must outlive it.
+    static Bf16Tensor view_of(uint16_t* data, const Shape& shape);
     // A view of `count` entries along the batch axis from `begin`.
     Bf16Tensor rows(int64_t begin, int64_t count) const;
 

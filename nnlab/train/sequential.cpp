@@ -173,35 +173,10 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
     fused_.assign(layers_.size(), false);
     for (size_t i = 0; options.fuse_layers && i + 1 < layers_.size(); ++i)
         if (!fused_[i] && layers_[i]->fuse_next(*layers_[i + 1])) fused_[i + 1] = true;
+    bfloat16_plan_ =
+        plan_bfloat16(layers_, fused_, precision_ == Precision::bfloat16 && options.bfloat16_between_layers);
     reuse_dead_outputs_ = options.reuse_dead_outputs;
     buffer_rows_ = 0;  // which outputs backward reads depends on the precision (ensure_buffers)
-}
-
-int64_t Sequential::adapt_samples() const {
-    int64_t samples = 0;
-    for (const auto& layer : layers_) samples = std::max(samples, layer->adapt_samples());
-    return samples;
-}
-
-void Sequential::adapt(const Tensor& x) {
-    if (!built_) throw Error("model " + name_ + ": adapt() needs a built model; call build() or compile() first");
-    if (x.shape().rank() < 1 || x.shape().without_batch() != input_shape_.without_batch() || x.rows() < 1) {
-        throw Error("model " + name_ + ": adapt() expected inputs " + input_shape_.to_string() + ", found " +
-                    x.shape().to_string());
-    }
-    size_t last = layers_.size();
-    for (size_t i = 0; i < layers_.size(); ++i)
-        if (layers_[i]->adapt_samples() > 0) last = i;
-    if (last == layers_.size()) return;
-    Tensor seen = x.view();
-    for (size_t i = 0; i <= last; ++i) {
-        Layer& layer = *layers_[i];
-        if (layer.adapt_samples() > 0) layer.adapt(seen.first_rows(std::min(seen.rows(), layer.adapt_samples())));
-        if (i == last) break;
-        Tensor next(output_shapes_[i].with_batch(seen.rows()));
-        layer.forward(seen, next, Mode::inference);
-        seen = std::move(next);
-    }
 }
 
 Optimizer& Sequential::optimizer() {
@@ -263,12 +238,29 @@ Tensor Sequential::forward(const Tensor& x, Mode mode) {
     ensure_buffers(rows);
     const Tensor* input = &x;
     Tensor current;
+    // A training forward hands an output over rounded where the plan says: the writer rounds it into the reader's
+    // own copy, and no float32 output exists between them (the fused layers there have nothing to pass through).
+    const bool training = mode == Mode::training;
+    bool input_rounded = false;
     for (size_t i = 0; i < layers_.size(); ++i) {
+        if (input_rounded && fused_[i]) continue;
         Tensor out = fused_[i]          ? input->view()
                      : lent_outputs_[i] ? Tensor::view_of(output_grads_[static_cast<size_t>(lent_buffer_[i])].data(),
                                                           output_shapes_[i].with_batch(rows))
                                         : outputs_[i].first_rows(rows);
-        layers_[i]->forward(*input, out, mode);
+        if (input_rounded) {
+            layers_[i]->forward_from_rounded(out, mode);
+            input_rounded = false;
+        } else if (training && bfloat16_plan_.rounded_output[i]) {
+            size_t reader = i + 1;
+            while (fused_[reader]) ++reader;
+            layers_[i]->forward_rounded(
+                *input, layers_[reader]->rounded_input(output_shapes_[reader - 1].with_batch(rows)), mode);
+            input_rounded = true;
+            continue;
+        } else {
+            layers_[i]->forward(*input, out, mode);
+        }
         current = std::move(out);
         input = &current;
     }
@@ -298,21 +290,38 @@ Sequential::StepLoss Sequential::step(const Tensor& x, const Tensor& y, MetricTr
         // Walk back: the gradient for layer i's output is `grad`; its input gradient lands in the other of the two
         // output-gradient buffers (none for the first layer to train, where the walk ends). A fused layer's work is
         // in the layer before: its output gradient is that layer's.
+        // A gradient the plan passes in bfloat16 is written rounded into the same buffers, which hold twice its values.
         size_t free = 0;
+        Bf16Tensor grad_rounded;
         for (size_t i = layers_.size(); i-- > first;) {
             if (fused_[i]) {
                 if (reducer_) reducer_->layer_done(i);
                 continue;
             }
-            Tensor dx = i == first
-                            ? Tensor()
-                            : Tensor::view_of(output_grads_[free].data(), output_shapes_[i - 1].with_batch(rows));
+            const Layer::GradientPrecisions rounded = bfloat16_plan_.rounded_gradients[i];
+            Tensor dx;
+            Bf16Tensor dx_rounded;
+            if (i != first) {
+                const Shape shape = output_shapes_[i - 1].with_batch(rows);
+                if (rounded.input)
+                    dx_rounded = Bf16Tensor::view_of(reinterpret_cast<uint16_t*>(output_grads_[free].data()), shape);
+                else
+                    dx = Tensor::view_of(output_grads_[free].data(), shape);
+            }
             free ^= 1;
+            Layer& layer = *layers_[i];
             if (i + 1 == layers_.size() && fused_softmax_)
-                layers_[i]->backward_from_logits(grad, dx);
+                layer.backward_from_logits(grad, dx);
+            else if (rounded.output && rounded.input)
+                layer.backward_rounded(grad_rounded, dx_rounded);
+            else if (rounded.output)
+                layer.backward_from_rounded(grad_rounded, dx);
+            else if (rounded.input)
+                layer.backward_to_rounded(grad, dx_rounded);
             else
-                layers_[i]->backward(grad, dx);
+                layer.backward(grad, dx);
             grad = std::move(dx);
+            grad_rounded = std::move(dx_rounded);
             if (reducer_) reducer_->layer_done(i);  // its gradients are final: their bucket may leave
         }
     } else {

@@ -21,6 +21,7 @@
 #include "nnlab/metrics/confusion_matrix.hpp"
 #include "nnlab/optim/optimizer.hpp"
 #include "nnlab/tensor/arena.hpp"
+#include "nnlab/train/bfloat16_plan.hpp"
 #include "nnlab/train/callback.hpp"
 #include "nnlab/train/history.hpp"
 #include "nnlab/train/memory_estimate.hpp"
@@ -61,6 +62,10 @@ struct CompileOptions {
     // Let layers take over the work of the layer after them (Layer::fuse_next: batch norm applies the activation
     // that follows in its own pass); off, every layer runs its own, the same results up to rounding (for checking).
     bool fuse_layers = true;
+    // Under bfloat16, pass a tensor between two layers in bfloat16 where the reader would round it anyway (a
+    // convolution's input and output gradient; see Layer's "bfloat16 between layers"): the same results, fewer
+    // passes over memory. Off, every tensor between layers is float32 (for checking).
+    bool bfloat16_between_layers = true;
 };
 
 struct FitOptions {
@@ -186,6 +191,8 @@ public:
     const std::vector<bool>& lent_outputs() const { return lent_outputs_; }
     // Per layer, whether the layer before does its work (CompileOptions::fuse_layers): it then shares that output.
     const std::vector<bool>& fused_layers() const { return fused_; }
+    // Which tensors pass between layers in bfloat16 (CompileOptions::bfloat16_between_layers).
+    const Bfloat16Plan& bfloat16_plan() const { return bfloat16_plan_; }
     const std::vector<std::string>& metrics() const { return metrics_; }
     Arena& weights() { return weights_; }
     Arena& gradients() { return gradients_; }
@@ -287,6 +294,7 @@ private:
     std::vector<int> lent_buffer_;    // which of the two each lent output is kept in
     std::vector<bool> fused_;         // done by the layer before (Layer::fuse_next), which holds their one output
     bool reuse_dead_outputs_ = true;
+    Bfloat16Plan bfloat16_plan_;        // from compile()
     std::vector<Tensor> output_grads_;  // two buffers of the largest output, used in turn by backward
     Tensor loss_grad_;
     History history_;

@@ -40,9 +40,9 @@ TEST_P(BatchNormActivationParity, ForwardAndBackwardMatchReference) {
 
     Tensor y_fast(c.shape), y_reference(c.shape);
     Tensor mean_fast(per_channel), mean_reference(per_channel), var_fast(per_channel), var_reference(per_channel);
-    batch_norm_activation_forward_training(c.kind, x, gamma, beta, epsilon, y_fast, mean_fast, var_fast);
+    batch_norm_activation_forward_training(c.kind, x, gamma, beta, epsilon, y_fast, mean_fast, var_fast, nullptr);
     reference::batch_norm_activation_forward_training(c.kind, x, gamma, beta, epsilon, y_reference, mean_reference,
-                                                      var_reference);
+                                                      var_reference, nullptr);
     expect_close_to_largest(mean_fast, mean_reference, 1e-6, "mean");
     expect_close_to_largest(var_fast, var_reference, 1e-5, "variance");
     expect_close_to_largest(y_fast, y_reference, 1e-5, "y");
@@ -86,6 +86,60 @@ TEST_P(BatchNormActivationParity, ForwardAndBackwardMatchReference) {
     }
 }
 
+// Written in bfloat16 for the layer after (a tensor handed over rounded), y and dx are the float32 kernel's rounded,
+// bit for bit, in both backends; so is the copy of x the statistics pass writes.
+TEST_P(BatchNormActivationParity, BfloatOutputsAreTheFloat32OnesRounded) {
+    const Case c = GetParam();
+    const Shape per_channel{c.shape[c.shape.rank() - 1]};
+    const Tensor x = random_tensor(c.shape, 1, c.offset - 3.0, c.offset + 5.0);
+    const Tensor gamma = random_tensor(per_channel, 2, 0.5, 1.5), beta = random_tensor(per_channel, 3);
+    const Tensor dy = random_tensor(c.shape, 6);
+    const float epsilon = 1e-3f;
+    Bf16Tensor rounded_x;
+    convert_to_bfloat16(x, rounded_x);
+    auto expect_rounding_of = [](const Tensor& wide, const Bf16Tensor& narrow, const char* what) {
+        ASSERT_EQ(wide.numel(), narrow.numel()) << what;
+        for (int64_t i = 0; i < wide.numel(); ++i)
+            ASSERT_EQ(narrow.data()[i], bfloat16_bits(wide[i])) << what << " at " << i;
+    };
+    for (bool fast : {true, false}) {
+        SCOPED_TRACE(fast ? "fast" : "reference");
+        Tensor y(c.shape), mean(per_channel), variance(per_channel), mean_b(per_channel), variance_b(per_channel);
+        Bf16Tensor y_rounded, dx_rounded, x_copy;
+        y_rounded.resize(c.shape);
+        dx_rounded.resize(c.shape);
+        x_copy.resize(c.shape);
+        Tensor dx(c.shape), dgamma(per_channel), dbeta(per_channel), dgamma_b(per_channel), dbeta_b(per_channel);
+        if (fast) {
+            batch_norm_activation_forward_training(c.kind, x, gamma, beta, epsilon, y, mean, variance, nullptr);
+            batch_norm_activation_forward_training(c.kind, x, gamma, beta, epsilon, y_rounded, mean_b, variance_b,
+                                                   &x_copy);
+            batch_norm_activation_backward(c.kind, rounded_x, dy, gamma, beta, mean, variance, epsilon, dx, dgamma,
+                                           dbeta);
+            batch_norm_activation_backward(c.kind, rounded_x, dy, gamma, beta, mean, variance, epsilon, dx_rounded,
+                                           dgamma_b, dbeta_b);
+        } else {
+            reference::batch_norm_activation_forward_training(c.kind, x, gamma, beta, epsilon, y, mean, variance,
+                                                              nullptr);
+            reference::batch_norm_activation_forward_training(c.kind, x, gamma, beta, epsilon, y_rounded, mean_b,
+                                                              variance_b, &x_copy);
+            reference::batch_norm_activation_backward(c.kind, rounded_x, dy, gamma, beta, mean, variance, epsilon, dx,
+                                                      dgamma, dbeta);
+            reference::batch_norm_activation_backward(c.kind, rounded_x, dy, gamma, beta, mean, variance, epsilon,
+                                                      dx_rounded, dgamma_b, dbeta_b);
+        }
+        expect_rounding_of(y, y_rounded, "y");
+        expect_rounding_of(x, x_copy, "the copy of x");
+        expect_rounding_of(dx, dx_rounded, "dx");
+        for (int64_t j = 0; j < per_channel[0]; ++j) {
+            ASSERT_EQ(mean[j], mean_b[j]);
+            ASSERT_EQ(variance[j], variance_b[j]);
+            ASSERT_EQ(dgamma[j], dgamma_b[j]);
+            ASSERT_EQ(dbeta[j], dbeta_b[j]);
+        }
+    }
+}
+
 std::string kind_name(ActivationKind kind) {
     return kind == ActivationKind::relu ? "relu" : kind == ActivationKind::gelu ? "gelu" : "linear";
 }
@@ -116,7 +170,7 @@ TEST(BatchNormActivationParity, ReferenceIsBatchNormThenTheActivation) {
     for (ActivationKind kind : {ActivationKind::linear, ActivationKind::relu, ActivationKind::gelu}) {
         SCOPED_TRACE(kind_name(kind));
         Tensor y(shape), mean(per_channel), variance(per_channel);
-        reference::batch_norm_activation_forward_training(kind, x, gamma, beta, 1e-3f, y, mean, variance);
+        reference::batch_norm_activation_forward_training(kind, x, gamma, beta, 1e-3f, y, mean, variance, nullptr);
         Tensor z(shape), y_apart(shape), mean_apart(per_channel), variance_apart(per_channel);
         reference::batch_norm_forward_training(x, gamma, beta, 1e-3f, z, mean_apart, variance_apart);
         reference::activation_forward(kind, z, y_apart);
@@ -137,16 +191,25 @@ TEST(BatchNormActivationParity, ReferenceIsBatchNormThenTheActivation) {
 TEST(BatchNormActivationParity, OnlyLinearReluAndGeluAreFused) {
     const Tensor x(Shape{4, 3}), gamma(Shape{3}), beta(Shape{3});
     Tensor y(Shape{4, 3}), mean(Shape{3}), variance(Shape{3});
-    EXPECT_THROW(batch_norm_activation_forward_training(ActivationKind::tanh, x, gamma, beta, 1e-3f, y, mean, variance),
-                 Error);
+    EXPECT_THROW(
+        batch_norm_activation_forward_training(ActivationKind::tanh, x, gamma, beta, 1e-3f, y, mean, variance, nullptr),
+        Error);
     EXPECT_THROW(reference::batch_norm_activation_forward_training(ActivationKind::swish, x, gamma, beta, 1e-3f, y,
-                                                                   mean, variance),
+                                                                   mean, variance, nullptr),
                  Error);
     EXPECT_FALSE(batch_norm_fuses(ActivationKind::softmax));
     Tensor short_y(Shape{3, 3});
-    EXPECT_THROW(
-        batch_norm_activation_forward_training(ActivationKind::gelu, x, gamma, beta, 1e-3f, short_y, mean, variance),
-        Error);
+    EXPECT_THROW(batch_norm_activation_forward_training(ActivationKind::gelu, x, gamma, beta, 1e-3f, short_y, mean,
+                                                        variance, nullptr),
+                 Error);
+    Bf16Tensor short_copy;
+    short_copy.resize(Shape{3, 3});
+    EXPECT_THROW(batch_norm_activation_forward_training(ActivationKind::gelu, x, gamma, beta, 1e-3f, y, mean, variance,
+                                                        &short_copy),
+                 Error);
+    EXPECT_THROW(reference::batch_norm_activation_forward_training(ActivationKind::gelu, x, gamma, beta, 1e-3f, y, mean,
+                                                                   variance, &short_copy),
+                 Error);
 }
 
 // The vectorised exp, GELU and its derivative against double, over the range activations take.

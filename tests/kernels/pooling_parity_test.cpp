@@ -88,6 +88,38 @@ TEST_P(PoolingParity, MaxWithTiesRoutesToTheSameElement) {
     }
 }
 
+// A gradient handed over in bfloat16 (windows that do not overlap): dx is the float32 backward of the widened dy,
+// rounded, bit for bit, in both backends; each reads the workspace of its own float32 forward.
+TEST_P(PoolingParity, MaxBackwardInBfloat16IsTheFloat32OneRounded) {
+    for (const PoolGeometry& g : geometries()) {
+        if (!windows_disjoint(g)) continue;
+        SCOPED_TRACE(::testing::Message() << "channels " << g.channels);
+        const Tensor x = tied_tensor(input_shape(g), 12);
+        Tensor y(output_shape(g));
+        MaxPoolWorkspace fast_workspace, reference_workspace;
+        max_pool_forward(g, x, y, &fast_workspace);
+        reference::max_pool_forward(g, x, y, &reference_workspace);
+        Bf16Tensor dy;
+        convert_to_bfloat16(random_tensor(output_shape(g), 13), dy);
+        Tensor wide_dy(output_shape(g)), wide_dx(input_shape(g));
+        convert_from_bfloat16(dy, wide_dy);
+        max_pool_backward(g, wide_dy, fast_workspace, wide_dx);
+        Bf16Tensor expected;
+        convert_to_bfloat16(wide_dx, expected);
+        for (bool fast : {true, false}) {
+            Bf16Tensor dx;
+            convert_to_bfloat16(random_tensor(input_shape(g), 14), dx);  // overwritten, not added into
+            if (fast)
+                max_pool_backward(g, dy, fast_workspace, dx);
+            else
+                reference::max_pool_backward(g, dy, reference_workspace, dx);
+            ASSERT_EQ(dx.shape(), expected.shape());
+            for (int64_t i = 0; i < dx.numel(); ++i)
+                ASSERT_EQ(dx.data()[i], expected.data()[i]) << (fast ? "fast" : "reference") << " at " << i;
+        }
+    }
+}
+
 TEST_P(PoolingParity, AverageMatchesReference) {
     for (const PoolGeometry& g : geometries()) {
         SCOPED_TRACE(::testing::Message() << "channels " << g.channels);
@@ -127,6 +159,27 @@ TEST(PoolingParity, FastKernelsAreOneDnnJitNotItsReferenceLoops) {
             EXPECT_THAT(implementation, AllOf(HasSubstr("jit"), Not(HasSubstr("ref")))) << implementation;
         }
     }
+}
+
+TEST(PoolingParity, Bfloat16MaxBackwardIsOneDnnJitAndRefusesOverlappingWindows) {
+    PoolGeometry g = keras_pool_geometry(32, 32, 64, {2, 2}, {2, 2}, false);
+    g.batch = 64;
+    const std::string implementation = pooling_implementation(g, true, true, true);
+    RecordProperty("max_backward_bfloat16", implementation);
+    EXPECT_THAT(implementation, AllOf(HasSubstr("jit"), Not(HasSubstr("ref")))) << implementation;
+
+    PoolGeometry overlapping = keras_pool_geometry(5, 5, 2, {3, 3}, {2, 2}, false);
+    overlapping.batch = 1;
+    ASSERT_FALSE(windows_disjoint(overlapping));
+    Tensor x(input_shape(overlapping)), y(output_shape(overlapping));
+    MaxPoolWorkspace workspace;
+    max_pool_forward(overlapping, x, y, &workspace);
+    Bf16Tensor dy, dx;
+    convert_to_bfloat16(y, dy);
+    convert_to_bfloat16(x, dx);
+    EXPECT_THAT([&] { max_pool_backward(overlapping, dy, workspace, dx); },
+                ::testing::ThrowsMessage<Error>(HasSubstr("windows that do not overlap")));
+    EXPECT_THROW(reference::max_pool_backward(overlapping, dy, workspace, dx), Error);
 }
 
 TEST(PoolingParity, RejectsInconsistentGeometryAndTensors) {

@@ -48,6 +48,16 @@ struct Bfloat16Values {
     float operator()(int64_t i) const { return std::bit_cast<float>(static_cast<uint32_t>(p[i]) << 16); }
 };
 
+// y written as float32 or rounded to bfloat16.
+struct Float32Out {
+    float* p;
+    void operator()(int64_t i, float v) const { p[i] = v; }
+};
+struct Bfloat16Out {
+    uint16_t* p;
+    void operator()(int64_t i, float v) const { p[i] = bfloat16_bits(v); }
+};
+
 struct Terms {
     float first, second;
 };
@@ -119,19 +129,64 @@ struct ChannelAffine {
     }
 };
 
-template <ActivationKind kind>
-void normalize_activate(const float* x, const ChannelAffine& affine, float* y, int64_t m, int64_t c) {
+template <ActivationKind kind, class Out>
+void normalize_activate(const float* x, const ChannelAffine& affine, const Out& y, int64_t m, int64_t c) {
     const float* mean = affine.mean.data();
     const float* scale = affine.scale.data();
     const float* shift = affine.shift.data();
     each_value(m, c, [=](int64_t i, int64_t j) {
-        y[i * c + j] = activate<kind>(std::fma(x[i * c + j] - mean[j], scale[j], shift[j]));
+        y(i * c + j, activate<kind>(std::fma(x[i * c + j] - mean[j], scale[j], shift[j])));
     });
 }
 
-template <ActivationKind kind, class Values>
-void backward(const Values& x, const float* dy, const ChannelAffine& affine, float* dx, float* dgamma, float* dbeta,
-              int64_t m, int64_t c) {
+// The batch's statistics of x (m, c) into batch_mean and batch_variance, then y = f(z) through `y`.
+template <class Out>
+void forward_training(ActivationKind kind, const float* in, const Tensor& gamma, const Tensor& beta, float epsilon,
+                      const Out& y, Tensor& batch_mean, Tensor& batch_variance, Bf16Tensor* rounded_x, int64_t m,
+                      int64_t c) {
+    // Sums of x − x[0] rather than of x: the variance is then a difference of small numbers, not of large ones.
+    std::vector<double> sum, sum_squares;
+    if (rounded_x != nullptr) {
+        uint16_t* rounded = rounded_x->data();
+        channel_sums(
+            m, c,
+            [=](int64_t i, int64_t j) {
+                rounded[i * c + j] = bfloat16_bits(in[i * c + j]);
+                const float d = in[i * c + j] - in[j];
+                return Terms{d, d * d};
+            },
+            sum, sum_squares);
+    } else {
+        channel_sums(
+            m, c,
+            [=](int64_t i, int64_t j) {
+                const float d = in[i * c + j] - in[j];
+                return Terms{d, d * d};
+            },
+            sum, sum_squares);
+    }
+    const auto md = static_cast<double>(m);
+    for (int64_t j = 0; j < c; ++j) {
+        const auto k = static_cast<size_t>(j);
+        const double offset = sum[k] / md;
+        batch_mean[j] = static_cast<float>(in[j] + offset);
+        batch_variance[j] = static_cast<float>(std::max(sum_squares[k] / md - offset * offset, 0.0));
+    }
+    const ChannelAffine affine(gamma, beta, batch_mean, batch_variance, epsilon, c);
+    switch (kind) {
+        case ActivationKind::relu:
+            return normalize_activate<ActivationKind::relu>(in, affine, y, m, c);
+        case ActivationKind::gelu:
+            return normalize_activate<ActivationKind::gelu>(in, affine, y, m, c);
+        default:
+            return normalize_activate<ActivationKind::linear>(in, affine, y, m, c);
+    }
+}
+
+// dx through `dx` unless write_dx is false.
+template <ActivationKind kind, class Values, class Out>
+void backward(const Values& x, const float* dy, const ChannelAffine& affine, const Out& dx, bool write_dx,
+              float* dgamma, float* dbeta, int64_t m, int64_t c) {
     const float* mean = affine.mean.data();
     const float* inv_std = affine.inv_std.data();
     const float* scale = affine.scale.data();
@@ -149,7 +204,7 @@ void backward(const Values& x, const float* dy, const ChannelAffine& affine, flo
         dbeta[j] += static_cast<float>(sum_g[static_cast<size_t>(j)]);
         dgamma[j] += static_cast<float>(sum_g_xhat[static_cast<size_t>(j)]);
     }
-    if (dx == nullptr) return;
+    if (!write_dx) return;
     // dx = scale·(g − Σg/m − x̂·Σg·x̂/m) = scale·g + slope·(x − mean) + offset.
     std::vector<float> slope(static_cast<size_t>(c)), offset(static_cast<size_t>(c));
     for (int64_t j = 0; j < c; ++j) {
@@ -163,21 +218,22 @@ void backward(const Values& x, const float* dy, const ChannelAffine& affine, flo
     each_value(m, c, [=](int64_t i, int64_t j) {
         const float centred = x(i * c + j) - mean[j];
         const float g = dy[i * c + j] * derivative<kind>(std::fma(centred, scale[j], shift[j]));
-        dx[i * c + j] = std::fma(scale[j], g, std::fma(ps[j], centred, po[j]));
+        dx(i * c + j, std::fma(scale[j], g, std::fma(ps[j], centred, po[j])));
     });
 }
 
-template <class Values>
-void backward_of(ActivationKind kind, const Values& x, const Tensor& dy, const ChannelAffine& affine, Tensor& dx,
-                 Tensor& dgamma, Tensor& dbeta, int64_t m, int64_t c) {
-    float* out = dx.empty() ? nullptr : dx.data();
+template <class Values, class Out>
+void backward_of(ActivationKind kind, const Values& x, const Tensor& dy, const ChannelAffine& affine, const Out& dx,
+                 bool write_dx, Tensor& dgamma, Tensor& dbeta, int64_t m, int64_t c) {
+    float* dg = dgamma.data();
+    float* db = dbeta.data();
     switch (kind) {
         case ActivationKind::relu:
-            return backward<ActivationKind::relu>(x, dy.data(), affine, out, dgamma.data(), dbeta.data(), m, c);
+            return backward<ActivationKind::relu>(x, dy.data(), affine, dx, write_dx, dg, db, m, c);
         case ActivationKind::gelu:
-            return backward<ActivationKind::gelu>(x, dy.data(), affine, out, dgamma.data(), dbeta.data(), m, c);
+            return backward<ActivationKind::gelu>(x, dy.data(), affine, dx, write_dx, dg, db, m, c);
         default:
-            return backward<ActivationKind::linear>(x, dy.data(), affine, out, dgamma.data(), dbeta.data(), m, c);
+            return backward<ActivationKind::linear>(x, dy.data(), affine, dx, write_dx, dg, db, m, c);
     }
 }
 
@@ -185,37 +241,27 @@ void backward_of(ActivationKind kind, const Values& x, const Tensor& dy, const C
 
 void CpuBackend::batch_norm_activation_forward_training(ActivationKind kind, const Tensor& x, const Tensor& gamma,
                                                         const Tensor& beta, float epsilon, Tensor& y,
-                                                        Tensor& batch_mean, Tensor& batch_variance) {
+                                                        Tensor& batch_mean, Tensor& batch_variance,
+                                                        Bf16Tensor* rounded_x) {
     check_fused_activation("batch_norm_activation_forward_training", kind);
     const BatchNormDims dims = check_batch_norm("batch_norm_activation_forward_training", x, {&y},
                                                 {&gamma, &beta, &batch_mean, &batch_variance});
-    const int64_t m = dims.m, c = dims.c;
-    // Sums of x − x[0] rather than of x: the variance is then a difference of small numbers, not of large ones.
-    const float* in = x.data();
-    std::vector<double> sum, sum_squares;
-    channel_sums(
-        m, c,
-        [=](int64_t i, int64_t j) {
-            const float d = in[i * c + j] - in[j];
-            return Terms{d, d * d};
-        },
-        sum, sum_squares);
-    const auto md = static_cast<double>(m);
-    for (int64_t j = 0; j < c; ++j) {
-        const auto k = static_cast<size_t>(j);
-        const double offset = sum[k] / md;
-        batch_mean[j] = static_cast<float>(in[j] + offset);
-        batch_variance[j] = static_cast<float>(std::max(sum_squares[k] / md - offset * offset, 0.0));
-    }
-    const ChannelAffine affine(gamma, beta, batch_mean, batch_variance, epsilon, c);
-    switch (kind) {
-        case ActivationKind::relu:
-            return normalize_activate<ActivationKind::relu>(in, affine, y.data(), m, c);
-        case ActivationKind::gelu:
-            return normalize_activate<ActivationKind::gelu>(in, affine, y.data(), m, c);
-        default:
-            return normalize_activate<ActivationKind::linear>(in, affine, y.data(), m, c);
-    }
+    if (rounded_x != nullptr) check_batch_norm("batch_norm_activation_forward_training", rounded_x->shape(), {&x}, {});
+    forward_training(kind, x.data(), gamma, beta, epsilon, Float32Out{y.data()}, batch_mean, batch_variance, rounded_x,
+                     dims.m, dims.c);
+}
+
+void CpuBackend::batch_norm_activation_forward_training(ActivationKind kind, const Tensor& x, const Tensor& gamma,
+                                                        const Tensor& beta, float epsilon, Bf16Tensor& y,
+                                                        Tensor& batch_mean, Tensor& batch_variance,
+                                                        Bf16Tensor* rounded_x) {
+    check_fused_activation("batch_norm_activation_forward_training", kind);
+    const BatchNormDims dims = check_batch_norm("batch_norm_activation_forward_training", x, {},
+                                                {&gamma, &beta, &batch_mean, &batch_variance});
+    check_batch_norm("batch_norm_activation_forward_training", y.shape(), {&x}, {});
+    if (rounded_x != nullptr) check_batch_norm("batch_norm_activation_forward_training", rounded_x->shape(), {&x}, {});
+    forward_training(kind, x.data(), gamma, beta, epsilon, Bfloat16Out{y.data()}, batch_mean, batch_variance, rounded_x,
+                     dims.m, dims.c);
 }
 
 void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Tensor& x, const Tensor& dy,
@@ -227,7 +273,8 @@ void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Tenso
                                                 {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
     if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", x, {&dx}, {});
     const ChannelAffine affine(gamma, beta, batch_mean, batch_variance, epsilon, dims.c);
-    backward_of(kind, Float32Values{x.data()}, dy, affine, dx, dgamma, dbeta, dims.m, dims.c);
+    backward_of(kind, Float32Values{x.data()}, dy, affine, Float32Out{dx.data()}, !dx.empty(), dgamma, dbeta, dims.m,
+                dims.c);
 }
 
 void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Bf16Tensor& x, const Tensor& dy,
@@ -239,7 +286,21 @@ void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Bf16T
                                                 {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
     if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", x.shape(), {&dx}, {});
     const ChannelAffine affine(gamma, beta, batch_mean, batch_variance, epsilon, dims.c);
-    backward_of(kind, Bfloat16Values{x.data()}, dy, affine, dx, dgamma, dbeta, dims.m, dims.c);
+    backward_of(kind, Bfloat16Values{x.data()}, dy, affine, Float32Out{dx.data()}, !dx.empty(), dgamma, dbeta, dims.m,
+                dims.c);
+}
+
+void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Bf16Tensor& x, const Tensor& dy,
+                                                const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
+                                                const Tensor& batch_variance, float epsilon, Bf16Tensor& dx,
+                                                Tensor& dgamma, Tensor& dbeta) {
+    check_fused_activation("batch_norm_activation_backward", kind);
+    const BatchNormDims dims = check_batch_norm("batch_norm_activation_backward", x.shape(), {&dy},
+                                                {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
+    if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", dx.shape(), {&dy}, {});
+    const ChannelAffine affine(gamma, beta, batch_mean, batch_variance, epsilon, dims.c);
+    backward_of(kind, Bfloat16Values{x.data()}, dy, affine, Bfloat16Out{dx.data()}, !dx.empty(), dgamma, dbeta, dims.m,
+                dims.c);
 }
 
 }  // namespace nnlab

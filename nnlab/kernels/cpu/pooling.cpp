@@ -23,6 +23,7 @@ struct PoolKey {
     PoolGeometry geometry;
     bool max;
     PoolPass pass;
+    bool bfloat16 = false;  // the data (both tensors) in bfloat16; float32 otherwise
     auto operator<=>(const PoolKey&) const = default;
 };
 
@@ -33,15 +34,16 @@ struct PoolPrimitive {
     std::string implementation;  // oneDNN's name for the code it chose ("jit:avx512_core", …)
 };
 
-memory::desc nhwc(int64_t n, int64_t h, int64_t w, int64_t c) {
-    return memory::desc({n, c, h, w}, memory::data_type::f32, memory::format_tag::nhwc);
+memory::desc nhwc(int64_t n, int64_t h, int64_t w, int64_t c, bool bfloat16) {
+    return memory::desc({n, c, h, w}, bfloat16 ? memory::data_type::bf16 : memory::data_type::f32,
+                        memory::format_tag::nhwc);
 }
 
 PoolPrimitive make_pool(const PoolKey& key) {
     const PoolGeometry& g = key.geometry;
     const dnnl::engine& engine = cpu_engine();
-    const memory::desc src_md = nhwc(g.batch, g.in_h, g.in_w, g.channels);
-    const memory::desc dst_md = nhwc(g.batch, g.out_h, g.out_w, g.channels);
+    const memory::desc src_md = nhwc(g.batch, g.in_h, g.in_w, g.channels, key.bfloat16);
+    const memory::desc dst_md = nhwc(g.batch, g.out_h, g.out_w, g.channels, key.bfloat16);
     const memory::dims strides{g.stride_h, g.stride_w}, kernel{g.pool_h, g.pool_w};
     const memory::dims pad_l{g.pad_top, g.pad_left}, pad_r{g.pad_bottom, g.pad_right};
     const dnnl::algorithm algorithm =
@@ -89,8 +91,8 @@ void run(PoolPrimitive& p, int src_arg, int dst_arg, bool with_workspace) {
 
 }  // namespace
 
-std::string pooling_implementation(const PoolGeometry& g, bool max, bool backward) {
-    return cached_pool({g, max, backward ? PoolPass::backward : PoolPass::forward_training}).implementation;
+std::string pooling_implementation(const PoolGeometry& g, bool max, bool backward, bool bfloat16) {
+    return cached_pool({g, max, backward ? PoolPass::backward : PoolPass::forward_training, bfloat16}).implementation;
 }
 
 void CpuBackend::max_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y, MaxPoolWorkspace* workspace) {
@@ -115,6 +117,23 @@ void CpuBackend::max_pool_backward(const PoolGeometry& g, const Tensor& dy, cons
     }
     p.src.set_data_handle(dx.data());
     p.dst.set_data_handle(const_cast<float*>(dy.data()));
+    p.workspace.set_data_handle(const_cast<std::byte*>(workspace.bytes.data()));
+    run(p, DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_DST, true);
+}
+
+// oneDNN's workspace holds where in its window each maximum was, whatever the data's type: the float32 forward's
+// serves the bfloat16 backward (the sizes are checked, and the parity tests compare the two backwards).
+void CpuBackend::max_pool_backward(const PoolGeometry& g, const Bf16Tensor& dy, const MaxPoolWorkspace& workspace,
+                                   Bf16Tensor& dx) {
+    check_pool("max_pool_backward", g, dx.shape(), dy.shape());
+    check_disjoint_windows("max_pool_backward", g);
+    PoolPrimitive& p = cached_pool({g, true, PoolPass::backward, true});
+    if (workspace.bytes.size() != p.workspace_bytes) {
+        throw Error("max_pool_backward: the workspace does not come from this geometry's forward pass",
+                    ErrorKind::failure);
+    }
+    p.src.set_data_handle(dx.data());
+    p.dst.set_data_handle(const_cast<uint16_t*>(dy.data()));
     p.workspace.set_data_handle(const_cast<std::byte*>(workspace.bytes.data()));
     run(p, DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_DST, true);
 }

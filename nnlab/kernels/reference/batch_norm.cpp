@@ -55,10 +55,12 @@ double derivative(ActivationKind kind, double z) {
 
 void ReferenceBackend::batch_norm_activation_forward_training(ActivationKind kind, const Tensor& x, const Tensor& gamma,
                                                               const Tensor& beta, float epsilon, Tensor& y,
-                                                              Tensor& batch_mean, Tensor& batch_variance) {
+                                                              Tensor& batch_mean, Tensor& batch_variance,
+                                                              Bf16Tensor* rounded_x) {
     check_fused_activation("batch_norm_activation_forward_training", kind);
     const auto [m, c] = check_batch_norm("batch_norm_activation_forward_training", x, {&y},
                                          {&gamma, &beta, &batch_mean, &batch_variance});
+    if (rounded_x != nullptr) round_into(x, *rounded_x);
     std::vector<double> mean, variance;
     moments(x, m, c, mean, variance);
     for (int64_t j = 0; j < c; ++j) {
@@ -111,6 +113,28 @@ void ReferenceBackend::batch_norm_activation_backward(ActivationKind kind, const
     convert_from_bfloat16(x, widened);
     batch_norm_activation_backward(kind, widened, dy, gamma, beta, batch_mean, batch_variance, epsilon, dx, dgamma,
                                    dbeta);
+}
+
+void ReferenceBackend::batch_norm_activation_forward_training(ActivationKind kind, const Tensor& x, const Tensor& gamma,
+                                                              const Tensor& beta, float epsilon, Bf16Tensor& y,
+                                                              Tensor& batch_mean, Tensor& batch_variance,
+                                                              Bf16Tensor* rounded_x) {
+    check_batch_norm("batch_norm_activation_forward_training", y.shape(), {&x}, {});
+    Tensor wide_y(x.shape());
+    batch_norm_activation_forward_training(kind, x, gamma, beta, epsilon, wide_y, batch_mean, batch_variance,
+                                           rounded_x);
+    round_into(wide_y, y);
+}
+
+void ReferenceBackend::batch_norm_activation_backward(ActivationKind kind, const Bf16Tensor& x, const Tensor& dy,
+                                                      const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
+                                                      const Tensor& batch_variance, float epsilon, Bf16Tensor& dx,
+                                                      Tensor& dgamma, Tensor& dbeta) {
+    if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", dx.shape(), {&dy}, {});
+    Tensor wide_dx = dx.empty() ? Tensor() : Tensor(dx.shape());
+    batch_norm_activation_backward(kind, x, dy, gamma, beta, batch_mean, batch_variance, epsilon, wide_dx, dgamma,
+                                   dbeta);
+    if (!dx.empty()) round_into(wide_dx, dx);
 }
 
 void ReferenceBackend::batch_norm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta,

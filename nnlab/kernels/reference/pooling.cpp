@@ -77,6 +77,17 @@ void ReferenceBackend::max_pool_backward(const PoolGeometry& g, const Tensor& dy
     for (int64_t i = 0; i < dy.numel(); ++i) dx[argmax[static_cast<size_t>(i)]] += dy[i];
 }
 
+// The float32 backward of the widened dy, rounded: what handing the gradient over in bfloat16 must equal.
+void ReferenceBackend::max_pool_backward(const PoolGeometry& g, const Bf16Tensor& dy, const MaxPoolWorkspace& workspace,
+                                         Bf16Tensor& dx) {
+    check_pool("max_pool_backward", g, dx.shape(), dy.shape());
+    check_disjoint_windows("max_pool_backward", g);
+    Tensor wide_dy(dy.shape()), wide_dx(dx.shape());
+    convert_from_bfloat16(dy, wide_dy);
+    max_pool_backward(g, wide_dy, workspace, wide_dx);
+    round_into(wide_dx, dx);
+}
+
 void ReferenceBackend::avg_pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
     check_pool("avg_pool_forward", g, x, y);
     for_each_window(g, [&](int64_t out, int64_t base, int64_t rows, int64_t cols) {

@@ -15,4 +15,8 @@ public:
     NNLAB_KERNELS(NNLAB_OVERRIDE_KERNEL)
 };
 
+// out = x rounded to bfloat16 (bfloat16_bits), into out's own values (a view's too); the reference kernels that write
+// bfloat16 are their float32 twins rounded by it. Throws nnlab::Error (a failure) unless the counts agree.
+void round_into(const Tensor& x, Bf16Tensor& out);
+
 }  // namespace nnlab

@@ -47,9 +47,16 @@ void ReferenceBackend::gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c,
               float_from_bfloat16);
 }
 
+void round_into(const Tensor& x, Bf16Tensor& out) {
+    if (out.numel() != x.numel())
+        throw Error("round_into: x is " + x.shape().to_string() + ", out " + out.shape().to_string(),
+                    ErrorKind::failure);
+    for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = bfloat16_bits(x[i]);
+}
+
 void ReferenceBackend::convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
     out.resize(x.shape());
-    for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = bfloat16_bits(x[i]);
+    round_into(x, out);
 }
 
 void ReferenceBackend::convert_from_bfloat16(const Bf16Tensor& x, Tensor& out) {
