@@ -27,7 +27,7 @@ inline BatchNormDims check_batch_norm(const char* op, const Tensor& x, std::init
 // The activations a batch norm applies in its own pass (BatchNormalization::fuse_next): linear, relu and gelu, whose
 // derivative needs only the batch norm's output z. Throws nnlab::Error (a failure) for the others.
 constexpr bool batch_norm_fuses(ActivationKind kind) {
-    return kind == ActivationKind::linear || kind == ActivationKind::relu || kind == ActivationKind::gelu;
+    return activation_in_one_pass(kind);
 }
 void check_fused_activation(const char* op, ActivationKind kind);
 

@@ -19,6 +19,12 @@ struct GemmOptions {
 // erf form (approximate=False), swish is silu.
 enum class ActivationKind { linear, relu, tanh, sigmoid, softmax, leaky_relu, elu, gelu, swish, softplus };
 
+// The activations the CPU backend applies per value in its own loops (kernels/cpu/pointwise.hpp), and so as a pass
+// writes another result: batch norm's (batch_norm_fuses), or their output rounded to bfloat16 (linear, relu, gelu).
+constexpr bool activation_in_one_pass(ActivationKind kind) {
+    return kind == ActivationKind::linear || kind == ActivationKind::relu || kind == ActivationKind::gelu;
+}
+
 // True when the derivative needs the activation's input x, not only its output y (gelu, swish).
 constexpr bool activation_needs_input(ActivationKind kind) {
     return kind == ActivationKind::gelu || kind == ActivationKind::swish;

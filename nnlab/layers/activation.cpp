@@ -54,6 +54,23 @@ void Activation::forward(const Tensor& x, Tensor& y, Mode) {
     saved_.save(activation_needs_input(kind_) ? x : y, kept);
 }
 
+bool Activation::writes_output_rounded() const {
+    return keeps_a_copy() && !done_before_ && activation_in_one_pass(kind_);
+}
+
+void Activation::forward_rounded(const Tensor& x, Bf16Tensor& y, Mode) {
+    if (!writes_output_rounded())
+        throw Error(error_prefix() + "writes its output in bfloat16 only as relu or gelu under bfloat16, not fused",
+                    ErrorKind::failure);
+    Bf16Tensor& kept = saved_.rounded(x.shape());
+    if (activation_needs_input(kind_)) {
+        activation_forward(kind_, x, y, &kept);
+    } else {
+        activation_forward(kind_, x, y, nullptr);
+        std::copy_n(y.data(), y.numel(), kept.data());  // relu's derivative reads y: its copy is y as written
+    }
+}
+
 void Activation::backward(const Tensor& dy, Tensor& dx) {
     if (dx.empty()) return;
     if (done_before_) {

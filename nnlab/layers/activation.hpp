@@ -28,6 +28,10 @@ public:
         const bool input = activation_needs_input(kind_);
         return {.input = input, .output = !input && kind_ != ActivationKind::linear};
     }
+    // Under bfloat16, relu and gelu (when not fused) may write y rounded for a convolution after them, with the copy
+    // their backward reads in the same pass.
+    bool writes_output_rounded() const override;
+    void forward_rounded(const Tensor& x, Bf16Tensor& y, Mode mode) override;
     nlohmann::json config() const override { return {{"activation", activation_name(kind_)}}; }
 
     bool ends_in_softmax() const override { return kind_ == ActivationKind::softmax; }

@@ -116,6 +116,43 @@ INSTANTIATE_TEST_SUITE_P(AllKinds, ActivationParity,
                                            ActivationKind::elu, ActivationKind::gelu, ActivationKind::swish,
                                            ActivationKind::softplus));
 
+// Written in bfloat16 for a convolution after it, an activation is the float32 kernel's output rounded, bit for bit,
+// with x's rounding beside it when asked, in both backends; the kinds without a pass of nnlab's own are refused.
+TEST(ActivationParity, BfloatOutputIsTheFloat32OneRounded) {
+    const Tensor x = random_tensor(Shape{331, 257}, 9, -6.0, 6.0);  // split across threads
+    for (ActivationKind kind : {ActivationKind::linear, ActivationKind::relu, ActivationKind::gelu}) {
+        SCOPED_TRACE(static_cast<int>(kind));
+        for (bool fast : {true, false}) {
+            Tensor wide(x.shape());
+            Bf16Tensor narrow, copy, alone;
+            narrow.resize(x.shape());
+            copy.resize(x.shape());
+            alone.resize(x.shape());
+            if (fast) {
+                activation_forward(kind, x, wide);
+                activation_forward(kind, x, narrow, &copy);
+                activation_forward(kind, x, alone, nullptr);
+            } else {
+                reference::activation_forward(kind, x, wide);
+                reference::activation_forward(kind, x, narrow, &copy);
+                reference::activation_forward(kind, x, alone, nullptr);
+            }
+            for (int64_t i = 0; i < x.numel(); ++i) {
+                ASSERT_EQ(narrow.data()[i], bfloat16_bits(wide[i])) << (fast ? "fast" : "reference") << " y at " << i;
+                ASSERT_EQ(alone.data()[i], narrow.data()[i]) << i;
+                ASSERT_EQ(copy.data()[i], bfloat16_bits(x[i])) << "copy at " << i;
+            }
+        }
+    }
+    Bf16Tensor y, short_copy;
+    y.resize(x.shape());
+    short_copy.resize(Shape{3});
+    EXPECT_THROW(activation_forward(ActivationKind::tanh, x, y, nullptr), Error);
+    EXPECT_THROW(reference::activation_forward(ActivationKind::softmax, x, y, nullptr), Error);
+    EXPECT_THROW(activation_forward(ActivationKind::gelu, x, y, &short_copy), Error);
+    EXPECT_THROW(reference::activation_forward(ActivationKind::gelu, x, y, &short_copy), Error);
+}
+
 TEST(ReferenceKernels, HandComputedValues) {
     // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]
     Tensor a(Shape{2, 2}), b(Shape{2, 2}), c(Shape{2, 2});

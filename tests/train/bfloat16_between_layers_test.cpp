@@ -10,23 +10,25 @@
 namespace nnlab {
 namespace {
 
-// airbench's pattern (conv → pool → batch norm + GELU → conv → batch norm + relu) and the layers that refuse: a
-// convolution with a relu (dz is dy masked in float32), an overlapping max pool, the dense head.
+// airbench's pattern (GELU → conv → pool → batch norm + GELU → conv → batch norm + relu) and the layers that refuse:
+// a convolution with a relu (dz is dy masked in float32), an overlapping max pool, the dense head.
 std::unique_ptr<Sequential> small_cnn(Precision precision, bool between_layers) {
     auto model = std::make_unique<Sequential>();
     model->add(Input{{12, 12, 3}});
-    model->add(Conv2D(16, {3, 3}, {.padding = "same", .weights = {.use_bias = false}}));  // 0
-    model->add(MaxPooling2D({2, 2}));                                                     // 1
-    model->add(BatchNormalization({.momentum = 0.6, .scale = false}));                    // 2
-    model->add(Activation("gelu"));                                                       // 3, fused into 2
-    model->add(Conv2D(16, {3, 3}, {.padding = "same", .weights = {.use_bias = false}}));  // 4
-    model->add(BatchNormalization());                                                     // 5
-    model->add(Activation("relu"));                                                       // 6, fused into 5
-    model->add(Conv2D(8, {3, 3}, {.padding = "same", .activation = "relu"}));             // 7
-    model->add(MaxPooling2D({3, 3}, {.strides = std::array<int64_t, 2>{1, 1}}));          // 8, overlapping
-    model->add(Flatten());                                                                // 9
-    model->add(Dense(3));                                                                 // 10
-    model->add(Activation("softmax"));                                                    // 11
+    model->add(Conv2D(8, {2, 2}, {.padding = "same"}));                                   // 0
+    model->add(Activation("gelu"));                                                       // 1, not fused
+    model->add(Conv2D(16, {3, 3}, {.padding = "same", .weights = {.use_bias = false}}));  // 2
+    model->add(MaxPooling2D({2, 2}));                                                     // 3
+    model->add(BatchNormalization({.momentum = 0.6, .scale = false}));                    // 4
+    model->add(Activation("gelu"));                                                       // 5, fused into 4
+    model->add(Conv2D(16, {3, 3}, {.padding = "same", .weights = {.use_bias = false}}));  // 6
+    model->add(BatchNormalization());                                                     // 7
+    model->add(Activation("relu"));                                                       // 8, fused into 7
+    model->add(Conv2D(8, {3, 3}, {.padding = "same", .activation = "relu"}));             // 9
+    model->add(MaxPooling2D({3, 3}, {.strides = std::array<int64_t, 2>{1, 1}}));          // 10, overlapping
+    model->add(Flatten());                                                                // 11
+    model->add(Dense(3));                                                                 // 12
+    model->add(Activation("softmax"));                                                    // 13
     model->compile(SGD({.learning_rate = 0.05, .momentum = 0.9, .nesterov = true}), CategoricalCrossentropy(),
                    {.seed = 5, .precision = precision, .bfloat16_between_layers = between_layers});
     return model;
@@ -45,24 +47,26 @@ TEST(Bfloat16BetweenLayers, ThePlanPassesWhatBothSidesCan) {
     if (!bfloat16_supported()) GTEST_SKIP() << "no bfloat16 on this CPU: the model stays in float32";
     const auto model = small_cnn(Precision::bfloat16, true);
     const Bfloat16Plan& plan = model->bfloat16_plan();
-    // Forward: the fused batch norms write the next convolution's input rounded.
-    EXPECT_EQ(plan.rounded_output,
-              (std::vector<bool>{false, false, true, false, false, true, false, false, false, false, false, false}));
+    // Forward: the GELU and the fused batch norms write the next convolution's input rounded.
+    EXPECT_EQ(plan.rounded_output, (std::vector<bool>{false, true, false, false, true, false, false, true, false, false,
+                                                      false, false, false, false}));
     auto gradients = [&](size_t i) {
         return std::pair{plan.rounded_gradients[i].output, plan.rounded_gradients[i].input};
     };
-    EXPECT_EQ(gradients(0), std::pair(true, false));  // the first convolution takes dy rounded, has no dx
-    EXPECT_EQ(gradients(1), std::pair(true, true));   // the max pool routes it rounded
-    EXPECT_EQ(gradients(2), std::pair(false, true));  // the batch norm writes it rounded
-    EXPECT_EQ(gradients(4), std::pair(true, false));  // the second convolution takes dy from the batch norm
-    EXPECT_EQ(gradients(5), std::pair(false, true));
-    EXPECT_EQ(gradients(7), std::pair(false, false));  // a relu convolution masks dy in float32
-    EXPECT_EQ(gradients(8), std::pair(false, false));  // overlapping windows add: no bfloat16 either side
-    for (size_t i = 9; i < 12; ++i) EXPECT_EQ(gradients(i), std::pair(false, false)) << i;
+    EXPECT_EQ(gradients(0), std::pair(false, false));  // the GELU after it reads its dx in float32
+    EXPECT_EQ(gradients(1), std::pair(false, false));
+    EXPECT_EQ(gradients(2), std::pair(true, false));  // a convolution takes dy rounded, writes dx in float32
+    EXPECT_EQ(gradients(3), std::pair(true, true));   // the max pool routes it rounded
+    EXPECT_EQ(gradients(4), std::pair(false, true));  // the batch norm writes it rounded
+    EXPECT_EQ(gradients(6), std::pair(true, false));  // the next convolution takes dy from the batch norm
+    EXPECT_EQ(gradients(7), std::pair(false, true));
+    EXPECT_EQ(gradients(9), std::pair(false, false));   // a relu convolution masks dy in float32
+    EXPECT_EQ(gradients(10), std::pair(false, false));  // overlapping windows add: no bfloat16 either side
+    for (size_t i = 11; i < 14; ++i) EXPECT_EQ(gradients(i), std::pair(false, false)) << i;
 
     for (const auto& off : {small_cnn(Precision::bfloat16, false), small_cnn(Precision::float32, true)}) {
         const Bfloat16Plan& none = off->bfloat16_plan();
-        for (size_t i = 0; i < 12; ++i) {
+        for (size_t i = 0; i < 14; ++i) {
             EXPECT_FALSE(none.rounded_output[i]) << i;
             EXPECT_EQ(std::pair(none.rounded_gradients[i].output, none.rounded_gradients[i].input),
                       std::pair(false, false))
@@ -103,7 +107,8 @@ TEST(Bfloat16BetweenLayers, ALayerAskedForWhatItCannotDoSaysSo) {
     EXPECT_THROW(dense.backward_rounded(rounded, rounded), Error);
     EXPECT_THROW(dense.rounded_input(Shape{2, 4}), Error);
 
-    // A convolution in float32 takes nothing rounded; a batch norm not fused writes nothing rounded.
+    // A convolution in float32 takes nothing rounded; a batch norm not fused writes nothing rounded, nor do a softmax,
+    // a linear activation or a fused one.
     Conv2D conv(4, {3, 3});
     conv.build(Shape{-1, 5, 5, 2});
     EXPECT_FALSE(conv.reads_input_rounded());
@@ -114,6 +119,18 @@ TEST(Bfloat16BetweenLayers, ALayerAskedForWhatItCannotDoSaysSo) {
     norm.set_precision(Precision::bfloat16);
     EXPECT_FALSE(norm.writes_output_rounded());
     EXPECT_FALSE(norm.bfloat16_gradients({.output = true, .input = true}).input);
+    for (const char* kind : {"softmax", "linear", "tanh"}) {
+        Activation activation(kind);
+        activation.set_precision(Precision::bfloat16);
+        EXPECT_FALSE(activation.writes_output_rounded()) << kind;
+    }
+    Activation gelu("gelu");
+    EXPECT_FALSE(gelu.writes_output_rounded());  // float32
+    gelu.set_precision(Precision::bfloat16);
+    EXPECT_TRUE(gelu.writes_output_rounded());
+    gelu.set_done_before(true);
+    EXPECT_FALSE(gelu.writes_output_rounded());
+    EXPECT_THROW(gelu.forward_rounded(x, rounded, Mode::training), Error);
 }
 
 }  // namespace

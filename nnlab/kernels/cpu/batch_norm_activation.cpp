@@ -16,47 +16,15 @@
 #include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/batch_norm.hpp"
 #include "nnlab/kernels/cpu/cpu_backend.hpp"
-#include "nnlab/kernels/cpu/vector_math.hpp"
+#include "nnlab/kernels/cpu/pointwise.hpp"
 
 namespace nnlab {
 namespace {
 
+using namespace pointwise;
+
 constexpr int64_t parallel_threshold = 1 << 15;
 constexpr int64_t block_rows = 32;  // rows summed in float before the double totals: error stays at float's ε
-
-template <ActivationKind kind>
-float activate(float z) {
-    if constexpr (kind == ActivationKind::relu) return z < 0.0f ? 0.0f : z;  // NaN passes, as the relu kernel's
-    if constexpr (kind == ActivationKind::gelu) return vector_math::gelu(z);
-    return z;
-}
-
-template <ActivationKind kind>
-float derivative(float z) {
-    if constexpr (kind == ActivationKind::relu) return z > 0.0f ? 1.0f : 0.0f;
-    if constexpr (kind == ActivationKind::gelu) return vector_math::gelu_derivative(z);
-    return 1.0f;
-}
-
-// x read as float32 from either precision.
-struct Float32Values {
-    const float* p;
-    float operator()(int64_t i) const { return p[i]; }
-};
-struct Bfloat16Values {
-    const uint16_t* p;
-    float operator()(int64_t i) const { return std::bit_cast<float>(static_cast<uint32_t>(p[i]) << 16); }
-};
-
-// y written as float32 or rounded to bfloat16.
-struct Float32Out {
-    float* p;
-    void operator()(int64_t i, float v) const { p[i] = v; }
-};
-struct Bfloat16Out {
-    uint16_t* p;
-    void operator()(int64_t i, float v) const { p[i] = bfloat16_bits(v); }
-};
 
 struct Terms {
     float first, second;

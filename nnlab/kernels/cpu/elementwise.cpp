@@ -3,7 +3,9 @@
 //
 // The activations that need exp, erf or tanh go through oneDNN's eltwise primitives: GCC turns std::tanh and
 // std::exp into scalar libm calls, and the seed MLP's tanh over 64×256 values then ran on one core while the
-// other waited (4% of its step, measured with perf); oneDNN's JIT kernels are vectorised and threaded.
+// other waited (4% of its step, measured with perf); oneDNN's JIT kernels are vectorised and threaded. GELU's forward
+// is the vector GELU of kernels/cpu/pointwise.hpp instead, as batch norm's fused pass: its output rounded to bfloat16
+// (for a convolution after it) is then this kernel's, rounded.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -16,6 +18,7 @@
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/kernels/cpu/cpu_backend.hpp"
+#include "nnlab/kernels/cpu/pointwise.hpp"
 #include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
@@ -24,6 +27,24 @@ namespace {
 // Below this many elements a parallel region costs more than it saves.
 constexpr int64_t parallel_threshold = 1 << 15;
 constexpr float leaky_slope = 0.2f;  // keras.activations.leaky_relu's default
+
+// out(i, f(in[i])) for every value, and copy[i] = in[i] rounded when with_copy. Threads take blocks and each block is
+// one simd loop over a local copy of `out`: GCC does not vectorise a `parallel for simd` that reads a shared struct.
+template <ActivationKind kind, bool with_copy, class Out>
+void activate_each(const float* in, const Out& out, uint16_t* copy, int64_t count) {
+    constexpr int64_t block = 4096;
+    const int64_t blocks = (count + block - 1) / block;
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+    for (int64_t b = 0; b < blocks; ++b) {
+        const Out local = out;
+        const int64_t end = std::min(count, (b + 1) * block);
+#pragma omp simd
+        for (int64_t i = b * block; i < end; ++i) {
+            if constexpr (with_copy) copy[i] = bfloat16_bits(in[i]);
+            local(i, pointwise::activate<kind>(in[i]));
+        }
+    }
+}
 
 struct EltwiseKey {
     dnnl::algorithm algorithm;
@@ -169,8 +190,7 @@ void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor
             eltwise_forward(dnnl::algorithm::eltwise_elu, in, out, count);
             return;
         case ActivationKind::gelu:
-            eltwise_forward(dnnl::algorithm::eltwise_gelu_erf, in, out, count);
-            return;
+            return activate_each<ActivationKind::gelu, false>(in, pointwise::Float32Out{out}, nullptr, count);
         case ActivationKind::swish:
             eltwise_forward(dnnl::algorithm::eltwise_swish, in, out, count);
             return;
@@ -179,6 +199,30 @@ void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor
 #pragma omp parallel for schedule(static) if (count >= parallel_threshold)
             for (int64_t i = 0; i < count; ++i) out[i] = std::max(in[i], 0.0f) + std::log1p(std::exp(-std::abs(in[i])));
             return;
+    }
+}
+
+void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Bf16Tensor& y, Bf16Tensor* rounded_x) {
+    if (!activation_in_one_pass(kind))
+        throw Error("activation_forward: only linear, relu and gelu are written in bfloat16", ErrorKind::failure);
+    if (y.numel() != x.numel() || (rounded_x != nullptr && rounded_x->numel() != x.numel())) {
+        throw Error("activation_forward: x is " + x.shape().to_string() + ", y " + y.shape().to_string() +
+                        (rounded_x != nullptr ? ", the copy of x " + rounded_x->shape().to_string() : ""),
+                    ErrorKind::failure);
+    }
+    const pointwise::Bfloat16Out out{y.data()};
+    uint16_t* copy = rounded_x != nullptr ? rounded_x->data() : nullptr;
+    const int64_t count = x.numel();
+    switch (kind) {
+        case ActivationKind::relu:
+            return copy != nullptr ? activate_each<ActivationKind::relu, true>(x.data(), out, copy, count)
+                                   : activate_each<ActivationKind::relu, false>(x.data(), out, copy, count);
+        case ActivationKind::gelu:
+            return copy != nullptr ? activate_each<ActivationKind::gelu, true>(x.data(), out, copy, count)
+                                   : activate_each<ActivationKind::gelu, false>(x.data(), out, copy, count);
+        default:
+            return copy != nullptr ? activate_each<ActivationKind::linear, true>(x.data(), out, copy, count)
+                                   : activate_each<ActivationKind::linear, false>(x.data(), out, copy, count);
     }
 }
 

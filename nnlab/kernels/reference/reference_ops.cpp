@@ -97,6 +97,15 @@ void ReferenceBackend::sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
     }
 }
 
+void ReferenceBackend::activation_forward(ActivationKind kind, const Tensor& x, Bf16Tensor& y, Bf16Tensor* rounded_x) {
+    if (!activation_in_one_pass(kind))
+        throw Error("activation_forward: only linear, relu and gelu are written in bfloat16", ErrorKind::failure);
+    Tensor wide(x.shape());
+    activation_forward(kind, x, wide);
+    round_into(wide, y);
+    if (rounded_x != nullptr) round_into(x, *rounded_x);
+}
+
 void ReferenceBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor& y) {
     check_same_shape("activation_forward", x, y);
     const int64_t count = x.numel();
