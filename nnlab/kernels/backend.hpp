@@ -145,6 +145,10 @@ namespace nnlab {
     KERNEL(void, activation_backward,                                                                                          \
            (ActivationKind kind, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx),                              \
            (kind, x, y, dy, dx), dx)                                                                                           \
+    /* the same from what an activation keeps under bfloat16, read as it is (x's rounding for gelu, y's for relu;              \
+       nothing for linear), for an activation_in_one_pass kind (Error otherwise) */                                            \
+    KERNEL(void, activation_backward, (ActivationKind kind, const Bf16Tensor& saved, const Tensor& dy, Tensor& dx),            \
+           (kind, saved, dy, dx), dx)                                                                                          \
     /* mask = 1/(1 − rate) where a value is kept, 0 where dropped: each draw of rng decides four values by 16 bits           \
        (dropped below rate·2¹⁶). mask holds values [first, first + numel) of a mask of `total`; rng advances by the        \
        whole mask's draws, so shards of one mask drawn on several ranks are the mask one process draws */                      \

@@ -153,6 +153,36 @@ TEST(ActivationParity, BfloatOutputIsTheFloat32OneRounded) {
     EXPECT_THROW(reference::activation_forward(ActivationKind::gelu, x, y, &short_copy), Error);
 }
 
+// An activation's backward from the copy it keeps under bfloat16 (x for gelu, y for relu), read as it is: the fast
+// kernel against the reference's widened copy, and exactly the float32 kernel's for relu.
+TEST(ActivationParity, BackwardFromTheBfloat16CopyMatchesReference) {
+    const Tensor x = random_tensor(Shape{331, 257}, 10, -6.0, 6.0), dy = random_tensor(Shape{331, 257}, 11);
+    for (ActivationKind kind : {ActivationKind::linear, ActivationKind::relu, ActivationKind::gelu}) {
+        SCOPED_TRACE(static_cast<int>(kind));
+        Tensor y(x.shape());
+        activation_forward(kind, x, y);
+        Bf16Tensor kept;
+        convert_to_bfloat16(activation_needs_input(kind) ? x : y, kept);
+        Tensor dx_fast(x.shape()), dx_reference(x.shape()), dx_widened(x.shape()), wide(x.shape());
+        activation_backward(kind, kept, dy, dx_fast);
+        reference::activation_backward(kind, kept, dy, dx_reference);
+        expect_close(dx_fast, dx_reference, 2e-6);
+        convert_from_bfloat16(kept, wide);
+        activation_backward(kind, wide, wide, dy, dx_widened);
+        if (kind != ActivationKind::gelu) {
+            for (int64_t i = 0; i < x.numel(); ++i) ASSERT_EQ(dx_fast[i], dx_widened[i]) << i;
+        }
+    }
+    Bf16Tensor kept;
+    convert_to_bfloat16(x, kept);
+    Tensor dx(x.shape());
+    EXPECT_THROW(activation_backward(ActivationKind::tanh, kept, dy, dx), Error);
+    EXPECT_THROW(reference::activation_backward(ActivationKind::swish, kept, dy, dx), Error);
+    Bf16Tensor short_copy;
+    convert_to_bfloat16(random_tensor(Shape{3}, 12), short_copy);
+    EXPECT_THROW(activation_backward(ActivationKind::gelu, short_copy, dy, dx), Error);
+}
+
 TEST(ReferenceKernels, HandComputedValues) {
     // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]
     Tensor a(Shape{2, 2}), b(Shape{2, 2}), c(Shape{2, 2});

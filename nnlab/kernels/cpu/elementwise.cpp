@@ -46,6 +46,20 @@ void activate_each(const float* in, const Out& out, uint16_t* copy, int64_t coun
     }
 }
 
+// op(i) for every value; threads take blocks, each one simd loop (see activate_each).
+template <class Op>
+void each_value(int64_t count, const Op& op) {
+    constexpr int64_t block = 4096;
+    const int64_t blocks = (count + block - 1) / block;
+#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
+    for (int64_t b = 0; b < blocks; ++b) {
+        const Op local = op;
+        const int64_t end = std::min(count, (b + 1) * block);
+#pragma omp simd
+        for (int64_t i = b * block; i < end; ++i) local(i);
+    }
+}
+
 struct EltwiseKey {
     dnnl::algorithm algorithm;
     int64_t count;
@@ -223,6 +237,32 @@ void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Bf16Te
         default:
             return copy != nullptr ? activate_each<ActivationKind::linear, true>(x.data(), out, copy, count)
                                    : activate_each<ActivationKind::linear, false>(x.data(), out, copy, count);
+    }
+}
+
+void CpuBackend::activation_backward(ActivationKind kind, const Bf16Tensor& saved, const Tensor& dy, Tensor& dx) {
+    if (!activation_in_one_pass(kind))
+        throw Error("activation_backward: only linear, relu and gelu read a bfloat16 copy", ErrorKind::failure);
+    check_same_shape("activation_backward", dy, dx);
+    if (kind != ActivationKind::linear && saved.numel() != dy.numel()) {
+        throw Error(
+            "activation_backward: the kept copy is " + saved.shape().to_string() + ", dy " + dy.shape().to_string(),
+            ErrorKind::failure);
+    }
+    const uint16_t* kept = saved.data();
+    const float* g = dy.data();
+    float* d = dx.data();
+    const int64_t count = dy.numel();
+    switch (kind) {
+        case ActivationKind::relu:  // from y: y > 0 exactly where z > 0
+            return each_value(count,
+                              [=](int64_t i) { d[i] = pointwise::Bfloat16Values{kept}(i) > 0.0f ? g[i] : 0.0f; });
+        case ActivationKind::gelu:
+            return each_value(count, [=](int64_t i) {
+                d[i] = g[i] * pointwise::derivative<ActivationKind::gelu>(pointwise::Bfloat16Values{kept}(i));
+            });
+        default:
+            if (g != d) std::copy_n(g, count, d);
     }
 }
 
