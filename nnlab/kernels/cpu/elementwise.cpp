@@ -28,25 +28,8 @@ namespace {
 constexpr int64_t parallel_threshold = 1 << 15;
 constexpr float leaky_slope = 0.2f;  // keras.activations.leaky_relu's default
 
-// out(i, f(in[i])) for every value, and copy[i] = in[i] rounded when with_copy. Threads take blocks and each block is
-// one simd loop over a local copy of `out`: GCC does not vectorise a `parallel for simd` that reads a shared struct.
-template <ActivationKind kind, bool with_copy, class Out>
-void activate_each(const float* in, const Out& out, uint16_t* copy, int64_t count) {
-    constexpr int64_t block = 4096;
-    const int64_t blocks = (count + block - 1) / block;
-#pragma omp parallel for schedule(static) if (count >= parallel_threshold)
-    for (int64_t b = 0; b < blocks; ++b) {
-        const Out local = out;
-        const int64_t end = std::min(count, (b + 1) * block);
-#pragma omp simd
-        for (int64_t i = b * block; i < end; ++i) {
-            if constexpr (with_copy) copy[i] = bfloat16_bits(in[i]);
-            local(i, pointwise::activate<kind>(in[i]));
-        }
-    }
-}
-
-// op(i) for every value; threads take blocks, each one simd loop (see activate_each).
+// op(i) for every value. Threads take blocks and each block is one simd loop over a local copy of `op`: GCC does not
+// vectorise a `parallel for simd` that reads a shared struct.
 template <class Op>
 void each_value(int64_t count, const Op& op) {
     constexpr int64_t block = 4096;
@@ -58,6 +41,15 @@ void each_value(int64_t count, const Op& op) {
 #pragma omp simd
         for (int64_t i = b * block; i < end; ++i) local(i);
     }
+}
+
+// out(i, f(in[i])) for every value, and copy[i] = in[i] rounded when with_copy.
+template <ActivationKind kind, bool with_copy, class Out>
+void activate_each(const float* in, const Out& out, uint16_t* copy, int64_t count) {
+    each_value(count, [=](int64_t i) {
+        if constexpr (with_copy) copy[i] = bfloat16_bits(in[i]);
+        out(i, pointwise::activate<kind>(in[i]));
+    });
 }
 
 struct EltwiseKey {
