@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
@@ -167,9 +168,8 @@ TEST(ConvolutionParity, Bfloat16PassesMatchReference) {
 
 // The overloads that take x or dy already rounded run the same primitives on the same bits as the ones that round
 // them on the way in, so they agree exactly.
-TEST(ConvolutionParity, Bfloat16RoundedOperandsGiveTheSameResults) {
-    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
-    ConvGeometry g = keras_geometry(Shape{3, 7, 5, 17}, 33, 3, 2, 1, Padding::same);
+// Both for the direct oneDNN passes and for the lowered ones (a layer of 64 channels: convolution_lowered.hpp).
+void expect_rounded_operands_give_the_same_results(ConvGeometry g) {
     g.bfloat16 = true;
     const Tensor x = random_tensor(g.input_shape(), 1), w = random_tensor(g.weights_shape(), 2);
     const Tensor bias = random_tensor(Shape{g.out_c}, 3), dy = random_tensor(g.output_shape(), 4);
@@ -212,6 +212,65 @@ TEST(ConvolutionParity, Bfloat16RoundedOperandsGiveTheSameResults) {
     g.bfloat16 = false;
     EXPECT_THROW(conv2d_forward(g, x16, w, bias, y, false), Error);
     EXPECT_THROW(reference::conv2d_backward_data(g, dy16, w, dx), Error);
+}
+
+TEST(ConvolutionParity, Bfloat16RoundedOperandsGiveTheSameResults) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    expect_rounded_operands_give_the_same_results(keras_geometry(Shape{3, 7, 5, 17}, 33, 3, 2, 1, Padding::same));
+    expect_rounded_operands_give_the_same_results(keras_geometry(Shape{2, 8, 7, 64}, 128, 3, 1, 1, Padding::same));
+}
+
+// The lowered passes (kernels/cpu/convolution_lowered.hpp): backward-weights as matmuls over im2col, in chunks of
+// 2,048 output rows (the first case, a 1×1 kernel, has a short last chunk: 2,352 rows), and backward-data as the
+// forward of the flipped kernel, which needs its padding mirrored (asymmetric "same" of an even kernel, dilation).
+TEST(ConvolutionParity, Bfloat16LoweredPassesMatchReference) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    std::vector<ConvGeometry> geometries = {keras_geometry(Shape{3, 28, 28, 64}, 128, 1, 1, 1, Padding::same),
+                                            keras_geometry(Shape{2, 9, 11, 64}, 128, 3, 1, 1, Padding::valid),
+                                            keras_geometry(Shape{2, 9, 11, 64}, 128, 3, 1, 2, Padding::same),
+                                            keras_geometry(Shape{2, 9, 11, 64}, 128, 3, 2, 1, Padding::same)};
+    ConvGeometry uneven = keras_geometry(Shape{2, 9, 11, 64}, 128, 1, 1, 1, Padding::same);
+    const SpatialDims out = out_size({9, 11}, {4, 3}, {1, 1}, {1, 1}, Padding::same);
+    uneven.kernel_h = 4, uneven.kernel_w = 3;
+    uneven.out_h = out.height.size, uneven.out_w = out.width.size;
+    uneven.pad_top = out.height.pad_before, uneven.pad_bottom = out.height.pad_after;
+    uneven.pad_left = out.width.pad_before, uneven.pad_right = out.width.pad_after;
+    geometries.push_back(uneven);
+    for (ConvGeometry g : geometries) {
+        g.bfloat16 = true;
+        const ConvImplementations impl = conv2d_implementations(g);
+        EXPECT_TRUE(impl.backward_weights.starts_with("matmul over im2col")) << impl.backward_weights;
+        // Stride 2 has no flipped forward: its backward-data stays oneDNN's own.
+        EXPECT_EQ(impl.backward_data.starts_with("forward of the flipped kernel"), g.stride_h == 1)
+            << impl.backward_data;
+        expect_parity(g, true);
+        expect_parity(g, false);
+    }
+}
+
+// airbench's layers at batch 1024 take the lowered passes where they were measured faster, and only there.
+TEST(ConvolutionParity, Bfloat16LoweringFollowsTheMeasurements) {
+    if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+    struct Expected {
+        Shape input;
+        int64_t out_c;
+        bool matmul_weights, flipped_data;
+    };
+    for (const Expected& e :
+         {Expected{Shape{1024, 31, 31, 24}, 64, false, false}, Expected{Shape{1024, 15, 15, 64}, 64, false, true},
+          Expected{Shape{1024, 15, 15, 64}, 256, true, true}, Expected{Shape{1024, 7, 7, 256}, 256, true, true},
+          Expected{Shape{1024, 3, 3, 256}, 256, true, false}}) {
+        ConvGeometry g = keras_geometry(e.input, e.out_c, 3, 1, 1, Padding::same);
+        g.bfloat16 = true;
+        const ConvImplementations impl = conv2d_implementations(g);
+        EXPECT_EQ(impl.backward_weights.starts_with("matmul over im2col"), e.matmul_weights) << impl.backward_weights;
+        EXPECT_EQ(impl.backward_data.starts_with("forward of the flipped kernel"), e.flipped_data)
+            << impl.backward_data;
+        for (const std::string& name : {impl.forward, impl.backward_data, impl.backward_weights})
+            EXPECT_NE(name.find("bf16"), std::string::npos) << name;
+        g.bfloat16 = false;  // float32 keeps oneDNN's own passes
+        EXPECT_FALSE(conv2d_implementations(g).backward_weights.starts_with("matmul"));
+    }
 }
 
 TEST(ConvolutionParity, Bfloat16RoundsTheOperands) {

@@ -44,6 +44,7 @@
 
 #include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/cpu/convolution_lowered.hpp"
 #include "nnlab/kernels/cpu/cpu_backend.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
 #include "nnlab/kernels/ops.hpp"
@@ -237,6 +238,7 @@ struct ConvPrimitives {
     std::optional<Forward> forward[2][2];  // [with_bias][relu]
     std::optional<BackwardData> backward_data;
     std::optional<BackwardWeights> backward_weights[2];  // [with_bias]
+    Tensor flipped_kernel;                               // for backward-data by the flipped forward
 };
 
 // Each thread keeps its own primitives, so callers need no lock; keyed by the thread count too, as oneDNN splits
@@ -266,8 +268,27 @@ void run_forward(const ConvGeometry& g, const Input& x, const Tensor& w, const T
     stream.wait();
 }
 
+// The Keras kernel of flipped_geometry(g): tap (kh, kw) is g's tap (kh_max − kh, kw_max − kw), its in × out matrix
+// transposed.
+void flip_kernel(const ConvGeometry& g, const Tensor& w, Tensor& flipped) {
+    if (flipped.empty()) flipped = Tensor(flipped_geometry(g).weights_shape());
+    const int64_t taps = g.kernel_h * g.kernel_w, in = g.in_c, out = g.out_c;
+    for (int64_t t = 0; t < taps; ++t) {
+        const float* from = w.data() + (taps - 1 - t) * in * out;
+        float* to = flipped.data() + t * in * out;
+        for (int64_t i = 0; i < in; ++i)
+            for (int64_t o = 0; o < out; ++o) to[o * in + i] = from[i * out + o];
+    }
+}
+
 template <class Output>
 void run_backward_data(const ConvGeometry& g, const Output& dy, const Tensor& w, Tensor& dx) {
+    if (data_gradient_by_flipped_forward(g)) {
+        Tensor& flipped = primitives_for(g).flipped_kernel;
+        flip_kernel(g, w, flipped);
+        run_forward(flipped_geometry(g), dy, flipped, Tensor(), dx, false);
+        return;
+    }
     std::optional<BackwardData>& slot = primitives_for(g).backward_data;
     if (!slot) slot.emplace(g, backward_data_pd(g));
     BackwardData& p = *slot;
@@ -281,8 +302,22 @@ void run_backward_data(const ConvGeometry& g, const Output& dy, const Tensor& w,
     stream.wait();
 }
 
+// x or dy as the lowered backward-weights reads it: in bfloat16.
+const Bf16Tensor& rounded(const Bf16Tensor& t, Bf16Tensor&) {
+    return t;
+}
+const Bf16Tensor& rounded(const Tensor& t, Bf16Tensor& copy) {
+    convert_to_bfloat16(t, copy);
+    return copy;
+}
+
 template <class Input, class Output>
 void run_backward_weights(const ConvGeometry& g, const Input& x, const Output& dy, Tensor& dw, Tensor& db) {
+    if (weights_gradient_by_matmul(g)) {
+        thread_local Bf16Tensor x_copy, dy_copy;
+        conv2d_backward_weights_by_matmul(g, rounded(x, x_copy), rounded(dy, dy_copy), dw, db);
+        return;
+    }
     const bool with_bias = !db.empty();
     std::optional<BackwardWeights>& slot = primitives_for(g).backward_weights[with_bias];
     if (!slot) slot.emplace(g, backward_weights_pd(g, with_bias));
@@ -341,8 +376,14 @@ void CpuBackend::conv2d_backward_weights(const ConvGeometry& g, const Bf16Tensor
 
 ConvImplementations conv2d_implementations(const ConvGeometry& g) {
     check_conv_geometry("conv2d_implementations", g);
-    return {forward_pd(g, true).impl_info_str(), backward_data_pd(g).impl_info_str(),
-            backward_weights_pd(g, true).impl_info_str()};
+    const std::string backward_data =
+        data_gradient_by_flipped_forward(g)
+            ? std::string("forward of the flipped kernel: ") + forward_pd(flipped_geometry(g), false).impl_info_str()
+            : std::string(backward_data_pd(g).impl_info_str());
+    const std::string backward_weights = weights_gradient_by_matmul(g)
+                                             ? weights_gradient_by_matmul_implementation(g)
+                                             : std::string(backward_weights_pd(g, true).impl_info_str());
+    return {forward_pd(g, true).impl_info_str(), backward_data, backward_weights};
 }
 
 }  // namespace nnlab
