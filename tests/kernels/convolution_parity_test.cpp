@@ -220,15 +220,18 @@ TEST(ConvolutionParity, Bfloat16RoundedOperandsGiveTheSameResults) {
     expect_rounded_operands_give_the_same_results(keras_geometry(Shape{2, 8, 7, 64}, 128, 3, 1, 1, Padding::same));
 }
 
-// The lowered passes (kernels/cpu/convolution_lowered.hpp): backward-weights as matmuls over im2col, in chunks of
-// 2,048 output rows (the first case, a 1×1 kernel, has a short last chunk: 2,352 rows), and backward-data as the
-// forward of the flipped kernel, which needs its padding mirrored (asymmetric "same" of an even kernel, dilation).
+// The lowered passes (kernels/cpu/convolution_lowered.hpp): backward-weights, and forward where the output is at
+// most 3×3, as matmuls over im2col in chunks of 2,048 output rows (the 1×1 kernels have a short last chunk: 2,352
+// and 2,070 rows), and backward-data as the forward of the flipped kernel, which needs its padding mirrored
+// (asymmetric "same" of an even kernel, dilation).
 TEST(ConvolutionParity, Bfloat16LoweredPassesMatchReference) {
     if (!bfloat16_supported()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
     std::vector<ConvGeometry> geometries = {keras_geometry(Shape{3, 28, 28, 64}, 128, 1, 1, 1, Padding::same),
                                             keras_geometry(Shape{2, 9, 11, 64}, 128, 3, 1, 1, Padding::valid),
                                             keras_geometry(Shape{2, 9, 11, 64}, 128, 3, 1, 2, Padding::same),
-                                            keras_geometry(Shape{2, 9, 11, 64}, 128, 3, 2, 1, Padding::same)};
+                                            keras_geometry(Shape{2, 9, 11, 64}, 128, 3, 2, 1, Padding::same),
+                                            keras_geometry(Shape{2, 3, 3, 64}, 128, 3, 1, 1, Padding::same),
+                                            keras_geometry(Shape{230, 3, 3, 64}, 128, 1, 1, 1, Padding::same)};
     ConvGeometry uneven = keras_geometry(Shape{2, 9, 11, 64}, 128, 1, 1, 1, Padding::same);
     const SpatialDims out = out_size({9, 11}, {4, 3}, {1, 1}, {1, 1}, Padding::same);
     uneven.kernel_h = 4, uneven.kernel_w = 3;
@@ -240,8 +243,9 @@ TEST(ConvolutionParity, Bfloat16LoweredPassesMatchReference) {
         g.bfloat16 = true;
         const ConvImplementations impl = conv2d_implementations(g);
         EXPECT_TRUE(impl.backward_weights.starts_with("matmul over im2col")) << impl.backward_weights;
-        // Stride 2 has no flipped forward: its backward-data stays oneDNN's own.
-        EXPECT_EQ(impl.backward_data.starts_with("forward of the flipped kernel"), g.stride_h == 1)
+        EXPECT_EQ(impl.forward.starts_with("matmul over im2col"), g.out_h * g.out_w <= 9) << impl.forward;
+        // Stride 2 has no flipped forward, nor has an input under 7×7: their backward-data stays oneDNN's own.
+        EXPECT_EQ(impl.backward_data.starts_with("forward of the flipped kernel"), g.stride_h == 1 && g.in_h >= 7)
             << impl.backward_data;
         expect_parity(g, true);
         expect_parity(g, false);
@@ -254,15 +258,17 @@ TEST(ConvolutionParity, Bfloat16LoweringFollowsTheMeasurements) {
     struct Expected {
         Shape input;
         int64_t out_c;
-        bool matmul_weights, flipped_data;
+        bool matmul_forward, matmul_weights, flipped_data;
     };
-    for (const Expected& e :
-         {Expected{Shape{1024, 31, 31, 24}, 64, false, false}, Expected{Shape{1024, 15, 15, 64}, 64, false, true},
-          Expected{Shape{1024, 15, 15, 64}, 256, true, true}, Expected{Shape{1024, 7, 7, 256}, 256, true, true},
-          Expected{Shape{1024, 3, 3, 256}, 256, true, false}}) {
+    for (const Expected& e : {Expected{Shape{1024, 31, 31, 24}, 64, false, false, false},
+                              Expected{Shape{1024, 15, 15, 64}, 64, false, false, true},
+                              Expected{Shape{1024, 15, 15, 64}, 256, false, true, true},
+                              Expected{Shape{1024, 7, 7, 256}, 256, false, true, true},
+                              Expected{Shape{1024, 3, 3, 256}, 256, true, true, false}}) {
         ConvGeometry g = keras_geometry(e.input, e.out_c, 3, 1, 1, Padding::same);
         g.bfloat16 = true;
         const ConvImplementations impl = conv2d_implementations(g);
+        EXPECT_EQ(impl.forward.starts_with("matmul over im2col"), e.matmul_forward) << impl.forward;
         EXPECT_EQ(impl.backward_weights.starts_with("matmul over im2col"), e.matmul_weights) << impl.backward_weights;
         EXPECT_EQ(impl.backward_data.starts_with("forward of the flipped kernel"), e.flipped_data)
             << impl.backward_data;
@@ -270,6 +276,7 @@ TEST(ConvolutionParity, Bfloat16LoweringFollowsTheMeasurements) {
             EXPECT_NE(name.find("bf16"), std::string::npos) << name;
         g.bfloat16 = false;  // float32 keeps oneDNN's own passes
         EXPECT_FALSE(conv2d_implementations(g).backward_weights.starts_with("matmul"));
+        EXPECT_FALSE(conv2d_implementations(g).forward.starts_with("matmul"));
     }
 }
 

@@ -248,8 +248,22 @@ ConvPrimitives& primitives_for(const ConvGeometry& g) {
     return cache[{g, thread_count()}];
 }
 
+// x or dy as the lowered passes read it: in bfloat16.
+const Bf16Tensor& rounded(const Bf16Tensor& t, Bf16Tensor&) {
+    return t;
+}
+const Bf16Tensor& rounded(const Tensor& t, Bf16Tensor& copy) {
+    convert_to_bfloat16(t, copy);
+    return copy;
+}
+
 template <class Input>
 void run_forward(const ConvGeometry& g, const Input& x, const Tensor& w, const Tensor& bias, Tensor& y, bool relu) {
+    if (forward_by_matmul(g)) {
+        thread_local Bf16Tensor x_copy;
+        conv2d_forward_by_matmul(g, rounded(x, x_copy), w, bias, y, relu);
+        return;
+    }
     const bool with_bias = !bias.empty();
     std::optional<Forward>& slot = primitives_for(g).forward[with_bias][relu];
     if (!slot) slot.emplace(g, forward_pd(g, with_bias, relu));
@@ -300,15 +314,6 @@ void run_backward_data(const ConvGeometry& g, const Output& dy, const Tensor& w,
         stream,
         {{DNNL_ARG_DIFF_DST, p.diff_dst.mem}, {DNNL_ARG_WEIGHTS, p.weights.chosen}, {DNNL_ARG_DIFF_SRC, p.diff_src}});
     stream.wait();
-}
-
-// x or dy as the lowered backward-weights reads it: in bfloat16.
-const Bf16Tensor& rounded(const Bf16Tensor& t, Bf16Tensor&) {
-    return t;
-}
-const Bf16Tensor& rounded(const Tensor& t, Bf16Tensor& copy) {
-    convert_to_bfloat16(t, copy);
-    return copy;
 }
 
 template <class Input, class Output>
@@ -383,7 +388,9 @@ ConvImplementations conv2d_implementations(const ConvGeometry& g) {
     const std::string backward_weights = weights_gradient_by_matmul(g)
                                              ? weights_gradient_by_matmul_implementation(g)
                                              : std::string(backward_weights_pd(g, true).impl_info_str());
-    return {forward_pd(g, true).impl_info_str(), backward_data, backward_weights};
+    const std::string forward =
+        forward_by_matmul(g) ? forward_by_matmul_implementation(g) : std::string(forward_pd(g, true).impl_info_str());
+    return {forward, backward_data, backward_weights};
 }
 
 }  // namespace nnlab

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "nnlab/core/threads.hpp"
 #include "nnlab/kernels/cpu/dnnl_context.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -53,38 +55,58 @@ dnnl::matmul::primitive_desc transposed_product(int64_t m, int64_t rows, int64_t
     return {dnnl::matmul::desc(a_md, b_md, c_md), adding_into_destination(), cpu_engine()};
 }
 
-struct TransposedProduct {
-    dnnl::matmul matmul;
-    memory a, b, c;
-
-    TransposedProduct(int64_t m, int64_t rows, int64_t n) : TransposedProduct(transposed_product(m, rows, n)) {}
-    void add(const uint16_t* a_data, const uint16_t* b_data, float* c_data) {
-        a.set_data_handle(const_cast<uint16_t*>(a_data));
-        b.set_data_handle(const_cast<uint16_t*>(b_data));
-        c.set_data_handle(c_data);
-        dnnl::stream& stream = cpu_stream();
-        matmul.execute(stream, {{DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, b}, {DNNL_ARG_DST, c}});
-        stream.wait();
+// a (rows × k) · b (k × n) + bias (1 × n, when given), clamped at zero for a relu, written into c (rows × n).
+dnnl::matmul::primitive_desc forward_product(int64_t rows, int64_t k, int64_t n, bool with_bias, bool relu) {
+    const memory::desc a_md({rows, k}, bf16, memory::format_tag::ab);
+    const memory::desc b_md({k, n}, bf16, memory::format_tag::ab);
+    const memory::desc bias_md = with_bias ? memory::desc({1, n}, f32, memory::format_tag::ab) : memory::desc();
+    const memory::desc c_md({rows, n}, f32, memory::format_tag::ab);
+    dnnl::primitive_attr attr;
+    if (relu) {
+        dnnl::post_ops ops;
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+        attr.set_post_ops(ops);
     }
+    return {dnnl::matmul::desc(a_md, b_md, bias_md, c_md), attr, cpu_engine()};
+}
 
-private:
-    explicit TransposedProduct(const dnnl::matmul::primitive_desc& pd)
+// One matmul primitive and its arguments, pointed at the caller's buffers on each run.
+struct Product {
+    dnnl::matmul matmul;
+    memory a, b, bias, c;
+
+    explicit Product(const dnnl::matmul::primitive_desc& pd)
         : matmul(pd),
           a(pd.src_desc(), cpu_engine(), DNNL_MEMORY_NONE),
           b(pd.weights_desc(), cpu_engine(), DNNL_MEMORY_NONE),
+          bias(pd.bias_desc(), cpu_engine(), DNNL_MEMORY_NONE),
           c(pd.dst_desc(), cpu_engine(), DNNL_MEMORY_NONE) {}
+    void run(const uint16_t* a_data, const uint16_t* b_data, const float* bias_data, float* c_data) {
+        a.set_data_handle(const_cast<uint16_t*>(a_data));
+        b.set_data_handle(const_cast<uint16_t*>(b_data));
+        c.set_data_handle(c_data);
+        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, b}, {DNNL_ARG_DST, c}};
+        if (bias_data != nullptr) {
+            bias.set_data_handle(const_cast<float*>(bias_data));
+            args.emplace(DNNL_ARG_BIAS, bias);
+        }
+        dnnl::stream& stream = cpu_stream();
+        matmul.execute(stream, args);
+        stream.wait();
+    }
 };
 
-// The products of one chunk size: the kernel's gradient and, with a bias, dy's column sums as ones · dy.
-struct ChunkProducts {
-    TransposedProduct weights;
-    std::optional<TransposedProduct> bias;
+// The backward products of one chunk size: the kernel's gradient and, with a bias, dy's column sums as ones · dy.
+struct GradientProducts {
+    Product weights;
+    std::optional<Product> bias;
 };
 
 // Per geometry and thread count (oneDNN splits a primitive's work for the threads it sees), built on first use,
 // per thread so that callers need no lock, as the other convolution primitives.
 struct Lowering {
-    std::optional<ChunkProducts> by_rows[2][2];  // [tail chunk][with bias]
+    std::optional<Product> forward[2][2][2];         // [tail chunk][with bias][relu]
+    std::optional<GradientProducts> gradient[2][2];  // [tail chunk][with bias]
 };
 
 Lowering& lowering_for(const ConvGeometry& g) {
@@ -92,11 +114,17 @@ Lowering& lowering_for(const ConvGeometry& g) {
     return cache[{g, thread_count()}];
 }
 
-ChunkProducts& products_for(const ConvGeometry& g, int64_t rows, bool tail, bool with_bias) {
-    std::optional<ChunkProducts>& slot = lowering_for(g).by_rows[tail][with_bias];
+Product& forward_for(const ConvGeometry& g, int64_t rows, bool tail, bool with_bias, bool relu) {
+    std::optional<Product>& slot = lowering_for(g).forward[tail][with_bias][relu];
+    if (!slot) slot.emplace(forward_product(rows, columns(g), g.out_c, with_bias, relu));
+    return *slot;
+}
+
+GradientProducts& gradient_for(const ConvGeometry& g, int64_t rows, bool tail, bool with_bias) {
+    std::optional<GradientProducts>& slot = lowering_for(g).gradient[tail][with_bias];
     if (!slot) {
-        slot.emplace(ChunkProducts{TransposedProduct(columns(g), rows, g.out_c), std::nullopt});
-        if (with_bias) slot->bias.emplace(1, rows, g.out_c);
+        slot.emplace(GradientProducts{Product(transposed_product(columns(g), rows, g.out_c)), std::nullopt});
+        if (with_bias) slot->bias.emplace(transposed_product(1, rows, g.out_c));
     }
     return *slot;
 }
@@ -125,6 +153,10 @@ void im2col(const ConvGeometry& g, const uint16_t* x, int64_t first, int64_t row
 
 }  // namespace
 
+bool forward_by_matmul(const ConvGeometry& g) {
+    return wide_bfloat16(g) && g.out_c >= 128 && g.out_h * g.out_w <= 9;
+}
+
 bool weights_gradient_by_matmul(const ConvGeometry& g) {
     // At 64 output channels the matmul's n is one block: 15×15×64→64 ran as fast as oneDNN's direct kernel with
     // chunks of 1,568 rows or more and 2× slower with 1,024.
@@ -149,6 +181,21 @@ ConvGeometry flipped_geometry(const ConvGeometry& g) {
     return f;
 }
 
+void conv2d_forward_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,
+                              Tensor& y, bool relu) {
+    const int64_t total = output_rows(g), chunk = std::min(total, rows_per_chunk);
+    thread_local std::vector<uint16_t> col;
+    thread_local Bf16Tensor kernel;
+    col.resize(static_cast<size_t>(chunk * columns(g)));
+    convert_to_bfloat16(w, kernel);  // rounded as oneDNN's reorder rounds it for the direct kernels
+    for (int64_t first = 0; first < total; first += chunk) {
+        const int64_t rows = std::min(chunk, total - first);
+        im2col(g, x.data(), first, rows, col.data());
+        forward_for(g, rows, rows != chunk, !bias.empty(), relu)
+            .run(col.data(), kernel.data(), bias.empty() ? nullptr : bias.data(), y.data() + first * g.out_c);
+    }
+}
+
 void conv2d_backward_weights_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw,
                                        Tensor& db) {
     const int64_t total = output_rows(g), chunk = std::min(total, rows_per_chunk);
@@ -159,12 +206,18 @@ void conv2d_backward_weights_by_matmul(const ConvGeometry& g, const Bf16Tensor& 
     if (with_bias) ones.assign(static_cast<size_t>(chunk), bfloat16_bits(1.0f));
     for (int64_t first = 0; first < total; first += chunk) {
         const int64_t rows = std::min(chunk, total - first);
-        ChunkProducts& products = products_for(g, rows, rows != chunk, with_bias);
+        GradientProducts& products = gradient_for(g, rows, rows != chunk, with_bias);
         im2col(g, x.data(), first, rows, col.data());
         const uint16_t* dy_rows = dy.data() + first * g.out_c;
-        products.weights.add(col.data(), dy_rows, dw.data());
-        if (with_bias) products.bias->add(ones.data(), dy_rows, db.data());
+        products.weights.run(col.data(), dy_rows, nullptr, dw.data());
+        if (with_bias) products.bias->run(ones.data(), dy_rows, nullptr, db.data());
     }
+}
+
+std::string forward_by_matmul_implementation(const ConvGeometry& g) {
+    const int64_t rows = std::min(output_rows(g), rows_per_chunk);
+    return std::string("matmul over im2col: ") +
+           forward_product(rows, columns(g), g.out_c, true, false).impl_info_str();
 }
 
 std::string weights_gradient_by_matmul_implementation(const ConvGeometry& g) {

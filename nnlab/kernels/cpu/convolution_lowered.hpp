@@ -21,17 +21,22 @@
 namespace nnlab {
 
 // Whether the CPU backend computes the pass this way for g.
+bool forward_by_matmul(const ConvGeometry& g);
 bool weights_gradient_by_matmul(const ConvGeometry& g);
 bool data_gradient_by_flipped_forward(const ConvGeometry& g);
 
 // The geometry of the forward convolution that computes g's backward-data (x: g's dy, y: g's dx).
 ConvGeometry flipped_geometry(const ConvGeometry& g);
 
+// y = x ⊛ w + bias, clamped at zero for a relu (bias may be empty). Needs forward_by_matmul(g).
+void conv2d_forward_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,
+                              Tensor& y, bool relu);
 // dw += the gradient of g's kernel; db += the sums of dy over its rows (db may be empty). Needs
 // weights_gradient_by_matmul(g).
 void conv2d_backward_weights_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw,
                                        Tensor& db);
 // The oneDNN implementation of the matmuls, as conv2d_implementations names it.
+std::string forward_by_matmul_implementation(const ConvGeometry& g);
 std::string weights_gradient_by_matmul_implementation(const ConvGeometry& g);
 
 }  // namespace nnlab
