@@ -35,6 +35,8 @@
 // In bfloat16 (ConvGeometry::bfloat16) the primitives take bf16 activations and weights and produce float32. The
 // weights are rounded by the same reorder that blocks them; x and dy either come rounded (the Bf16Tensor overloads,
 // which layers use so that each is rounded once per step) or are converted into per-primitive buffers on each call.
+// Wide bfloat16 layers take other primitives where those measured faster (convolution_lowered.hpp): backward-weights
+// and small forwards as matmuls over im2col, stride-1 backward-data as the forward of the flipped kernel.
 #include <map>
 #include <optional>
 #include <string>
@@ -280,19 +282,6 @@ void run_forward(const ConvGeometry& g, const Input& x, const Tensor& w, const T
     }
     p.conv.execute(stream, args);
     stream.wait();
-}
-
-// The Keras kernel of flipped_geometry(g): tap (kh, kw) is g's tap (kh_max − kh, kw_max − kw), its in × out matrix
-// transposed.
-void flip_kernel(const ConvGeometry& g, const Tensor& w, Tensor& flipped) {
-    if (flipped.empty()) flipped = Tensor(flipped_geometry(g).weights_shape());
-    const int64_t taps = g.kernel_h * g.kernel_w, in = g.in_c, out = g.out_c;
-    for (int64_t t = 0; t < taps; ++t) {
-        const float* from = w.data() + (taps - 1 - t) * in * out;
-        float* to = flipped.data() + t * in * out;
-        for (int64_t i = 0; i < in; ++i)
-            for (int64_t o = 0; o < out; ++o) to[o * in + i] = from[i * out + o];
-    }
 }
 
 template <class Output>

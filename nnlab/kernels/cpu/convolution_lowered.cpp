@@ -153,14 +153,16 @@ void im2col(const ConvGeometry& g, const uint16_t* x, int64_t first, int64_t row
 
 }  // namespace
 
-bool forward_by_matmul(const ConvGeometry& g) {
-    return wide_bfloat16(g) && g.out_c >= 128 && g.out_h * g.out_w <= 9;
-}
-
 bool weights_gradient_by_matmul(const ConvGeometry& g) {
     // At 64 output channels the matmul's n is one block: 15×15×64→64 ran as fast as oneDNN's direct kernel with
-    // chunks of 1,568 rows or more and 2× slower with 1,024.
-    return wide_bfloat16(g) && g.out_c >= 128;
+    // chunks of 1,568 rows or more and 2× slower with 1,024. With in_c not a multiple of 64 an im2col window is no
+    // whole number of 128-byte pairs of cache lines: resnet_small's 16×16×80→160 and 8×8×160→320 took 52 and 41 ms
+    // against the direct kernel's 36 and 34 (which runs at 800–900 GFLOP/s there, its best).
+    return wide_bfloat16(g) && g.out_c >= 128 && g.in_c % 64 == 0;
+}
+
+bool forward_by_matmul(const ConvGeometry& g) {
+    return weights_gradient_by_matmul(g) && g.out_h * g.out_w <= 9;
 }
 
 bool data_gradient_by_flipped_forward(const ConvGeometry& g) {
@@ -179,6 +181,17 @@ ConvGeometry flipped_geometry(const ConvGeometry& g) {
     f.pad_left = (g.kernel_w - 1) * g.dilation_w - g.pad_left;
     f.pad_right = (g.kernel_w - 1) * g.dilation_w - g.pad_right;
     return f;
+}
+
+void flip_kernel(const ConvGeometry& g, const Tensor& w, Tensor& flipped) {
+    if (flipped.empty()) flipped = Tensor(flipped_geometry(g).weights_shape());
+    const int64_t taps = g.kernel_h * g.kernel_w, in = g.in_c, out = g.out_c;
+    for (int64_t t = 0; t < taps; ++t) {
+        const float* from = w.data() + (taps - 1 - t) * in * out;
+        float* to = flipped.data() + t * in * out;
+        for (int64_t i = 0; i < in; ++i)
+            for (int64_t o = 0; o < out; ++o) to[o * in + i] = from[i * out + o];
+    }
 }
 
 void conv2d_forward_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,

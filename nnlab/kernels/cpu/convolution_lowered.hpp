@@ -27,6 +27,9 @@ bool data_gradient_by_flipped_forward(const ConvGeometry& g);
 
 // The geometry of the forward convolution that computes g's backward-data (x: g's dy, y: g's dx).
 ConvGeometry flipped_geometry(const ConvGeometry& g);
+// Its Keras kernel from g's: tap (kh, kw) is g's tap (kh_max − kh, kw_max − kw) with in and out channels swapped.
+// flipped is sized on first use.
+void flip_kernel(const ConvGeometry& g, const Tensor& w, Tensor& flipped);
 
 // y = x ⊛ w + bias, clamped at zero for a relu (bias may be empty). Needs forward_by_matmul(g).
 void conv2d_forward_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,
