@@ -28,12 +28,4 @@ BatchNormDims check_batch_norm(const char* op, const Shape& x, std::initializer_
     return {x.numel() / c, c};
 }
 
-void check_fused_activation(const char* op, ActivationKind kind) {
-    if (!batch_norm_fuses(kind)) {
-        throw Error(
-            std::string(op) + ": batch norm fuses linear, relu and gelu, not " + std::to_string(static_cast<int>(kind)),
-            ErrorKind::failure);
-    }
-}
-
 }  // namespace nnlab

@@ -25,11 +25,10 @@ inline BatchNormDims check_batch_norm(const char* op, const Tensor& x, std::init
 }
 
 // The activations a batch norm applies in its own pass (BatchNormalization::fuse_next): linear, relu and gelu, whose
-// derivative needs only the batch norm's output z. Throws nnlab::Error (a failure) for the others.
+// derivative needs only the batch norm's output z; its kernels refuse the others (check_one_pass_activation).
 constexpr bool batch_norm_fuses(ActivationKind kind) {
     return activation_in_one_pass(kind);
 }
-void check_fused_activation(const char* op, ActivationKind kind);
 
 // Which oneDNN implementation the fast kernel runs for x (…, C) ("bnorm_jit:avx512_core", …), for tests.
 std::string batch_norm_implementation(int64_t m, int64_t c, bool backward);

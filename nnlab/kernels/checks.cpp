@@ -19,6 +19,14 @@ GemmDims check_gemm(const Shape& a, const Shape& b, const Shape& c, GemmOptions 
     return {m, n, k};
 }
 
+void check_one_pass_activation(const char* op, ActivationKind kind) {
+    if (!activation_in_one_pass(kind)) {
+        throw Error(std::string(op) + ": only linear, relu and gelu run in one pass, not activation kind " +
+                        std::to_string(static_cast<int>(kind)),
+                    ErrorKind::failure);
+    }
+}
+
 void check_same_shape(const char* op, const Tensor& x, const Tensor& y) {
     if (x.numel() != y.numel()) {
         throw Error(std::string(op) + ": shapes differ: " + x.shape().to_string() + " and " + y.shape().to_string(),

@@ -72,6 +72,8 @@ inline GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, Ge
     return check_gemm(a.shape(), b.shape(), c.shape(), options);
 }
 void check_same_shape(const char* op, const Tensor& x, const Tensor& y);
+// The kernels that apply an activation per value in their own pass (activation_in_one_pass) refuse the others.
+void check_one_pass_activation(const char* op, ActivationKind kind);
 
 // Whether this CPU runs bfloat16 GEMMs and convolutions natively (AVX-512 BF16), which Precision::bfloat16 needs
 // to be worth it; Sequential::compile falls back to float32 where it is absent.

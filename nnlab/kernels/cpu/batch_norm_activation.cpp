@@ -17,6 +17,7 @@
 #include "nnlab/kernels/batch_norm.hpp"
 #include "nnlab/kernels/cpu/cpu_backend.hpp"
 #include "nnlab/kernels/cpu/pointwise.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
@@ -211,7 +212,7 @@ void CpuBackend::batch_norm_activation_forward_training(ActivationKind kind, con
                                                         const Tensor& beta, float epsilon, Tensor& y,
                                                         Tensor& batch_mean, Tensor& batch_variance,
                                                         Bf16Tensor* rounded_x) {
-    check_fused_activation("batch_norm_activation_forward_training", kind);
+    check_one_pass_activation("batch_norm_activation_forward_training", kind);
     const BatchNormDims dims = check_batch_norm("batch_norm_activation_forward_training", x, {&y},
                                                 {&gamma, &beta, &batch_mean, &batch_variance});
     if (rounded_x != nullptr) check_batch_norm("batch_norm_activation_forward_training", rounded_x->shape(), {&x}, {});
@@ -223,7 +224,7 @@ void CpuBackend::batch_norm_activation_forward_training(ActivationKind kind, con
                                                         const Tensor& beta, float epsilon, Bf16Tensor& y,
                                                         Tensor& batch_mean, Tensor& batch_variance,
                                                         Bf16Tensor* rounded_x) {
-    check_fused_activation("batch_norm_activation_forward_training", kind);
+    check_one_pass_activation("batch_norm_activation_forward_training", kind);
     const BatchNormDims dims = check_batch_norm("batch_norm_activation_forward_training", x, {},
                                                 {&gamma, &beta, &batch_mean, &batch_variance});
     check_batch_norm("batch_norm_activation_forward_training", y.shape(), {&x}, {});
@@ -236,7 +237,7 @@ void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Tenso
                                                 const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
                                                 const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma,
                                                 Tensor& dbeta) {
-    check_fused_activation("batch_norm_activation_backward", kind);
+    check_one_pass_activation("batch_norm_activation_backward", kind);
     const BatchNormDims dims = check_batch_norm("batch_norm_activation_backward", x, {&dy},
                                                 {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
     if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", x, {&dx}, {});
@@ -249,7 +250,7 @@ void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Bf16T
                                                 const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
                                                 const Tensor& batch_variance, float epsilon, Tensor& dx, Tensor& dgamma,
                                                 Tensor& dbeta) {
-    check_fused_activation("batch_norm_activation_backward", kind);
+    check_one_pass_activation("batch_norm_activation_backward", kind);
     const BatchNormDims dims = check_batch_norm("batch_norm_activation_backward", x.shape(), {&dy},
                                                 {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
     if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", x.shape(), {&dx}, {});
@@ -262,7 +263,7 @@ void CpuBackend::batch_norm_activation_backward(ActivationKind kind, const Bf16T
                                                 const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
                                                 const Tensor& batch_variance, float epsilon, Bf16Tensor& dx,
                                                 Tensor& dgamma, Tensor& dbeta) {
-    check_fused_activation("batch_norm_activation_backward", kind);
+    check_one_pass_activation("batch_norm_activation_backward", kind);
     const BatchNormDims dims = check_batch_norm("batch_norm_activation_backward", x.shape(), {&dy},
                                                 {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
     if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", dx.shape(), {&dy}, {});

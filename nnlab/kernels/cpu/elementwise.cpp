@@ -209,8 +209,7 @@ void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor
 }
 
 void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Bf16Tensor& y, Bf16Tensor* rounded_x) {
-    if (!activation_in_one_pass(kind))
-        throw Error("activation_forward: only linear, relu and gelu are written in bfloat16", ErrorKind::failure);
+    check_one_pass_activation("activation_forward", kind);
     if (y.numel() != x.numel() || (rounded_x != nullptr && rounded_x->numel() != x.numel())) {
         throw Error("activation_forward: x is " + x.shape().to_string() + ", y " + y.shape().to_string() +
                         (rounded_x != nullptr ? ", the copy of x " + rounded_x->shape().to_string() : ""),
@@ -233,8 +232,7 @@ void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Bf16Te
 }
 
 void CpuBackend::activation_backward(ActivationKind kind, const Bf16Tensor& saved, const Tensor& dy, Tensor& dx) {
-    if (!activation_in_one_pass(kind))
-        throw Error("activation_backward: only linear, relu and gelu read a bfloat16 copy", ErrorKind::failure);
+    check_one_pass_activation("activation_backward", kind);
     check_same_shape("activation_backward", dy, dx);
     if (kind != ActivationKind::linear && saved.numel() != dy.numel()) {
         throw Error(

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "nnlab/kernels/batch_norm.hpp"
+#include "nnlab/kernels/ops.hpp"
 
 #include "nnlab/kernels/reference/reference_backend.hpp"
 
@@ -36,7 +37,7 @@ void normalize(const Tensor& x, const Tensor& gamma, const Tensor& beta, const s
     }
 }
 
-// The activations a batch norm fuses (check_fused_activation), and their derivatives, of z.
+// The activations a batch norm fuses (batch_norm_fuses), and their derivatives, of z.
 double activate(ActivationKind kind, double z) {
     if (kind == ActivationKind::relu) return z > 0.0 ? z : 0.0;
     if (kind == ActivationKind::gelu) return z * 0.5 * std::erfc(-z / std::numbers::sqrt2);
@@ -57,7 +58,7 @@ void ReferenceBackend::batch_norm_activation_forward_training(ActivationKind kin
                                                               const Tensor& beta, float epsilon, Tensor& y,
                                                               Tensor& batch_mean, Tensor& batch_variance,
                                                               Bf16Tensor* rounded_x) {
-    check_fused_activation("batch_norm_activation_forward_training", kind);
+    check_one_pass_activation("batch_norm_activation_forward_training", kind);
     const auto [m, c] = check_batch_norm("batch_norm_activation_forward_training", x, {&y},
                                          {&gamma, &beta, &batch_mean, &batch_variance});
     if (rounded_x != nullptr) round_into(x, *rounded_x);
@@ -78,7 +79,7 @@ void ReferenceBackend::batch_norm_activation_backward(ActivationKind kind, const
                                                       const Tensor& gamma, const Tensor& beta, const Tensor& batch_mean,
                                                       const Tensor& batch_variance, float epsilon, Tensor& dx,
                                                       Tensor& dgamma, Tensor& dbeta) {
-    check_fused_activation("batch_norm_activation_backward", kind);
+    check_one_pass_activation("batch_norm_activation_backward", kind);
     const auto [m, c] = check_batch_norm("batch_norm_activation_backward", x, {&dy},
                                          {&gamma, &beta, &batch_mean, &batch_variance, &dgamma, &dbeta});
     if (!dx.empty()) check_batch_norm("batch_norm_activation_backward", x, {&dx}, {});

@@ -98,8 +98,7 @@ void ReferenceBackend::sum_rows(const Tensor& x, Tensor& out, bool accumulate) {
 }
 
 void ReferenceBackend::activation_backward(ActivationKind kind, const Bf16Tensor& saved, const Tensor& dy, Tensor& dx) {
-    if (!activation_in_one_pass(kind))
-        throw Error("activation_backward: only linear, relu and gelu read a bfloat16 copy", ErrorKind::failure);
+    check_one_pass_activation("activation_backward", kind);
     if (kind == ActivationKind::linear) return activation_backward(kind, Tensor(), dy, dy, dx);
     Tensor wide(saved.shape());
     convert_from_bfloat16(saved, wide);
@@ -110,8 +109,7 @@ void ReferenceBackend::activation_backward(ActivationKind kind, const Bf16Tensor
 }
 
 void ReferenceBackend::activation_forward(ActivationKind kind, const Tensor& x, Bf16Tensor& y, Bf16Tensor* rounded_x) {
-    if (!activation_in_one_pass(kind))
-        throw Error("activation_forward: only linear, relu and gelu are written in bfloat16", ErrorKind::failure);
+    check_one_pass_activation("activation_forward", kind);
     Tensor wide(x.shape());
     activation_forward(kind, x, wide);
     round_into(wide, y);
