@@ -72,6 +72,9 @@ inline GemmDims check_gemm(const Tensor& a, const Tensor& b, const Tensor& c, Ge
     return check_gemm(a.shape(), b.shape(), c.shape(), options);
 }
 void check_same_shape(const char* op, const Tensor& x, const Tensor& y);
+// Which oneDNN implementation the CPU gemm kernel runs for c (m × n) = op(a) (m × k) · op(b) (k × n)
+// ("brg:avx512_core", …), for tests and the convolutions that run as GEMMs.
+std::string gemm_implementation(int64_t m, int64_t n, int64_t k, GemmOptions options, bool bfloat16);
 // The kernels that apply an activation per value in their own pass (activation_in_one_pass) refuse the others.
 void check_one_pass_activation(const char* op, ActivationKind kind);
 

@@ -1,25 +1,15 @@
-// The lowered passes of convolution_lowered.hpp: when they apply, and backward-weights as matmuls over im2col.
-// Backward-data as a forward convolution lives with the other convolution primitives (convolution.cpp).
+// The lowered passes of convolution_lowered.hpp: when they apply, the flipped geometry and kernel, and the passes
+// that run as GEMMs (the gemm kernel: oneDNN's matmul, cached per shape) over im2col. The flipped forward itself runs
+// on the forward convolution's primitives (convolution.cpp).
 #include "nnlab/kernels/cpu/convolution_lowered.hpp"
 
 #include <algorithm>
-#include <map>
-#include <optional>
-#include <unordered_map>
 #include <vector>
 
-#include <oneapi/dnnl/dnnl.hpp>
-
-#include "nnlab/core/threads.hpp"
-#include "nnlab/kernels/cpu/dnnl_context.hpp"
 #include "nnlab/kernels/ops.hpp"
 
 namespace nnlab {
 namespace {
-
-using dnnl::memory;
-constexpr auto bf16 = memory::data_type::bf16;
-constexpr auto f32 = memory::data_type::f32;
 
 // Both lowerings are measured on layers of 64 channels and more on both sides, multiples of 16 (oneDNN's blocks):
 // under that (airbench's first convolution, 24 → 64) the direct kernels are as fast or faster.
@@ -37,96 +27,6 @@ int64_t columns(const ConvGeometry& g) {
 
 int64_t output_rows(const ConvGeometry& g) {
     return g.batch * g.out_h * g.out_w;
-}
-
-dnnl::primitive_attr adding_into_destination() {
-    dnnl::post_ops ops;
-    ops.append_sum(1.0f);
-    dnnl::primitive_attr attr;
-    attr.set_post_ops(ops);
-    return attr;
-}
-
-// a (m × rows, read transposed from a rows × m buffer) · b (rows × n), added into c (m × n, float32).
-dnnl::matmul::primitive_desc transposed_product(int64_t m, int64_t rows, int64_t n) {
-    const memory::desc a_md({m, rows}, bf16, memory::dims{1, m});
-    const memory::desc b_md({rows, n}, bf16, memory::format_tag::ab);
-    const memory::desc c_md({m, n}, f32, memory::format_tag::ab);
-    return {dnnl::matmul::desc(a_md, b_md, c_md), adding_into_destination(), cpu_engine()};
-}
-
-// a (rows × k) · b (k × n) + bias (1 × n, when given), clamped at zero for a relu, written into c (rows × n).
-dnnl::matmul::primitive_desc forward_product(int64_t rows, int64_t k, int64_t n, bool with_bias, bool relu) {
-    const memory::desc a_md({rows, k}, bf16, memory::format_tag::ab);
-    const memory::desc b_md({k, n}, bf16, memory::format_tag::ab);
-    const memory::desc bias_md = with_bias ? memory::desc({1, n}, f32, memory::format_tag::ab) : memory::desc();
-    const memory::desc c_md({rows, n}, f32, memory::format_tag::ab);
-    dnnl::primitive_attr attr;
-    if (relu) {
-        dnnl::post_ops ops;
-        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-        attr.set_post_ops(ops);
-    }
-    return {dnnl::matmul::desc(a_md, b_md, bias_md, c_md), attr, cpu_engine()};
-}
-
-// One matmul primitive and its arguments, pointed at the caller's buffers on each run.
-struct Product {
-    dnnl::matmul matmul;
-    memory a, b, bias, c;
-
-    explicit Product(const dnnl::matmul::primitive_desc& pd)
-        : matmul(pd),
-          a(pd.src_desc(), cpu_engine(), DNNL_MEMORY_NONE),
-          b(pd.weights_desc(), cpu_engine(), DNNL_MEMORY_NONE),
-          bias(pd.bias_desc(), cpu_engine(), DNNL_MEMORY_NONE),
-          c(pd.dst_desc(), cpu_engine(), DNNL_MEMORY_NONE) {}
-    void run(const uint16_t* a_data, const uint16_t* b_data, const float* bias_data, float* c_data) {
-        a.set_data_handle(const_cast<uint16_t*>(a_data));
-        b.set_data_handle(const_cast<uint16_t*>(b_data));
-        c.set_data_handle(c_data);
-        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, b}, {DNNL_ARG_DST, c}};
-        if (bias_data != nullptr) {
-            bias.set_data_handle(const_cast<float*>(bias_data));
-            args.emplace(DNNL_ARG_BIAS, bias);
-        }
-        dnnl::stream& stream = cpu_stream();
-        matmul.execute(stream, args);
-        stream.wait();
-    }
-};
-
-// The backward products of one chunk size: the kernel's gradient and, with a bias, dy's column sums as ones · dy.
-struct GradientProducts {
-    Product weights;
-    std::optional<Product> bias;
-};
-
-// Per geometry and thread count (oneDNN splits a primitive's work for the threads it sees), built on first use,
-// per thread so that callers need no lock, as the other convolution primitives.
-struct Lowering {
-    std::optional<Product> forward[2][2][2];         // [tail chunk][with bias][relu]
-    std::optional<GradientProducts> gradient[2][2];  // [tail chunk][with bias]
-};
-
-Lowering& lowering_for(const ConvGeometry& g) {
-    thread_local std::map<std::pair<ConvGeometry, int>, Lowering> cache;
-    return cache[{g, thread_count()}];
-}
-
-Product& forward_for(const ConvGeometry& g, int64_t rows, bool tail, bool with_bias, bool relu) {
-    std::optional<Product>& slot = lowering_for(g).forward[tail][with_bias][relu];
-    if (!slot) slot.emplace(forward_product(rows, columns(g), g.out_c, with_bias, relu));
-    return *slot;
-}
-
-GradientProducts& gradient_for(const ConvGeometry& g, int64_t rows, bool tail, bool with_bias) {
-    std::optional<GradientProducts>& slot = lowering_for(g).gradient[tail][with_bias];
-    if (!slot) {
-        slot.emplace(GradientProducts{Product(transposed_product(columns(g), rows, g.out_c)), std::nullopt});
-        if (with_bias) slot->bias.emplace(transposed_product(1, rows, g.out_c));
-    }
-    return *slot;
 }
 
 // Rows [first, first + rows) of g's im2col: for output pixel (n, oh, ow), the kh·kw·in_c input values its window
@@ -196,46 +96,52 @@ void flip_kernel(const ConvGeometry& g, const Tensor& w, Tensor& flipped) {
 
 void conv2d_forward_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Tensor& w, const Tensor& bias,
                               Tensor& y, bool relu) {
-    const int64_t total = output_rows(g), chunk = std::min(total, rows_per_chunk);
+    const int64_t total = output_rows(g), chunk = std::min(total, rows_per_chunk), width = columns(g);
     thread_local std::vector<uint16_t> col;
     thread_local Bf16Tensor kernel;
-    col.resize(static_cast<size_t>(chunk * columns(g)));
+    col.resize(static_cast<size_t>(chunk * width));
     convert_to_bfloat16(w, kernel);  // rounded as oneDNN's reorder rounds it for the direct kernels
+    const Bf16Tensor kernel_matrix = Bf16Tensor::view_of(kernel.data(), Shape{width, g.out_c});
     for (int64_t first = 0; first < total; first += chunk) {
         const int64_t rows = std::min(chunk, total - first);
         im2col(g, x.data(), first, rows, col.data());
-        forward_for(g, rows, rows != chunk, !bias.empty(), relu)
-            .run(col.data(), kernel.data(), bias.empty() ? nullptr : bias.data(), y.data() + first * g.out_c);
+        Tensor y_rows = Tensor::view_of(y.data() + first * g.out_c, Shape{rows, g.out_c});
+        gemm(Bf16Tensor::view_of(col.data(), Shape{rows, width}), kernel_matrix, y_rows, {});
     }
+    Tensor y_matrix = Tensor::view_of(y.data(), Shape{total, g.out_c});
+    if (!bias.empty()) add_row_bias(y_matrix, bias);
+    if (relu) activation_forward(ActivationKind::relu, y_matrix, y_matrix);
 }
 
 void conv2d_backward_weights_by_matmul(const ConvGeometry& g, const Bf16Tensor& x, const Bf16Tensor& dy, Tensor& dw,
                                        Tensor& db) {
-    const int64_t total = output_rows(g), chunk = std::min(total, rows_per_chunk);
+    const int64_t total = output_rows(g), chunk = std::min(total, rows_per_chunk), width = columns(g);
     thread_local std::vector<uint16_t> col;
     thread_local std::vector<uint16_t> ones;
-    col.resize(static_cast<size_t>(chunk * columns(g)));
-    const bool with_bias = !db.empty();
-    if (with_bias) ones.assign(static_cast<size_t>(chunk), bfloat16_bits(1.0f));
+    col.resize(static_cast<size_t>(chunk * width));
+    if (!db.empty()) ones.assign(static_cast<size_t>(chunk), bfloat16_bits(1.0f));
+    Tensor dw_matrix = Tensor::view_of(dw.data(), Shape{width, g.out_c});
+    Tensor db_matrix = db.empty() ? Tensor() : Tensor::view_of(db.data(), Shape{1, g.out_c});
+    const GemmOptions adding_transposed{.trans_a = true, .accumulate = true};
     for (int64_t first = 0; first < total; first += chunk) {
         const int64_t rows = std::min(chunk, total - first);
-        GradientProducts& products = gradient_for(g, rows, rows != chunk, with_bias);
         im2col(g, x.data(), first, rows, col.data());
-        const uint16_t* dy_rows = dy.data() + first * g.out_c;
-        products.weights.run(col.data(), dy_rows, nullptr, dw.data());
-        if (with_bias) products.bias->run(ones.data(), dy_rows, nullptr, db.data());
+        const Bf16Tensor dy_rows =
+            Bf16Tensor::view_of(const_cast<uint16_t*>(dy.data()) + first * g.out_c, Shape{rows, g.out_c});
+        gemm(Bf16Tensor::view_of(col.data(), Shape{rows, width}), dy_rows, dw_matrix, adding_transposed);
+        if (!db.empty()) gemm(Bf16Tensor::view_of(ones.data(), Shape{rows, 1}), dy_rows, db_matrix, adding_transposed);
     }
 }
 
 std::string forward_by_matmul_implementation(const ConvGeometry& g) {
     const int64_t rows = std::min(output_rows(g), rows_per_chunk);
-    return std::string("matmul over im2col: ") +
-           forward_product(rows, columns(g), g.out_c, true, false).impl_info_str();
+    return "matmul over im2col: " + gemm_implementation(rows, g.out_c, columns(g), {}, true);
 }
 
 std::string weights_gradient_by_matmul_implementation(const ConvGeometry& g) {
     const int64_t rows = std::min(output_rows(g), rows_per_chunk);
-    return std::string("matmul over im2col: ") + transposed_product(columns(g), rows, g.out_c).impl_info_str();
+    return "matmul over im2col: " +
+           gemm_implementation(columns(g), g.out_c, rows, {.trans_a = true, .accumulate = true}, true);
 }
 
 }  // namespace nnlab

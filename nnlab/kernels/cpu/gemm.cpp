@@ -4,6 +4,7 @@
 // 64×3072·3072×512 against 240 for dnnl_sgemm and 130–190 for Debian's OpenBLAS (bench/gemm).
 // In bfloat16 the same primitive (brgemm avx512_core_bf16) doubles that; the products still sum in float32.
 #include <map>
+#include <string>
 #include <tuple>
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -31,8 +32,7 @@ struct GemmPrimitive {
     memory a, b, c;
 };
 
-GemmPrimitive make_gemm(const GemmKey& key) {
-    const dnnl::engine& engine = cpu_engine();
+dnnl::matmul::primitive_desc gemm_descriptor(const GemmKey& key) {
     const memory::data_type operand = key.bf16 ? memory::data_type::bf16 : memory::data_type::f32;
     const memory::dims a_strides = key.trans_a ? memory::dims{1, key.m} : memory::dims{key.k, 1};
     const memory::dims b_strides = key.trans_b ? memory::dims{1, key.k} : memory::dims{key.n, 1};
@@ -45,9 +45,14 @@ GemmPrimitive make_gemm(const GemmKey& key) {
         ops.append_sum(1.0f);
         attr.set_post_ops(ops);
     }
-    const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, engine);
-    return {dnnl::matmul(pd), memory(a_md, engine, DNNL_MEMORY_NONE), memory(b_md, engine, DNNL_MEMORY_NONE),
-            memory(c_md, engine, DNNL_MEMORY_NONE)};
+    return {dnnl::matmul::desc(a_md, b_md, c_md), attr, cpu_engine()};
+}
+
+GemmPrimitive make_gemm(const GemmKey& key) {
+    const dnnl::matmul::primitive_desc pd = gemm_descriptor(key);
+    const dnnl::engine& engine = cpu_engine();
+    return {dnnl::matmul(pd), memory(pd.src_desc(), engine, DNNL_MEMORY_NONE),
+            memory(pd.weights_desc(), engine, DNNL_MEMORY_NONE), memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE)};
 }
 
 void run_gemm(const GemmKey& key, const void* a, const void* b, float* c) {
@@ -76,6 +81,11 @@ void CpuBackend::gemm(const Bf16Tensor& a, const Bf16Tensor& b, Tensor& c, GemmO
     const auto [m, n, k] = check_gemm(a.shape(), b.shape(), c.shape(), options);
     run_gemm({m, n, k, options.trans_a, options.trans_b, options.accumulate, true, thread_count()}, a.data(), b.data(),
              c.data());
+}
+
+std::string gemm_implementation(int64_t m, int64_t n, int64_t k, GemmOptions options, bool bfloat16) {
+    return gemm_descriptor({m, n, k, options.trans_a, options.trans_b, options.accumulate, bfloat16, thread_count()})
+        .impl_info_str();
 }
 
 void CpuBackend::convert_to_bfloat16(const Tensor& x, Bf16Tensor& out) {
