@@ -1,10 +1,12 @@
-// Two passes of a bfloat16 convolution that run faster as another oneDNN primitive than as their own, on this
+// Three passes of a bfloat16 convolution that run faster as another oneDNN primitive than as their own, on this
 // machine's wide layers (docs/measurements.md, 2026-12-06, batch 1024 of airbench's net):
 //
-// - Backward-weights as matmuls over the im2col of x: dw (kh·kw·in_c × out_c, the Keras kernel's own layout) +=
+// - Backward-weights as GEMMs over the im2col of x: dw (kh·kw·in_c × out_c, the Keras kernel's own layout) +=
 //   colᵀ · dy, a chunk of output rows at a time. oneDNN 2.6's direct "jit_bf16" backward-weights runs at 670–750
 //   GFLOP/s on these shapes, its brgemm matmul at 850–950 with the copy included: 7×7×256→256 81 → 67 ms, 3×3×256→256
 //   22 → 12, 15×15×64→256 88 → 82.
+// - The forward where the output is at most 3×3 the same way, y = col · w: oneDNN's NHWC forward (brgconv) runs at
+//   590–635 GFLOP/s there, 3×3×256→256 18 → 12 ms.
 // - Backward-data of a stride-1 convolution as the forward convolution of dy with the kernel flipped in space and
 //   with in and out channels swapped (padding (k − 1)·dilation − pad on each side): the forward gets oneDNN's
 //   brgemm kernel ("brgconv"), backward-data only the older direct one. 7×7×256→256 71 → 57 ms, 15×15×64→256
