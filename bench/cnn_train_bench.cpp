@@ -14,6 +14,7 @@
 #include "bench/flop_count.hpp"
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/nnlab.hpp"
 
 namespace {

@@ -15,6 +15,7 @@
 #include "bench/flop_count.hpp"
 #include "nnlab/core/resource_usage.hpp"
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/nnlab.hpp"
 
 namespace {

@@ -20,6 +20,7 @@
 #include "nnlab/core/resource_usage.hpp"
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/nnlab.hpp"
 
 namespace {

@@ -11,6 +11,7 @@
 #include "cli/exit_codes.hpp"
 #include "nnlab/core/error.hpp"
 #include "nnlab/experiment/comparison.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/experiment/resume.hpp"
 #include "nnlab/experiment/run.hpp"
 #include "nnlab/experiment/sweep.hpp"

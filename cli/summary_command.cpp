@@ -9,6 +9,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/data/dataset_lookup.hpp"
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/io/model_file.hpp"
 
 namespace nnlab::cli {

@@ -11,6 +11,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/resource_usage.hpp"
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/experiment/repeat_summary.hpp"
 #include "nnlab/experiment/resume.hpp"
 #include "nnlab/experiment/run.hpp"

@@ -15,6 +15,7 @@
 #include "nnlab/data/formats/image_folder.hpp"
 #include "nnlab/data/loader.hpp"
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/experiment/run.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/io/onnx_export.hpp"

@@ -11,6 +11,7 @@
 #include "nnlab/core/statistics.hpp"
 #include "nnlab/core/text_format.hpp"
 #include "nnlab/core/threads.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/experiment/run_recorder.hpp"
 #include "nnlab/io/model_file.hpp"
 #include "nnlab/report/run_report.hpp"

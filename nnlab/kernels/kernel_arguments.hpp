@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "nnlab/core/shape.hpp"
 #include "nnlab/kernels/convolution.hpp"
 #include "nnlab/kernels/pooling.hpp"
 
@@ -28,6 +29,15 @@ constexpr bool activation_in_one_pass(ActivationKind kind) {
 // True when the derivative needs the activation's input x, not only its output y (gelu, swish).
 constexpr bool activation_needs_input(ActivationKind kind) {
     return kind == ActivationKind::gelu || kind == ActivationKind::swish;
+}
+
+// Softmax's rows: it normalises along the last axis (Keras: axis −1), each row of `cols` values apart.
+struct SoftmaxRows {
+    int64_t rows = 0, cols = 0;
+};
+inline SoftmaxRows softmax_rows(const Shape& shape) {
+    const int64_t cols = shape[shape.rank() - 1];
+    return {shape.numel() / cols, cols};
 }
 
 // A frame of zeros around each image: x (batch, in_h, in_w, channels) → y (batch, top + in_h + bottom,

@@ -46,4 +46,12 @@ std::string Layer::error_prefix() const {
     return "layer " + name_ + " (" + type() + "): ";
 }
 
+std::vector<bool> fuse_neighbours(const std::vector<std::unique_ptr<Layer>>& layers) {
+    std::vector<bool> fused(layers.size(), false);
+    for (size_t i = 0; i + 1 < layers.size(); ++i)
+        if (!fused[i] && layers[i]->fuse_next(*layers[i + 1])) fused[i + 1] = true;
+    for (const auto& layer : layers) layer->fuse_within();
+    return fused;
+}
+
 }  // namespace nnlab

@@ -1,6 +1,7 @@
 // Layer — the interface every layer implements (Keras: keras.layers.Layer).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,8 @@ public:
     // through, and the model lets the two share one output. unfuse() undoes either side of it.
     virtual bool fuse_next(Layer& /*next*/) { return false; }
     virtual void unfuse() {}
+    // A container fuses its own layers as the model fuses its (Residual); unfuse() undoes that too.
+    virtual void fuse_within() {}
     // bfloat16 between layers (Sequential::compile plans it under precision bfloat16, CompileOptions::
     // bfloat16_between_layers). A layer that rounds a tensor to bfloat16 before any use (a convolution: its input and
     // its output gradient) may take it rounded from the layer that writes it, which then writes bfloat16 straight away:
@@ -128,5 +131,9 @@ private:
     bool trainable_ = true;
     Precision precision_ = Precision::float32;
 };
+
+// Lets each layer take over the work of the one after it where it can (Layer::fuse_next), in order, and the containers
+// fuse within; per layer, whether the one before now does its work (then it passes its input through).
+std::vector<bool> fuse_neighbours(const std::vector<std::unique_ptr<Layer>>& layers);
 
 }  // namespace nnlab

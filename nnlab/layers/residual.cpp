@@ -65,9 +65,10 @@ void Residual::ensure_buffers(int64_t rows) {
     for (Branch* branch : {&main_, &shortcut_}) {
         branch->outputs.clear();
         branch->grads.clear();
-        for (const Shape& shape : branch->shapes) {
-            branch->outputs.emplace_back(shape.with_batch(rows));
-            branch->grads.emplace_back(shape.with_batch(rows));
+        for (size_t i = 0; i < branch->shapes.size(); ++i) {
+            const Shape shape = branch->shapes[i].with_batch(rows);
+            branch->outputs.push_back(branch->is_fused(i) ? Tensor() : Tensor(shape));
+            branch->grads.push_back(branch->is_fused(i + 1) ? Tensor() : Tensor(shape));
         }
     }
     shortcut_dx_ = Tensor(input_shape_.with_batch(rows));
@@ -77,6 +78,7 @@ void Residual::ensure_buffers(int64_t rows) {
 Tensor Residual::forward_branch(Branch& branch, const Tensor& x, Mode mode, int64_t rows) {
     Tensor current = x.view();
     for (size_t i = 0; i < branch.layers.size(); ++i) {
+        if (branch.is_fused(i)) continue;  // done by the layer before, into its output
         Tensor out = branch.outputs[i].first_rows(rows);
         branch.layers[i]->forward(current, out, mode);
         current = std::move(out);
@@ -98,6 +100,7 @@ void Residual::forward(const Tensor& x, Tensor& y, Mode mode) {
 void Residual::backward_branch(Branch& branch, const Tensor& dy, Tensor& dx, int64_t rows) {
     Tensor grad = dy.view();
     for (size_t i = branch.layers.size(); i-- > 0;) {
+        if (branch.is_fused(i)) continue;  // its derivative is applied by the layer before, from the same gradient
         Tensor d = i == 0 ? dx.view() : branch.grads[i - 1].first_rows(rows);
         branch.layers[i]->backward(grad, d);
         grad = std::move(d);
@@ -163,6 +166,19 @@ void Residual::set_trainable(bool trainable) {
     Layer::set_trainable(trainable);
     for (LayerList* list : {&main_.layers, &shortcut_.layers})
         for (auto& layer : *list) layer->set_trainable(trainable);
+}
+
+void Residual::fuse_within() {
+    for (Branch* branch : {&main_, &shortcut_}) branch->fused = fuse_neighbours(branch->layers);
+    buffer_rows_ = 0;  // a fused layer keeps no buffers of its own
+}
+
+void Residual::unfuse() {
+    for (Branch* branch : {&main_, &shortcut_}) {
+        for (auto& layer : branch->layers) layer->unfuse();
+        branch->fused.clear();
+    }
+    buffer_rows_ = 0;
 }
 
 void Residual::set_precision(Precision precision) {

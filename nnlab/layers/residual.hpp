@@ -33,6 +33,10 @@ public:
     void backward_without_rows() override;          // the main branch, then the shortcut, each last layer first
     void set_precision(Precision precision) override;
     void set_trainable(bool trainable) override;  // the whole block, as Keras sets it on every sub-layer
+    // Each branch fuses its neighbours as a model does (batch norm + activation): the fused layer is skipped and
+    // shares the output of the one before.
+    void fuse_within() override;
+    void unfuse() override;
     // {"layers": [specs], "shortcut": [specs] (when not the identity), "activation"}
     nlohmann::json config() const override;
 
@@ -44,8 +48,10 @@ private:
     struct Branch {
         LayerList layers;  // held here, not pointed to: a block moved into a model keeps working
         std::vector<Shape> shapes;
-        std::vector<Tensor> outputs;
-        std::vector<Tensor> grads;
+        std::vector<bool> fused;      // per layer: the one before does its work (fuse_within); empty: none
+        std::vector<Tensor> outputs;  // none for a fused layer
+        std::vector<Tensor> grads;    // the gradient of each output but the last; none where the next layer is fused
+        bool is_fused(size_t i) const { return i < fused.size() && fused[i]; }
     };
     Shape build_branch(Branch& branch, const Shape& input);
     void ensure_buffers(int64_t rows);

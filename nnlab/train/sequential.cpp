@@ -170,9 +170,7 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
         options.precision == Precision::bfloat16 && !bfloat16_supported() ? Precision::float32 : options.precision;
     for (const auto& layer : layers_) layer->set_precision(precision_);
     for (const auto& layer : layers_) layer->unfuse();
-    fused_.assign(layers_.size(), false);
-    for (size_t i = 0; options.fuse_layers && i + 1 < layers_.size(); ++i)
-        if (!fused_[i] && layers_[i]->fuse_next(*layers_[i + 1])) fused_[i + 1] = true;
+    fused_ = options.fuse_layers ? fuse_neighbours(layers_) : std::vector<bool>(layers_.size(), false);
     bfloat16_plan_ =
         plan_bfloat16(layers_, fused_, precision_ == Precision::bfloat16 && options.bfloat16_between_layers);
     reuse_dead_outputs_ = options.reuse_dead_outputs;

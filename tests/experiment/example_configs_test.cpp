@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 #include "nnlab/train/sequential.hpp"
 
 namespace nnlab {

@@ -1,6 +1,7 @@
 // Experiment files: the seed recipe parses to what the notebook ran, and every kind of bad input
 // is an error naming the file, the line and the key.
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/experiment/experiment_setup.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -11,6 +11,7 @@
 #include "nnlab/core/error.hpp"
 #include "nnlab/core/rng.hpp"
 #include "nnlab/kernels/convolution.hpp"
+#include "nnlab/kernels/cpu/convolution_lowered.hpp"
 #include "nnlab/kernels/ops.hpp"
 #include "nnlab/kernels/reference/reference_kernels.hpp"
 #include "nnlab/layers/spatial.hpp"  // the Keras padding rule, to build realistic geometries
@@ -249,6 +250,30 @@ TEST(ConvolutionParity, Bfloat16LoweredPassesMatchReference) {
             << impl.backward_data;
         expect_parity(g, true);
         expect_parity(g, false);
+    }
+}
+
+// The flipped kernel and geometry alone, in float32 and on the reference: its forward is g's backward-data. Channel
+// counts of 3 → 17 and 20 → 37 leave partial 16 × 16 tiles in flip_kernel's transpose; the kernels are uneven and the
+// padding asymmetric, so a flip along the wrong axis or unmirrored padding shows.
+TEST(ConvolutionParity, FlippedKernelForwardIsTheBackwardData) {
+    for (const auto& [input, out_c] :
+         {std::pair{Shape{2, 7, 9, 3}, int64_t{17}}, std::pair{Shape{1, 8, 6, 20}, int64_t{37}}}) {
+        ConvGeometry g = keras_geometry(input, out_c, 1, 1, 1, Padding::same);
+        const SpatialDims out = out_size({input[1], input[2]}, {4, 3}, {1, 1}, {1, 2}, Padding::same);
+        g.kernel_h = 4, g.kernel_w = 3, g.dilation_w = 2;
+        g.out_h = out.height.size, g.out_w = out.width.size;
+        g.pad_top = out.height.pad_before, g.pad_bottom = out.height.pad_after;
+        g.pad_left = out.width.pad_before, g.pad_right = out.width.pad_after;
+        const Tensor w = random_tensor(g.weights_shape(), 11), dy = random_tensor(g.output_shape(), 12);
+        Tensor flipped;
+        flip_kernel(g, w, flipped);
+        const ConvGeometry f = flipped_geometry(g);
+        ASSERT_EQ(f.output_shape(), g.input_shape());
+        Tensor dx_flipped(g.input_shape()), dx_reference(g.input_shape());
+        reference::conv2d_forward(f, dy, flipped, Tensor(), dx_flipped, false);
+        reference::conv2d_backward_data(g, dy, w, dx_reference);
+        expect_close(dx_flipped, dx_reference, 1e-5, "flipped forward of " + g.input_shape().to_string());
     }
 }
 

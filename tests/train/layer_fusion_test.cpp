@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <utility>
 
 #include "nnlab/nnlab.hpp"
 
@@ -26,6 +28,29 @@ std::unique_ptr<Sequential> small_cnn(Precision precision, bool fuse) {
     model->add(Activation("softmax"));
     model->compile(SGD({.learning_rate = 0.05, .momentum = 0.9, .nesterov = true}), CategoricalCrossentropy(),
                    {.seed = 5, .precision = precision, .fuse_layers = fuse});
+    return model;
+}
+
+// A ResNet-style block: conv → batch norm → relu → conv → batch norm in the main branch, conv → batch norm → gelu in
+// the shortcut (its last layer fused), a relu after the sum.
+std::unique_ptr<Sequential> residual_cnn(bool fuse) {
+    auto model = std::make_unique<Sequential>();
+    model->add(Input{{8, 8, 3}});
+    model->add(Conv2D(8, {3, 3}, {.padding = "same"}));
+    LayerList main, shortcut;
+    main.push_back(std::make_unique<Conv2D>(8, std::array<int64_t, 2>{3, 3}, Conv2DOptions{.padding = "same"}));
+    main.push_back(std::make_unique<BatchNormalization>());
+    main.push_back(std::make_unique<Activation>("relu"));
+    main.push_back(std::make_unique<Conv2D>(8, std::array<int64_t, 2>{3, 3}, Conv2DOptions{.padding = "same"}));
+    main.push_back(std::make_unique<BatchNormalization>());
+    shortcut.push_back(std::make_unique<Conv2D>(8, std::array<int64_t, 2>{1, 1}));
+    shortcut.push_back(std::make_unique<BatchNormalization>(BatchNormalizationOptions{.momentum = 0.6}));
+    shortcut.push_back(std::make_unique<Activation>("gelu"));
+    model->add(Residual(std::move(main), std::move(shortcut), "relu"));
+    model->add(Flatten());
+    model->add(Dense(3, "softmax"));
+    model->compile(SGD({.learning_rate = 0.05, .momentum = 0.9}), CategoricalCrossentropy(),
+                   {.seed = 7, .fuse_layers = fuse});
     return model;
 }
 
@@ -66,6 +91,34 @@ TEST(LayerFusion, AFusedModelTrainsAndPredictsAsTheLayersApartInFloat32) {
     for (int64_t i = 0; i < p_fused.numel(); ++i) ASSERT_NEAR(p_fused[i], p_apart[i], 1e-5) << i;
     for (size_t i = 0; i < fused->layers().size(); ++i)
         EXPECT_EQ(fused->layers()[i]->config(), apart->layers()[i]->config()) << i;
+}
+
+// Inside a Residual block the branches fuse as the model does (resnet_small's blocks), and train as the layers apart.
+TEST(LayerFusion, AResidualBlockFusesItsBranchesAndTrainsAsTheLayersApart) {
+    Tensor x(Shape{12, 8, 8, 3}), y(Shape{12, 3});
+    for (int64_t i = 0; i < x.numel(); ++i) x[i] = std::cos(0.07f * static_cast<float>(i)) - 0.2f;
+    for (int64_t r = 0; r < 12; ++r) y[r * 3 + (r * 5) % 3] = 1.0f;
+    auto fused = residual_cnn(true), apart = residual_cnn(false);
+    for (const auto& [model, expected] : {std::pair{fused.get(), true}, std::pair{apart.get(), false}}) {
+        const auto& block = dynamic_cast<const Residual&>(*model->layers()[1]);
+        EXPECT_EQ(dynamic_cast<const Activation&>(*block.main_layers()[2]).done_before(), expected);
+        EXPECT_EQ(dynamic_cast<const Activation&>(*block.shortcut_layers()[2]).done_before(), expected);
+    }
+    for (int step = 0; step < 5; ++step) {
+        const int64_t rows = step == 2 ? 7 : 12;
+        const double a = fused->train_step(x.first_rows(rows), y.first_rows(rows));
+        const double b = apart->train_step(x.first_rows(rows), y.first_rows(rows));
+        EXPECT_NEAR(a, b, 1e-5 * std::max(1.0, std::abs(b))) << "step " << step;
+        EXPECT_LT(gradient_difference(*fused, *apart), 1e-4) << "step " << step;
+    }
+    const Tensor p_fused = fused->predict(x, 5), p_apart = apart->predict(x, 5);
+    for (int64_t i = 0; i < p_fused.numel(); ++i) ASSERT_NEAR(p_fused[i], p_apart[i], 1e-5) << i;
+    // Compiled again without fusion, the block runs its layers apart once more.
+    fused->compile(SGD(0.01), CategoricalCrossentropy(), {.seed = 7, .fuse_layers = false});
+    const auto& block = dynamic_cast<const Residual&>(*fused->layers()[1]);
+    EXPECT_FALSE(dynamic_cast<const Activation&>(*block.main_layers()[2]).done_before());
+    const Tensor p_refused = fused->predict(x, 5);
+    for (int64_t i = 0; i < p_fused.numel(); ++i) ASSERT_NEAR(p_refused[i], p_fused[i], 1e-5) << i;
 }
 
 // Under bfloat16 the unfused activation keeps z rounded and the fused pass recomputes z from x rounded: the two

@@ -172,7 +172,8 @@ void CpuBackend::activation_forward(ActivationKind kind, const Tensor& x, Tensor
             eltwise_forward(dnnl::algorithm::eltwise_logistic, in, out, count);
             return;
         case ActivationKind::softmax: {
-            const int64_t cols = x.shape()[x.shape().rank() - 1], rows = x.numel() / cols;  // Keras: axis −1
+            const SoftmaxRows along_last = softmax_rows(x.shape());
+            const int64_t rows = along_last.rows, cols = along_last.cols;
 #pragma omp parallel for schedule(static) if (count >= parallel_threshold)
             for (int64_t r = 0; r < rows; ++r) {
                 const float* row = in + r * cols;
@@ -283,7 +284,8 @@ void CpuBackend::activation_backward(ActivationKind kind, const Tensor& x, const
             for (int64_t i = 0; i < count; ++i) d[i] = out[i] * (1.0f - out[i]) * g[i];
             return;
         case ActivationKind::softmax: {
-            const int64_t cols = y.shape()[y.shape().rank() - 1], rows = y.numel() / cols;  // Keras: axis −1
+            const SoftmaxRows along_last = softmax_rows(y.shape());
+            const int64_t rows = along_last.rows, cols = along_last.cols;
             for (int64_t r = 0; r < rows; ++r) {
                 float dot = 0.0f;
                 for (int64_t j = 0; j < cols; ++j) dot += g[r * cols + j] * out[r * cols + j];
@@ -299,9 +301,9 @@ void CpuBackend::activation_backward(ActivationKind kind, const Tensor& x, const
 #pragma omp parallel for simd schedule(static) if (count >= parallel_threshold)
             for (int64_t i = 0; i < count; ++i) d[i] = out[i] > 0.0f ? g[i] : (out[i] + 1.0f) * g[i];
             return;
-        case ActivationKind::gelu:  // Φ(x) + x·φ(x)
-            eltwise_backward(dnnl::algorithm::eltwise_gelu_erf, in, g, d, count);
-            return;
+        case ActivationKind::gelu:  // the forward's own formula (pointwise.hpp), as the bfloat16 pass uses
+            return each_value(count,
+                              [=](int64_t i) { d[i] = g[i] * pointwise::derivative<ActivationKind::gelu>(in[i]); });
         case ActivationKind::swish:  // σ(x)·(1 + x·(1 − σ(x)))
             eltwise_backward(dnnl::algorithm::eltwise_swish, in, g, d, count);
             return;

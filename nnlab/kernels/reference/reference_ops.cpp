@@ -133,7 +133,8 @@ void ReferenceBackend::activation_forward(ActivationKind kind, const Tensor& x, 
             for (int64_t i = 0; i < count; ++i) y[i] = static_cast<float>(1.0 / (1.0 + std::exp(-double{x[i]})));
             return;
         case ActivationKind::softmax: {
-            const int64_t cols = x.shape()[x.shape().rank() - 1], rows = x.numel() / cols;  // Keras: axis −1
+            const SoftmaxRows along_last = softmax_rows(x.shape());
+            const int64_t rows = along_last.rows, cols = along_last.cols;
             for (int64_t r = 0; r < rows; ++r) {
                 const float* in = x.data() + r * cols;
                 double top = in[0];
@@ -184,7 +185,8 @@ void ReferenceBackend::activation_backward(ActivationKind kind, const Tensor& x,
             return;
         case ActivationKind::softmax: {
             // dx = y ⊙ (dy − Σ dy⊙y), row by row.
-            const int64_t cols = y.shape()[y.shape().rank() - 1], rows = y.numel() / cols;  // Keras: axis −1
+            const SoftmaxRows along_last = softmax_rows(y.shape());
+            const int64_t rows = along_last.rows, cols = along_last.cols;
             for (int64_t r = 0; r < rows; ++r) {
                 double dot = 0.0;
                 for (int64_t j = 0; j < cols; ++j) dot += double{dy[r * cols + j]} * y[r * cols + j];
