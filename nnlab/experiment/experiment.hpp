@@ -15,12 +15,7 @@
 #include "nnlab/core/precision.hpp"
 #include "nnlab/core/shape.hpp"
 #include "nnlab/data/augment/augment.hpp"
-#include "nnlab/data/dataset.hpp"
 #include "nnlab/data/formats/array_dataset.hpp"
-#include "nnlab/train/callback.hpp"
-#include "nnlab/train/callbacks/callback_registry.hpp"
-#include "nnlab/train/logs.hpp"
-#include "nnlab/train/sequential.hpp"
 
 namespace nnlab {
 

@@ -8,7 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/data/augment/augment.hpp"
+#include "nnlab/data/dataset.hpp"
 #include "nnlab/experiment/experiment.hpp"
+#include "nnlab/train/callback.hpp"
+#include "nnlab/train/callbacks/callback_registry.hpp"
+#include "nnlab/train/logs.hpp"
+#include "nnlab/train/sequential.hpp"
 
 namespace nnlab {
 
